@@ -1,0 +1,2 @@
+// Public API of @verl-ts/eval-runner (work in progress).
+export {};

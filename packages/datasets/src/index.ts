@@ -1,0 +1,2 @@
+// Public API of @verl-ts/datasets (work in progress).
+export {};

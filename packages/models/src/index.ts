@@ -1,0 +1,2 @@
+// Public API of @verl-ts/models (work in progress).
+export {};

@@ -1,0 +1,2 @@
+// Public API of @verl-ts/rank-metrics (work in progress).
+export {};

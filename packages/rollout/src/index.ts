@@ -1,0 +1,2 @@
+// Public API of @verl-ts/rollout (work in progress).
+export {};

@@ -1,0 +1,2 @@
+// Public API of @verl-ts/trainer (work in progress).
+export {};

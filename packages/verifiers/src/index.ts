@@ -1,0 +1,2 @@
+// Public API of @verl-ts/verifiers (work in progress).
+export {};

@@ -1,0 +1,2 @@
+// Public API of @verl-ts/verl-advantage (work in progress).
+export {};
