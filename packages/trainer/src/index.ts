@@ -4,3 +4,8 @@ export {
   LOSS_AGG_MODES, KL_ESTIMATORS,
 } from './losses.js';
 export type { LossAggMode, KlEstimator, PolicyLossInput, PolicyLossOptions, PolicyLossResult } from './losses.js';
+export { AdamW } from './adamw.js';
+export type { AdamWOptions, AdamWStateHeader } from './adamw.js';
+export { learningRateAt } from './schedule.js';
+export type { LrSchedule, LrScheduleKind } from './schedule.js';
+export { clipByGlobalNorm, globalNorm, GradAccumulator } from './gradients.js';

@@ -1,0 +1,132 @@
+// AdamW (Loshchilov & Hutter, "Decoupled Weight Decay Regularization", arXiv 1711.05101), the
+// update of torch.optim.AdamW that verl's FSDP actor uses:
+//   m ← β1 m + (1-β1) g,   v ← β2 v + (1-β2) g²
+//   θ ← θ (1 - lr·λ) - lr · (m / (1-β1^t)) / (sqrt(v / (1-β2^t)) + ε)
+// Moments live in tf.Variables; state round-trips through a JSON header plus one float32 blob.
+import * as tf from '@tensorflow/tfjs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export interface AdamWOptions {
+  beta1?: number;
+  beta2?: number;
+  eps?: number;
+  /** decoupled weight decay λ (verl actor default 0.01) */
+  weightDecay?: number;
+}
+
+interface Slot { name: string; shape: number[]; m: tf.Variable; v: tf.Variable }
+
+export interface AdamWStateHeader {
+  format: 'verl-ts-adamw-v1';
+  step: number;
+  beta1: number; beta2: number; eps: number; weightDecay: number;
+  tensors: Array<{ name: string; shape: number[]; size: number }>;
+}
+
+export class AdamW {
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  readonly weightDecay: number;
+  /** number of updates applied so far (the t of the bias correction) */
+  step = 0;
+  private readonly slots: Slot[];
+
+  constructor(readonly variables: tf.Variable[], opts: AdamWOptions = {}) {
+    this.beta1 = opts.beta1 ?? 0.9;
+    this.beta2 = opts.beta2 ?? 0.999;
+    this.eps = opts.eps ?? 1e-8;
+    this.weightDecay = opts.weightDecay ?? 0.01;
+    for (const [k, b] of [['beta1', this.beta1], ['beta2', this.beta2]] as const) {
+      if (!(b >= 0 && b < 1)) throw new RangeError(`AdamW ${k} must be in [0, 1), got ${b}`);
+    }
+    if (!(this.eps > 0)) throw new RangeError(`AdamW eps must be > 0, got ${this.eps}`);
+    if (!(this.weightDecay >= 0)) throw new RangeError(`AdamW weightDecay must be >= 0, got ${this.weightDecay}`);
+    this.slots = variables.map((v) => ({
+      name: v.name,
+      shape: v.shape.slice(),
+      m: tf.variable(tf.zeros(v.shape), false),
+      v: tf.variable(tf.zeros(v.shape), false),
+    }));
+  }
+
+  /** Apply one update with learning rate `lr`; grads[i] belongs to variables[i]. */
+  apply(grads: tf.Tensor[], lr: number): void {
+    if (grads.length !== this.variables.length) throw new RangeError(`AdamW.apply: ${grads.length} gradients for ${this.variables.length} variables`);
+    if (!Number.isFinite(lr) || lr < 0) throw new RangeError(`AdamW.apply: learning rate must be finite and >= 0, got ${lr}`);
+    this.step += 1;
+    const bc1 = 1 - this.beta1 ** this.step;
+    const bc2 = 1 - this.beta2 ** this.step;
+    tf.tidy(() => {
+      this.variables.forEach((p, i) => {
+        const g = grads[i];
+        const s = this.slots[i];
+        if (g.shape.length !== p.shape.length || g.shape.some((d, j) => d !== p.shape[j])) {
+          throw new RangeError(`AdamW.apply: gradient for '${p.name}' has shape [${g.shape}], expected [${p.shape}]`);
+        }
+        const m = tf.add(tf.mul(s.m, this.beta1), tf.mul(g, 1 - this.beta1));
+        const v = tf.add(tf.mul(s.v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
+        s.m.assign(m);
+        s.v.assign(v);
+        const denom = tf.add(tf.sqrt(tf.div(v, bc2)), this.eps);
+        const update = tf.div(tf.div(m, bc1), denom);
+        const decayed = this.weightDecay > 0 ? tf.mul(p, 1 - lr * this.weightDecay) : p;
+        p.assign(tf.sub(decayed, tf.mul(update, lr)));
+      });
+    });
+  }
+
+  header(): AdamWStateHeader {
+    return {
+      format: 'verl-ts-adamw-v1', step: this.step,
+      beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay: this.weightDecay,
+      tensors: this.slots.map((s) => ({ name: s.name, shape: s.shape, size: s.shape.reduce((a, b) => a * b, 1) })),
+    };
+  }
+
+  /** Write optimizer.json (header) and optimizer.bin (all m then all v, float32 little-endian). */
+  async save(dir: string): Promise<void> {
+    const header = this.header();
+    const total = header.tensors.reduce((a, t) => a + t.size, 0);
+    const blob = new Float32Array(2 * total);
+    let off = 0;
+    for (const s of this.slots) { const d = s.m.dataSync() as Float32Array; blob.set(d, off); off += d.length; }
+    for (const s of this.slots) { const d = s.v.dataSync() as Float32Array; blob.set(d, off); off += d.length; }
+    await writeFile(join(dir, 'optimizer.json'), JSON.stringify(header, null, 1));
+    await writeFile(join(dir, 'optimizer.bin'), Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength));
+  }
+
+  /** Restore moments and step written by `save`; tensor names and shapes must match. */
+  async load(dir: string): Promise<void> {
+    const headerPath = join(dir, 'optimizer.json');
+    const header = JSON.parse(await readFile(headerPath, 'utf8')) as AdamWStateHeader;
+    if (header.format !== 'verl-ts-adamw-v1') throw new Error(`${headerPath}: unknown optimizer state format '${String(header.format)}'`);
+    if (header.tensors.length !== this.slots.length) throw new Error(`${headerPath}: ${header.tensors.length} tensors, the model has ${this.slots.length}`);
+    header.tensors.forEach((t, i) => {
+      const s = this.slots[i];
+      // shapes must agree; names may carry a per-process uniqueness suffix (tfjs variable
+      // names are global), so they only serve the error message
+      if (t.shape.join(',') !== s.shape.join(',')) {
+        throw new Error(`${headerPath}: tensor ${i} is '${t.name}' [${t.shape}], the model has '${s.name}' [${s.shape}]`);
+      }
+    });
+    const buf = await readFile(join(dir, 'optimizer.bin'));
+    const total = header.tensors.reduce((a, t) => a + t.size, 0);
+    if (buf.byteLength !== 8 * total) throw new Error(`${join(dir, 'optimizer.bin')}: ${buf.byteLength} bytes, expected ${8 * total}`);
+    const all = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+    let off = 0;
+    for (const key of ['m', 'v'] as const) {
+      for (const s of this.slots) {
+        const n = s.shape.reduce((a, b) => a * b, 1);
+        s[key].assign(tf.tensor(all.subarray(off, off + n), s.shape));
+        off += n;
+      }
+    }
+    this.step = header.step;
+  }
+
+  dispose(): void {
+    for (const s of this.slots) { s.m.dispose(); s.v.dispose(); }
+  }
+}
