@@ -9,3 +9,5 @@ export type { AdamWOptions, AdamWStateHeader } from './adamw.js';
 export { learningRateAt } from './schedule.js';
 export type { LrSchedule, LrScheduleKind } from './schedule.js';
 export { clipByGlobalNorm, globalNorm, GradAccumulator } from './gradients.js';
+export { parseRLConfig, parseSFTConfig, rlConfigSchema, sftConfigSchema, ConfigError } from './config.js';
+export type { RLConfig, RLConfigInput, SFTConfig, SFTConfigInput } from './config.js';

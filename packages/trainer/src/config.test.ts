@@ -1,0 +1,51 @@
+import { describe, it, expect } from 'vitest';
+import { ConfigError, parseRLConfig, parseSFTConfig } from './config.js';
+
+describe('parseRLConfig', () => {
+  it('fills the paper defaults', () => {
+    const c = parseRLConfig({ name: 'run1', model: { path: 'models/x' } });
+    expect(c.rollout).toMatchObject({ n: 4, temperature: 1.0, engine: 'local', maxNewTokens: 1024 });
+    expect(c.actor).toMatchObject({
+      lr: 5e-7, clipLow: 0.2, clipHigh: 0.2, clipRatioC: null, klCoef: 0.001, klEstimator: 'low_var_kl',
+      entropyCoef: 0.001, gradClip: 1.0, lossAggMode: 'token-mean', ppoEpochs: 1, miniBatchSize: 16, microBatchSize: 2,
+    });
+    expect(c.metrics).toMatchObject({ stride: 40, maxTokens: 512 });
+    expect(c.algorithm).toEqual({ estimator: 'grpo', verl: { enabled: false, shaper: {}, addReward: false } });
+    expect(c.trainer.resume).toBe('auto');
+    expect(c.outputDir).toBe('runs');
+  });
+  it('passes the VERL shaper config through untouched', () => {
+    const c = parseRLConfig({ name: 'r', model: { path: 'm' }, algorithm: { verl: { enabled: true, shaper: { mode: 'reference', kappa: 3 } } } });
+    expect(c.algorithm.verl.shaper).toEqual({ mode: 'reference', kappa: 3 });
+  });
+  it('lists every problem with its path', () => {
+    let err: unknown;
+    try {
+      parseRLConfig({ name: 'a b', model: {}, actor: { lr: -1, lossAggMode: 'foo' }, bogus: 1, rollout: { engine: 'remote' } });
+    } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(ConfigError);
+    const msg = (err as Error).message;
+    expect(msg).toMatch(/name: run name may only contain/);
+    expect(msg).toMatch(/model\.path:/);
+    expect(msg).toMatch(/actor\.lr:/);
+    expect(msg).toMatch(/actor\.lossAggMode:/);
+    expect(msg).toMatch(/bogus/);
+  });
+  it('requires remote settings for the remote engine and a name for dataset sources', () => {
+    expect(() => parseRLConfig({ name: 'r', model: { path: 'm' }, rollout: { engine: 'remote' } })).toThrow(/rollout\.remote: rollout\.remote \{ baseUrl, model \} is required/);
+    expect(() => parseRLConfig({ name: 'r', model: { path: 'm' }, data: { source: 'benchmark' } })).toThrow(/data\.name/);
+    expect(() => parseRLConfig({ name: 'r', model: { path: 'm' }, trainer: { promptsPerStep: 10 }, actor: { miniBatchSize: 4 } })).toThrow(/multiple of actor\.miniBatchSize/);
+  });
+});
+
+describe('parseSFTConfig', () => {
+  it('accepts a model to create from scratch', () => {
+    const c = parseSFTConfig({ name: 's', model: { create: { hiddenSize: 32 } } });
+    expect(c.steps).toBe(1000);
+    expect(c.trainOnPrompt).toBe(false);
+    expect('create' in c.model).toBe(true);
+  });
+  it('rejects bad values readably', () => {
+    expect(() => parseSFTConfig({ name: 's', model: { path: 'x' }, batchSize: 0 })).toThrow(/batchSize:/);
+  });
+});
