@@ -11,3 +11,8 @@ export type { LrSchedule, LrScheduleKind } from './schedule.js';
 export { clipByGlobalNorm, globalNorm, GradAccumulator } from './gradients.js';
 export { parseRLConfig, parseSFTConfig, rlConfigSchema, sftConfigSchema, ConfigError } from './config.js';
 export type { RLConfig, RLConfigInput, SFTConfig, SFTConfigInput } from './config.js';
+export { Rng, permutation } from './rng.js';
+export { DataCursor } from './data-cursor.js';
+export type { DataCursorState } from './data-cursor.js';
+export { writeCheckpoint, listCheckpoints, latestCheckpoint, readManifest, pruneCheckpoints, checkpointsRoot, MANIFEST } from './checkpoint.js';
+export type { CheckpointManifest, CheckpointInfo } from './checkpoint.js';

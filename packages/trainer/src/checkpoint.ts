@@ -1,0 +1,91 @@
+// Checkpoint directories: runs/<name>/checkpoints/step-<N>/. A checkpoint is written into a
+// temporary sibling directory, completed with manifest.json (written last), then renamed into
+// place, so a crash leaves either a complete checkpoint or a temporary directory that is
+// ignored and cleaned up. Only directories with a manifest count as checkpoints.
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export const MANIFEST = 'manifest.json';
+
+export interface CheckpointManifest {
+  format: 'verl-ts-checkpoint-v1';
+  step: number;
+  kind: 'rl' | 'sft';
+  files: string[];
+  createdAt: string;
+}
+
+export interface CheckpointInfo { step: number; dir: string }
+
+export function checkpointsRoot(runDir: string): string {
+  return join(runDir, 'checkpoints');
+}
+
+/** Complete checkpoints of a run, oldest first. */
+export async function listCheckpoints(runDir: string): Promise<CheckpointInfo[]> {
+  const root = checkpointsRoot(runDir);
+  let names: string[];
+  try { names = await readdir(root); } catch { return []; }
+  const out: CheckpointInfo[] = [];
+  for (const n of names) {
+    const m = /^step-(\d+)$/.exec(n);
+    if (!m) continue;
+    const dir = join(root, n);
+    try { await stat(join(dir, MANIFEST)); } catch { continue; }
+    out.push({ step: Number(m[1]), dir });
+  }
+  return out.sort((a, b) => a.step - b.step);
+}
+
+export async function latestCheckpoint(runDir: string): Promise<CheckpointInfo | null> {
+  const all = await listCheckpoints(runDir);
+  return all.length ? all[all.length - 1] : null;
+}
+
+export async function readManifest(dir: string): Promise<CheckpointManifest> {
+  const p = join(dir, MANIFEST);
+  let text: string;
+  try { text = await readFile(p, 'utf8'); } catch { throw new Error(`${dir} is not a complete checkpoint (no ${MANIFEST})`); }
+  const m = JSON.parse(text) as CheckpointManifest;
+  if (m.format !== 'verl-ts-checkpoint-v1') throw new Error(`${p}: unknown checkpoint format '${String(m.format)}'`);
+  return m;
+}
+
+/**
+ * Write checkpoint `step` atomically. `fill(dir)` writes every file into the (temporary)
+ * directory; then the manifest is written and the directory renamed to step-<N>. Older
+ * checkpoints beyond the newest `keepLast` are removed afterwards.
+ */
+export async function writeCheckpoint(
+  runDir: string, step: number, kind: 'rl' | 'sft', fill: (dir: string) => Promise<void>, keepLast: number,
+): Promise<string> {
+  const root = checkpointsRoot(runDir);
+  await mkdir(root, { recursive: true });
+  const tmp = join(root, `.tmp-step-${step}-${process.pid}-${Date.now()}`);
+  const final = join(root, `step-${step}`);
+  await rm(tmp, { recursive: true, force: true });
+  try {
+    await fill(tmp);
+    await mkdir(tmp, { recursive: true });
+    const files = (await readdir(tmp)).filter((f) => f !== MANIFEST).sort();
+    const manifest: CheckpointManifest = { format: 'verl-ts-checkpoint-v1', step, kind, files, createdAt: new Date().toISOString() };
+    await writeFile(join(tmp, MANIFEST), JSON.stringify(manifest, null, 1));
+    await rm(final, { recursive: true, force: true });
+    await rename(tmp, final);
+  } catch (e) {
+    await rm(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  await pruneCheckpoints(runDir, keepLast);
+  return final;
+}
+
+/** Remove all but the newest `keepLast` complete checkpoints, and stale temporary directories. */
+export async function pruneCheckpoints(runDir: string, keepLast: number): Promise<void> {
+  const all = await listCheckpoints(runDir);
+  for (const c of all.slice(0, Math.max(0, all.length - keepLast))) await rm(c.dir, { recursive: true, force: true });
+  const root = checkpointsRoot(runDir);
+  for (const n of await readdir(root)) {
+    if (n.startsWith('.tmp-step-') && !n.includes(`-${process.pid}-`)) await rm(join(root, n), { recursive: true, force: true });
+  }
+}
