@@ -1,2 +1,11 @@
-// Public API of @verl-ts/eval-runner (work in progress).
-export {};
+// Public API of @verl-ts/eval-runner: the `verl` command line plus its reusable pieces
+// (metrics, report builder) for scripts that want them without the CLI.
+export { main, COMMANDS } from './cli/main.js';
+export { ProgressBar, formatDuration, estimateEta } from './cli/progress.js';
+export { passAtK, meanPassAtK, avgAtN, firstSampleAccuracy } from './metrics/pass-at-k.js';
+export { majorityVote, meanMajorityAtK, exactAnswerEquality, type AnswerEquality, type VoteResult } from './metrics/majority.js';
+export type { EvalSummary, BenchmarkScores } from './eval/summary-types.js';
+export { buildReport, correlations } from './report/html.js';
+export { loadRun, type RunData } from './report/load-run.js';
+export { pearson } from './report/stats.js';
+export { checkPage, screenshot, findChromium } from './report/chromium.js';

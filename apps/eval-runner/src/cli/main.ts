@@ -1,0 +1,55 @@
+// `verl` dispatcher: finds the command, prints help, turns UsageError into exit code 2.
+import { formatHelp, parseCommandArgs, UsageError } from './args.js';
+import type { Command, CommandIO } from './command.js';
+import { installInterruptHandler } from './interrupt.js';
+
+export const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  report: { summary: 'one self-contained HTML page with plots comparing runs', load: async () => (await import('../commands/report.js')).command },
+};
+
+export function topLevelHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length)) + 2;
+  const lines = ['verl: reinforcement learning from verifiable rewards with VERL (arXiv 2509.23808)', '', 'Usage: verl <command> [options]', '', 'Commands:'];
+  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(width)}${c.summary}`);
+  lines.push('', "Run 'verl <command> --help' for a command's options.");
+  return lines.join('\n') + '\n';
+}
+
+export async function main(argv: string[], io?: Partial<CommandIO>): Promise<number> {
+  const stdout = io?.stdout ?? process.stdout;
+  const stderr = io?.stderr ?? process.stderr;
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    stdout.write(topLevelHelp());
+    return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-v') {
+    stdout.write('verl 0.1.0\n');
+    return 0;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    stderr.write(`verl: unknown command '${name}'\n\n${topLevelHelp()}`);
+    return 2;
+  }
+  const command = await entry.load();
+  const interrupt = io?.signal ? undefined : installInterruptHandler();
+  try {
+    const args = parseCommandArgs(command.spec, rest);
+    if (args.help) {
+      stdout.write(formatHelp(command.spec));
+      return 0;
+    }
+    return await command.run(args, { stdout, stderr, signal: io?.signal ?? interrupt!.signal });
+  } catch (e) {
+    if (e instanceof UsageError) {
+      stderr.write(`verl ${name}: ${e.message}\nUsage: ${command.spec.usage}\nRun 'verl ${name} --help' for details.\n`);
+      return 2;
+    }
+    stderr.write(`verl ${name}: ${e instanceof Error ? e.message : String(e)}\n`);
+    if (process.env.VERL_DEBUG && e instanceof Error && e.stack) stderr.write(e.stack + '\n');
+    return 1;
+  } finally {
+    interrupt?.dispose();
+  }
+}
