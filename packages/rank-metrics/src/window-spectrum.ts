@@ -1,0 +1,192 @@
+// Spectra of the centred Gram (k x k) or covariance (D x D) matrix of the first k rows of a
+// sequence, built incrementally as k grows (the reference's "optimized" route in
+// hf618/VERL verl/trainer/metrics_utils.py, calculate_diffs_for_single_sample_optimized),
+// but accumulated in float64 on mean-shifted rows, as /work/shared/DESIGN.md asks.
+//
+// Both matrices share their non-zero eigenvalues (the squared singular values of the
+// centred rows), so each window uses whichever is smaller: the Gram matrix while k <= D,
+// the covariance once k > D. The raw products of earlier rows are kept, so a new window
+// only pays for its new rows.
+
+import { EigenWorkspace, tridiagonalize, tridiagonalQL } from './eigen.js';
+
+/**
+ * out[i*outStride + j] += sum_{c in [c0, c1)} M[i*stride + c] * M[j*stride + c]
+ * for i in [i0, i1) and 0 <= j <= i (lower triangle). Four rows of i share each load of
+ * row j, which roughly halves the memory traffic of a plain dot-product loop.
+ */
+export function accumulateLowerProducts(
+  M: Float64Array,
+  stride: number,
+  i0: number,
+  i1: number,
+  c0: number,
+  c1: number,
+  out: Float64Array,
+  outStride: number,
+): void {
+  let i = i0;
+  for (; i + 4 <= i1; i += 4) {
+    const o0 = i * stride;
+    const o1 = o0 + stride;
+    const o2 = o1 + stride;
+    const o3 = o2 + stride;
+    const r0 = i * outStride;
+    const r1 = r0 + outStride;
+    const r2 = r1 + outStride;
+    const r3 = r2 + outStride;
+    for (let j = 0; j <= i + 3; j++) {
+      const oj = j * stride;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let c = c0; c < c1; c++) {
+        const v = M[oj + c];
+        s0 += M[o0 + c] * v;
+        s1 += M[o1 + c] * v;
+        s2 += M[o2 + c] * v;
+        s3 += M[o3 + c] * v;
+      }
+      if (j <= i) out[r0 + j] += s0;
+      if (j <= i + 1) out[r1 + j] += s1;
+      if (j <= i + 2) out[r2 + j] += s2;
+      out[r3 + j] += s3;
+    }
+  }
+  for (; i < i1; i++) {
+    const oi = i * stride;
+    const ri = i * outStride;
+    for (let j = 0; j <= i; j++) {
+      const oj = j * stride;
+      let s0 = 0;
+      let s1 = 0;
+      let c = c0;
+      for (; c + 2 <= c1; c += 2) {
+        s0 += M[oi + c] * M[oj + c];
+        s1 += M[oi + c + 1] * M[oj + c + 1];
+      }
+      if (c < c1) s0 += M[oi + c] * M[oj + c];
+      out[ri + j] += s0 + s1;
+    }
+  }
+}
+
+export type SpectrumMatrix = 'auto' | 'gram' | 'covariance';
+
+export class WindowSpectrum {
+  private readonly x: Float64Array; // [T, D] shifted rows
+  private readonly T: number;
+  private readonly D: number;
+  private gram: Float64Array | null = null; // lower triangle of raw Gram, [gramCap, gramCap]
+  private gramCap = 0;
+  private gramRows = 0;
+  private xt: Float64Array | null = null; // transposed rows [D, T] for covariance products
+  private cov: Float64Array | null = null; // lower triangle of raw covariance, [D, D]
+  private covRows = 0;
+  private work = new Float64Array(0);
+  private readonly ws = new EigenWorkspace();
+
+  /** @param x rows [T, D] in float64, already shifted (see shiftedRows). */
+  constructor(x: Float64Array, T: number, D: number) {
+    this.x = x;
+    this.T = T;
+    this.D = D;
+  }
+
+  /**
+   * Eigenvalues (ascending) of the centred Gram or covariance matrix of rows [0, k).
+   * 'auto' picks the smaller matrix (Gram when k <= D). Returns k or D values.
+   */
+  eigenvalues(k: number, matrix: SpectrumMatrix = 'auto'): Float64Array {
+    if (k < 1 || k > this.T) throw new RangeError(`window size ${k} outside 1..${this.T}`);
+    const useGram = matrix === 'gram' || (matrix === 'auto' && k <= this.D);
+    const n = useGram ? k : this.D;
+    if (this.work.length < n * n) this.work = new Float64Array(n * n);
+    if (useGram) this.centredGram(k);
+    else this.centredCovariance(k);
+    tridiagonalize(this.work, n, this.ws);
+    const d = this.ws.d.slice(0, n);
+    const e = this.ws.e.slice(0, n);
+    tridiagonalQL(d, e, n);
+    return d.sort();
+  }
+
+  /** work[0..k*k) <- centred Gram of rows [0, k) (lower triangle, row stride k). */
+  private centredGram(k: number): void {
+    if (k > this.gramCap) {
+      // Grow to the largest size a Gram window can reach, so rows are computed once.
+      const cap = Math.max(k, Math.min(this.T, this.D));
+      const g = new Float64Array(cap * cap);
+      if (this.gram) for (let i = 0; i < this.gramRows; i++) {
+        g.set(this.gram.subarray(i * this.gramCap, i * this.gramCap + i + 1), i * cap);
+      }
+      this.gram = g;
+      this.gramCap = cap;
+    }
+    const U = this.gram!;
+    const cap = this.gramCap;
+    if (k > this.gramRows) {
+      accumulateLowerProducts(this.x, this.D, this.gramRows, k, 0, this.D, U, cap);
+      this.gramRows = k;
+    }
+    // Row sums r_i of the symmetric k x k block; centring: G_ij = U_ij - (r_i + r_j)/k + R/k^2.
+    const r = new Float64Array(k);
+    for (let i = 0; i < k; i++) {
+      const ro = i * cap;
+      let acc = 0;
+      for (let j = 0; j < i; j++) {
+        const v = U[ro + j];
+        acc += v;
+        r[j] += v;
+      }
+      r[i] += acc + U[ro + i];
+    }
+    let R = 0;
+    for (let i = 0; i < k; i++) R += r[i];
+    const c = R / (k * k);
+    const inv = 1 / k;
+    const w = this.work;
+    for (let i = 0; i < k; i++) {
+      const ro = i * cap;
+      const wo = i * k;
+      const ri = r[i] * inv;
+      for (let j = 0; j <= i; j++) w[wo + j] = U[ro + j] - ri - r[j] * inv + c;
+    }
+  }
+
+  /** work[0..D*D) <- centred covariance (unnormalised) of rows [0, k). */
+  private centredCovariance(k: number): void {
+    const D = this.D;
+    const T = this.T;
+    if (!this.xt) {
+      const xt = new Float64Array(D * T);
+      for (let t = 0; t < T; t++) for (let j = 0; j < D; j++) xt[j * T + t] = this.x[t * D + j];
+      this.xt = xt;
+    }
+    if (!this.cov || k < this.covRows) {
+      // A smaller window than already accumulated: start over (rankDynamics never does this).
+      this.cov = new Float64Array(D * D);
+      this.covRows = 0;
+    }
+    if (k > this.covRows) {
+      accumulateLowerProducts(this.xt, T, 0, D, this.covRows, k, this.cov, D);
+      this.covRows = k;
+    }
+    const s = new Float64Array(D);
+    for (let j = 0; j < D; j++) {
+      const o = j * T;
+      let acc = 0;
+      for (let t = 0; t < k; t++) acc += this.xt[o + t];
+      s[j] = acc;
+    }
+    const inv = 1 / k;
+    const w = this.work;
+    const C = this.cov;
+    for (let i = 0; i < D; i++) {
+      const ro = i * D;
+      const si = s[i] * inv;
+      for (let j = 0; j <= i; j++) w[ro + j] = C[ro + j] - si * s[j];
+    }
+  }
+}
