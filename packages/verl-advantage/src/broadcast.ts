@@ -1,0 +1,65 @@
+// From per-response scalars to per-token values. The reference multiplies the scalar by the
+// response mask (`scores.unsqueeze(-1) * response_mask`, core_algos.py); the VERL bonus goes
+// either to every response token or to the final one only (hf618/VERL
+// verl/trainer/reward_manager_versions.py writes aux at `valid_response_length - 1`).
+
+import { assertFinite, assertLength } from './validate.js';
+
+export type BonusTokens = 'all' | 'last';
+export type TokenMask = ArrayLike<number>[];
+
+/** `out[i][t] = adv[i] * mask[i][t]`. */
+export function broadcastOverMask(adv: ArrayLike<number>, mask: TokenMask): number[][] {
+  assertLength('mask', mask, adv.length, 'advantages');
+  const out: number[][] = [];
+  for (let i = 0; i < adv.length; i++) {
+    const row = mask[i];
+    const r = new Array<number>(row.length);
+    for (let t = 0; t < row.length; t++) r[t] = adv[i] * row[t];
+    out.push(r);
+  }
+  return out;
+}
+
+/** Number of response tokens per row (the mask's row sums), e.g. for `responseLengths`. */
+export function lengthsFromMask(mask: TokenMask): number[] {
+  return mask.map((row) => {
+    let s = 0;
+    for (let t = 0; t < row.length; t++) s += row[t];
+    return s;
+  });
+}
+
+/** Index of the last token with a non-zero mask, or -1 when the row has none. */
+export function lastTokenIndex(row: ArrayLike<number>): number {
+  for (let t = row.length - 1; t >= 0; t--) if (row[t] !== 0) return t;
+  return -1;
+}
+
+/**
+ * Token-level advantages of a shaped step: `A0_i · mask` everywhere, plus `bonus_i` on every
+ * response token (`'all'`) or on the last response token only (`'last'`, the reference).
+ * Masked-out tokens stay 0.
+ */
+export function broadcastShapedAdvantages(
+  advantages0: ArrayLike<number>,
+  bonus: ArrayLike<number>,
+  mask: TokenMask,
+  bonusTokens: BonusTokens,
+): number[][] {
+  assertLength('bonus', bonus, advantages0.length, 'advantages0');
+  assertFinite('bonus', bonus);
+  if (bonusTokens !== 'all' && bonusTokens !== 'last') throw new RangeError(`bonusTokens must be 'all' or 'last', got ${String(bonusTokens)}`);
+  const out = broadcastOverMask(advantages0, mask);
+  for (let i = 0; i < out.length; i++) {
+    if (bonus[i] === 0) continue;
+    const row = mask[i];
+    if (bonusTokens === 'last') {
+      const t = lastTokenIndex(row);
+      if (t >= 0) out[i][t] += bonus[i] * row[t];
+    } else {
+      for (let t = 0; t < row.length; t++) out[i][t] += bonus[i] * row[t];
+    }
+  }
+  return out;
+}
