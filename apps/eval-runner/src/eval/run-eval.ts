@@ -1,0 +1,192 @@
+// The evaluation loop, independent of where responses come from (local model or remote server)
+// and of how they are graded: both are injected, so this file is testable without a model.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { avgAtN, firstSampleAccuracy, meanPassAtK } from '../metrics/pass-at-k.js';
+import { meanMajorityAtK, type AnswerEquality } from '../metrics/majority.js';
+import { appendRecords, readRecords, type ProblemRecord } from './records.js';
+import type { BenchmarkScores, EvalSummary } from './summary-types.js';
+import { formatSummaryMarkdown } from './table.js';
+
+export interface EvalProblem {
+  id: string;
+  question: string;
+  answer: string;
+  benchmark: string;
+}
+
+/** The part of rollout's RolloutEngine the evaluator needs. */
+export interface EvalEngine {
+  generate(
+    prompts: string[],
+    opts: { n: number; temperature: number; topP: number; maxNewTokens: number; seed?: number; stop?: string[]; signal?: AbortSignal; onProgress?: (p: { done: number; total: number; tokens: number }) => void },
+  ): Promise<{ promptIndex: number; sampleIndex: number; text: string; responseIds: number[]; finishReason: string }[]>;
+}
+
+export type Grader = (response: string, problem: EvalProblem) => Promise<{ correct: boolean; extracted: string | null }>;
+
+export interface EvalOptions {
+  engine: EvalEngine;
+  modelName: string;
+  benchmarks: { name: string; problems: EvalProblem[] }[];
+  /** Builds the prompt text from a question. */
+  prompt: (question: string) => string;
+  grade: Grader;
+  /** Equivalence used by maj@k to group answers. */
+  equal?: AnswerEquality;
+  n: number;
+  ks: number[];
+  temperature: number;
+  topP: number;
+  maxTokens: number;
+  template: string;
+  seed: number;
+  limit?: number;
+  stop?: string[];
+  outDir: string;
+  /** Problems per generate call (each brings n responses). */
+  batchProblems?: number;
+  signal?: AbortSignal;
+  /** Called after each batch with the problems finished so far over all benchmarks. */
+  onProgress?: (p: { benchmark: string; done: number; total: number; correctSoFar: number; samplesSoFar: number }) => void;
+  log?: (line: string) => void;
+}
+
+export interface EvalResult {
+  summary: EvalSummary;
+  /** False when stopped by the signal: the JSONL holds what was done, rerun to resume. */
+  complete: boolean;
+}
+
+export async function runEval(opts: EvalOptions): Promise<EvalResult> {
+  if (!Number.isInteger(opts.n) || opts.n < 1) throw new RangeError(`eval: n must be a positive integer, got ${opts.n}`);
+  const ks = [...new Set(opts.ks)].sort((a, b) => a - b);
+  for (const k of ks) if (k > opts.n) throw new RangeError(`eval: k=${k} is larger than n=${opts.n} (pass@k needs at least k samples)`);
+  mkdirSync(opts.outDir, { recursive: true });
+  const batch = opts.batchProblems ?? 8;
+  const total = opts.benchmarks.reduce((a, b) => a + b.problems.length, 0);
+  let done = 0;
+  let correctSoFar = 0;
+  let samplesSoFar = 0;
+  let complete = true;
+  const scores: BenchmarkScores[] = [];
+
+  for (const bench of opts.benchmarks) {
+    const path = join(opts.outDir, `${bench.name}.jsonl`);
+    const existing = readRecords(path);
+    const isDone = (p: EvalProblem) => (existing.get(p.id)?.responses.length ?? 0) >= opts.n;
+    const todo = bench.problems.filter((p) => !isDone(p));
+    const resumed = bench.problems.length - todo.length;
+    if (resumed > 0) opts.log?.(`${bench.name}: ${resumed} of ${bench.problems.length} problems already in ${path}, skipping them`);
+    done += resumed;
+    for (const p of bench.problems) {
+      const r = existing.get(p.id);
+      if (r && isDone(p)) {
+        correctSoFar += r.correct.slice(0, opts.n).filter(Boolean).length;
+        samplesSoFar += opts.n;
+      }
+    }
+    opts.onProgress?.({ benchmark: bench.name, done, total, correctSoFar, samplesSoFar });
+
+    for (let start = 0; start < todo.length; start += batch) {
+      if (opts.signal?.aborted) {
+        complete = false;
+        break;
+      }
+      const chunk = todo.slice(start, start + batch);
+      const prompts = chunk.map((p) => opts.prompt(p.question));
+      // Seed from the position of the batch's first problem in the benchmark, so a rerun draws the same samples.
+      const seed = opts.seed + bench.problems.indexOf(chunk[0]);
+      let rollouts;
+      try {
+        rollouts = await opts.engine.generate(prompts, {
+          n: opts.n,
+          temperature: opts.temperature,
+          topP: opts.topP,
+          maxNewTokens: opts.maxTokens,
+          seed,
+          stop: opts.stop,
+          signal: opts.signal,
+        });
+      } catch (e) {
+        if (opts.signal?.aborted) {
+          complete = false;
+          break;
+        }
+        throw e;
+      }
+      const records: ProblemRecord[] = chunk.map((p) => ({
+        id: p.id,
+        benchmark: bench.name,
+        question: p.question,
+        answer: p.answer,
+        responses: new Array<string>(opts.n).fill(''),
+        extracted: new Array<string | null>(opts.n).fill(null),
+        correct: new Array<boolean>(opts.n).fill(false),
+        finishReasons: new Array<string>(opts.n).fill('missing'),
+        responseTokens: new Array<number>(opts.n).fill(0),
+      }));
+      for (const r of rollouts) {
+        const rec = records[r.promptIndex];
+        if (!rec || r.sampleIndex < 0 || r.sampleIndex >= opts.n) throw new Error(`eval: engine returned an out-of-range rollout (prompt ${r.promptIndex}, sample ${r.sampleIndex})`);
+        rec.responses[r.sampleIndex] = r.text;
+        rec.finishReasons[r.sampleIndex] = r.finishReason;
+        rec.responseTokens[r.sampleIndex] = r.responseIds.length;
+      }
+      for (let i = 0; i < chunk.length; i++) {
+        const rec = records[i];
+        for (let s = 0; s < opts.n; s++) {
+          const g = await opts.grade(rec.responses[s], chunk[i]);
+          rec.correct[s] = g.correct;
+          rec.extracted[s] = g.extracted;
+          if (g.correct) correctSoFar++;
+        }
+        samplesSoFar += opts.n;
+      }
+      appendRecords(path, records);
+      for (const r of records) existing.set(r.id, r);
+      done += chunk.length;
+      opts.onProgress?.({ benchmark: bench.name, done, total, correctSoFar, samplesSoFar });
+    }
+    if (!complete) break;
+    scores.push(await scoreBenchmark(bench.name, bench.problems.map((p) => existing.get(p.id)!), opts.n, ks, opts.equal));
+  }
+
+  const summary: EvalSummary = {
+    model: opts.modelName,
+    createdAt: new Date().toISOString(),
+    settings: { n: opts.n, k: ks, temperature: opts.temperature, topP: opts.topP, maxTokens: opts.maxTokens, template: opts.template, seed: opts.seed, ...(opts.limit !== undefined ? { limit: opts.limit } : {}) },
+    benchmarks: scores,
+  };
+  if (complete) {
+    writeFileSync(join(opts.outDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+    writeFileSync(join(opts.outDir, 'summary.md'), formatSummaryMarkdown(summary));
+  }
+  return { summary, complete };
+}
+
+/** Metrics of one benchmark from its records (first n samples of each). */
+export async function scoreBenchmark(name: string, records: ProblemRecord[], n: number, ks: number[], equal?: AnswerEquality): Promise<BenchmarkScores> {
+  const correct = records.map((r) => r.correct.slice(0, n));
+  const extracted = records.map((r) => r.extracted.slice(0, n));
+  const passAtK: Record<string, number> = {};
+  const majAtK: Record<string, number> = {};
+  for (const k of ks) {
+    passAtK[String(k)] = meanPassAtK(correct, k);
+    majAtK[String(k)] = await meanMajorityAtK(records.map((_, i) => ({ extracted: extracted[i], correct: correct[i] })), k, equal);
+  }
+  const all = records.length * n;
+  const count = (f: (r: ProblemRecord, s: number) => boolean) => records.reduce((a, r) => a + Array.from({ length: n }, (_, s) => f(r, s)).filter(Boolean).length, 0);
+  return {
+    benchmark: name,
+    problems: records.length,
+    samples: n,
+    pass1: firstSampleAccuracy(correct),
+    avgN: avgAtN(correct),
+    passAtK,
+    majAtK,
+    extractedRate: all ? count((r, s) => r.extracted[s] !== null) / all : Number.NaN,
+    truncatedRate: all ? count((r, s) => r.finishReasons[s] === 'length') / all : Number.NaN,
+    meanResponseTokens: all ? records.reduce((a, r) => a + r.responseTokens.slice(0, n).reduce((x, y) => x + y, 0), 0) / all : Number.NaN,
+  };
+}
