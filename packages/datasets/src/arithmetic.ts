@@ -1,0 +1,164 @@
+// The synthetic task of the embedded demo: integer expressions such as `12+7*3`, solved by
+// rewriting one operation at a time (products first, then left to right) and boxing the value,
+// e.g. prompt `12+7*3=` (template "arithmetic"), solution `12+21=\boxed{33}`. Small enough for a
+// character-level model of ~1M parameters trained on 2 CPU cores; the difficulty knobs move its
+// accuracy after SFT (more steps, larger operands and products are harder).
+import type { Problem } from './problem.js';
+import { fnv1a, mulberry32, randInt } from './rng.js';
+
+export type ArithmeticOperator = '+' | '-' | '*';
+
+export interface ArithmeticDifficulty {
+  /** Number of operators in the expression (1-4). */
+  steps: number;
+  /** Operands are drawn from 0..maxOperand. */
+  maxOperand: number;
+  /** Operands of `*` are drawn from 0..min(maxFactor, maxOperand) (keeps products short). */
+  maxFactor: number;
+  /** Operators to draw from. */
+  operators: ArithmeticOperator[];
+}
+
+/** Preset levels; 3 is the default. Solutions stay under 40 characters at every level. */
+export const ARITHMETIC_LEVELS: Readonly<Record<1 | 2 | 3 | 4 | 5, ArithmeticDifficulty>> = Object.freeze({
+  1: { steps: 1, maxOperand: 9, maxFactor: 9, operators: ['+', '-'] },
+  2: { steps: 2, maxOperand: 9, maxFactor: 9, operators: ['+', '-', '*'] },
+  3: { steps: 2, maxOperand: 20, maxFactor: 9, operators: ['+', '-', '*'] },
+  4: { steps: 3, maxOperand: 20, maxFactor: 12, operators: ['+', '-', '*'] },
+  5: { steps: 3, maxOperand: 99, maxFactor: 12, operators: ['+', '-', '*'] },
+});
+
+/** Fraction of all expressions that belong to the test split (by a fixed hash of the expression). */
+export const ARITHMETIC_TEST_FRACTION = 0.2;
+
+/**
+ * Every character a prompt (template "arithmetic") or a solution of this task can contain, in a
+ * fixed order, for the demo's character-level tokenizer: digits, operators, `=`, the letters and
+ * braces of `\boxed{}`, space and newline.
+ */
+export const ARITHMETIC_ALPHABET = '0123456789+-*=\\boxed{} \n';
+
+export interface ArithmeticOptions {
+  count: number;
+  seed: number;
+  /** Train and test problems never share an expression (default 'train'). */
+  split?: 'train' | 'test';
+  /** A preset level 1-5 (default 3) or explicit settings; the fields below override either. */
+  difficulty?: 1 | 2 | 3 | 4 | 5 | Partial<ArithmeticDifficulty>;
+  steps?: number;
+  maxOperand?: number;
+  maxFactor?: number;
+  operators?: ArithmeticOperator[];
+}
+
+/** Resolve a difficulty option to explicit settings, checking ranges. */
+export function arithmeticDifficulty(opts: Omit<ArithmeticOptions, 'count' | 'seed' | 'split'> = {}): ArithmeticDifficulty {
+  const base = typeof opts.difficulty === 'object' ? { ...ARITHMETIC_LEVELS[3], ...opts.difficulty } : ARITHMETIC_LEVELS[opts.difficulty ?? 3];
+  if (!base) throw new RangeError(`difficulty must be 1-5 or an object, got ${String(opts.difficulty)}`);
+  const d: ArithmeticDifficulty = {
+    steps: opts.steps ?? base.steps,
+    maxOperand: opts.maxOperand ?? base.maxOperand,
+    maxFactor: opts.maxFactor ?? base.maxFactor,
+    operators: [...(opts.operators ?? base.operators)],
+  };
+  if (!Number.isInteger(d.steps) || d.steps < 1 || d.steps > 4) throw new RangeError(`steps must be an integer 1-4, got ${d.steps}`);
+  if (!Number.isInteger(d.maxOperand) || d.maxOperand < 1 || d.maxOperand > 999) throw new RangeError(`maxOperand must be an integer 1-999, got ${d.maxOperand}`);
+  if (!Number.isInteger(d.maxFactor) || d.maxFactor < 1) throw new RangeError(`maxFactor must be a positive integer, got ${d.maxFactor}`);
+  if (d.operators.length === 0 || d.operators.some((o) => o !== '+' && o !== '-' && o !== '*')) {
+    throw new RangeError(`operators must be a non-empty subset of + - *, got ${JSON.stringify(d.operators)}`);
+  }
+  return d;
+}
+
+/** Which split an expression belongs to; a fixed function of the text, independent of seed and difficulty. */
+export function arithmeticSplitOf(expression: string): 'train' | 'test' {
+  return fnv1a(expression) % 1000 < ARITHMETIC_TEST_FRACTION * 1000 ? 'test' : 'train';
+}
+
+/**
+ * `count` distinct problems of one split, deterministic in (seed, split, difficulty). Throws a
+ * RangeError when the split has fewer distinct expressions than `count` at this difficulty.
+ */
+export function arithmeticProblems(opts: ArithmeticOptions): Problem[] {
+  const { count, seed } = opts;
+  const split = opts.split ?? 'train';
+  if (!Number.isInteger(count) || count < 0) throw new RangeError(`count must be a non-negative integer, got ${count}`);
+  if (!Number.isFinite(seed)) throw new RangeError(`seed must be a finite number, got ${seed}`);
+  if (split !== 'train' && split !== 'test') throw new RangeError(`split must be 'train' or 'test', got ${String(split)}`);
+  const d = arithmeticDifficulty(opts);
+  // Mix the split into the stream so that train and test with the same seed do not walk the same draws.
+  const rand = mulberry32((Math.trunc(seed) ^ (split === 'test' ? 0x5bd1e995 : 0)) >>> 0);
+  const seen = new Set<string>();
+  const out: Problem[] = [];
+  const maxMisses = 2000 + 50 * count;
+  let misses = 0;
+  while (out.length < count) {
+    const expression = drawExpression(rand, d);
+    if (seen.has(expression) || arithmeticSplitOf(expression) !== split) {
+      if (++misses > maxMisses) {
+        throw new RangeError(`only ${out.length} distinct ${split} problems found at this difficulty (asked for ${count}); raise maxOperand or steps`);
+      }
+      continue;
+    }
+    misses = 0;
+    seen.add(expression);
+    const { value } = solveArithmetic(expression);
+    out.push({
+      id: `${split}-${seed}-${out.length}`,
+      question: expression,
+      answer: String(value),
+      benchmark: 'arithmetic',
+      meta: { split, seed, ...d },
+    });
+  }
+  return out;
+}
+
+/** The worked solution of an arithmetic problem, e.g. `12+21=\boxed{33}` for `12+7*3`; the SFT target. */
+export function arithmeticSolution(p: Pick<Problem, 'question'>): string {
+  const { rewrites, value } = solveArithmetic(p.question);
+  return [...rewrites, `\\boxed{${value}}`].join('=');
+}
+
+/**
+ * Evaluate an expression of non-negative integers and + - * with the usual precedence, one
+ * operation at a time: products left to right, then sums and differences left to right.
+ * `rewrites` are the intermediate expressions (without the final value).
+ */
+export function solveArithmetic(expression: string): { rewrites: string[]; value: number } {
+  const src = expression.trim().replace(/=$/, '');
+  if (!/^\d+([+\-*]\d+)*$/.test(src)) throw new Error(`not an arithmetic expression of this task: "${expression}"`);
+  const nums = src.split(/[+\-*]/).map(Number);
+  const ops: string[] = src.match(/[+\-*]/g) ?? [];
+  const rewrites: string[] = [];
+  while (ops.length > 0) {
+    let k = ops.indexOf('*');
+    if (k < 0) k = 0;
+    const a = nums[k];
+    const b = nums[k + 1];
+    const r = ops[k] === '*' ? a * b : ops[k] === '+' ? a + b : a - b;
+    nums.splice(k, 2, r);
+    ops.splice(k, 1);
+    if (ops.length > 0) rewrites.push(render(nums, ops));
+  }
+  return { rewrites, value: nums[0] };
+}
+
+function render(nums: number[], ops: string[]): string {
+  let s = String(nums[0]);
+  for (let i = 0; i < ops.length; i++) s += ops[i] + String(nums[i + 1]);
+  return s;
+}
+
+function drawExpression(rand: () => number, d: ArithmeticDifficulty): string {
+  const ops: ArithmeticOperator[] = [];
+  for (let i = 0; i < d.steps; i++) ops.push(d.operators[randInt(rand, 0, d.operators.length - 1)]);
+  const factorMax = Math.min(d.maxFactor, d.maxOperand);
+  let s = '';
+  for (let i = 0; i <= d.steps; i++) {
+    const inProduct = ops[i - 1] === '*' || ops[i] === '*';
+    s += String(randInt(rand, 0, inProduct ? factorMax : d.maxOperand));
+    if (i < d.steps) s += ops[i];
+  }
+  return s;
+}
