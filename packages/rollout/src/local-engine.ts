@@ -1,0 +1,243 @@
+// Batched generation over a CausalLM with its KV cache.
+//
+// Prompts of different lengths share a batch by left padding (HF `generate` layout): the
+// attention mask hides the pads, position ids count only real tokens (HF:
+// `position_ids = attention_mask.cumsum(-1) - 1`, clamped at 0). Sequences are sorted by
+// prompt length before batching so little padding is wasted. Rows that finish are dropped
+// from the batch (and their KV cache rows via `cache.select`), so they stop costing compute.
+// Each decode step reads back one [B, V] block of last-position logits.
+import * as tf from '@tensorflow/tfjs';
+import type { CausalLM, KVCache, Tokenizer } from '@verl-ts/models';
+import { Rng } from './rng.js';
+import { sampleToken, type SamplingParams } from './sampling.js';
+import { arePromptIds, checkPromptIds, normalizeGenerateOptions, type NormalizedOptions } from './options.js';
+import { findStop, resumeSearchAt } from './stop.js';
+import type { FinishReason, GenerateOptions, Rollout, RolloutEngine } from './types.js';
+
+export interface LocalEngineOptions {
+  /** Most sequences decoded together. Default 32. */
+  batchSize?: number;
+  /**
+   * Most floats in one prefill logits tensor [B, chunk, V]; longer prompts are prefilled in
+   * column chunks through the cache. Default 2^25 (128 MiB of float32).
+   */
+  prefillLogitsBudget?: number;
+  /** Seeds calls that pass no `seed` (checkpoint it with `engine.rng.toJSON()`). Default: a random seed. */
+  rng?: Rng;
+  /** Yield to the event loop after every decode step, so servers and progress bars stay live. Default true. */
+  yieldEveryStep?: boolean;
+}
+
+export interface LocalEngine extends RolloutEngine {
+  readonly model: CausalLM;
+  readonly tokenizer: Tokenizer | undefined;
+  /** The seed source for calls without `seed`. */
+  readonly rng: Rng;
+}
+
+interface Sequence {
+  index: number; // position in the output (promptIndex * n + sampleIndex)
+  promptIndex: number;
+  sampleIndex: number;
+  promptIds: number[];
+}
+
+interface Row {
+  seq: Sequence;
+  rng: Rng;
+  mask: number[]; // attention mask over the cache columns
+  nextPosition: number;
+  tokens: number[];
+  logprobs: number[];
+  checkedTextLength: number;
+}
+
+function randomSeed(): number {
+  const words = new Uint32Array(2);
+  globalThis.crypto.getRandomValues(words);
+  return words[0] * 2 ** 21 + (words[1] >>> 11);
+}
+
+function defaultEosIds(model: CausalLM, tokenizer: Tokenizer | undefined): number[] {
+  if (tokenizer && tokenizer.eosTokenIds.length > 0) return [...tokenizer.eosTokenIds];
+  const e = model.config.eosTokenId;
+  return e === undefined ? [] : Array.isArray(e) ? [...e] : [e];
+}
+
+/** Reads the last position's logits [B, V] of a [B, T, V] tensor in one transfer. */
+async function readLastLogits(logits: tf.Tensor3D): Promise<Float32Array> {
+  const [b, t, v] = logits.shape;
+  const last = tf.tidy(() => (t === 1 ? logits.reshape([b, v]) : logits.slice([0, t - 1, 0], [b, 1, v]).reshape([b, v])));
+  try {
+    return (await last.data()) as Float32Array;
+  } finally {
+    last.dispose();
+  }
+}
+
+/** Runs forwardCached and returns the last-position logits, leaving only the cache allocated. */
+async function stepLogits(model: CausalLM, cache: KVCache, inputIds: number[][], attentionMask: number[][], positionIds: number[][]): Promise<Float32Array> {
+  const out = model.forwardCached({ inputIds, attentionMask, positionIds }, cache);
+  try {
+    return await readLastLogits(out.logits);
+  } finally {
+    out.logits.dispose();
+    out.hidden.dispose();
+  }
+}
+
+export function createLocalEngine(model: CausalLM, tokenizer?: Tokenizer, opts: LocalEngineOptions = {}): LocalEngine {
+  const batchSize = opts.batchSize ?? 32;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be an integer >= 1, got ${batchSize}`);
+  const prefillBudget = opts.prefillLogitsBudget ?? 2 ** 25;
+  if (!(prefillBudget >= 1)) throw new RangeError(`prefillLogitsBudget must be >= 1, got ${prefillBudget}`);
+  const rng = opts.rng ?? new Rng(randomSeed());
+  const yieldEveryStep = opts.yieldEveryStep ?? true;
+  const vocab = model.config.vocabSize;
+  const padId = tokenizer && tokenizer.padTokenId >= 0 && tokenizer.padTokenId < vocab ? tokenizer.padTokenId : 0;
+
+  async function generate(prompts: number[][] | string[], options: GenerateOptions): Promise<Rollout[]> {
+    const o = normalizeGenerateOptions(options);
+    const signal = options.signal;
+    signal?.throwIfAborted();
+    let promptIds: number[][];
+    if (arePromptIds(prompts)) {
+      promptIds = prompts;
+    } else {
+      if (!tokenizer) throw new TypeError('string prompts need a tokenizer: createLocalEngine(model, tokenizer)');
+      promptIds = prompts.map((p) => tokenizer.encode(p));
+    }
+    promptIds.forEach((ids, i) => checkPromptIds(ids, i, vocab));
+    if (o.stop.length > 0 && !tokenizer) throw new TypeError('stop strings need a tokenizer: createLocalEngine(model, tokenizer)');
+    const seed = o.seed ?? rng.nextSeed();
+    const eos = new Set(o.eosTokenIds ?? defaultEosIds(model, tokenizer));
+
+    const seqs: Sequence[] = [];
+    promptIds.forEach((ids, p) => {
+      for (let s = 0; s < o.n; s++) seqs.push({ index: seqs.length, promptIndex: p, sampleIndex: s, promptIds: ids });
+    });
+    // similar lengths share a batch (stable sort keeps the n samples of a prompt together)
+    const order = [...seqs].sort((a, b) => a.promptIds.length - b.promptIds.length);
+    const results: Rollout[] = new Array(seqs.length);
+    const progress = { done: 0, total: seqs.length, tokens: 0 };
+    for (let start = 0; start < order.length; start += batchSize) {
+      const chunk = order.slice(start, start + batchSize);
+      await generateChunk(chunk, o, seed, eos, results, progress, options.onProgress, signal);
+    }
+    return results;
+  }
+
+  async function generateChunk(
+    chunk: Sequence[],
+    o: NormalizedOptions,
+    seed: number,
+    eos: Set<number>,
+    results: Rollout[],
+    progress: { done: number; total: number; tokens: number },
+    onProgress: GenerateOptions['onProgress'],
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    const params: SamplingParams = { temperature: o.temperature, topK: o.topK, topP: o.topP };
+    const width = Math.max(...chunk.map((s) => s.promptIds.length));
+    const rows: Row[] = chunk.map((seq) => {
+      const pad = width - seq.promptIds.length;
+      return {
+        seq,
+        // one stream per (seed, prompt, sample): the output does not depend on batching
+        rng: Rng.derive(seed, seq.promptIndex, seq.sampleIndex),
+        mask: [...new Array<number>(pad).fill(0), ...new Array<number>(seq.promptIds.length).fill(1)],
+        nextPosition: seq.promptIds.length,
+        tokens: [],
+        logprobs: [],
+        checkedTextLength: 0,
+      };
+    });
+    const ids = chunk.map((s) => [...new Array<number>(width - s.promptIds.length).fill(padId), ...s.promptIds]);
+    const positions = rows.map((r) => {
+      let seen = 0;
+      return r.mask.map((m) => (m ? seen++ : Math.max(0, seen - 1)));
+    });
+
+    const cache = model.createKVCache(rows.length);
+    try {
+      // prefill, in column chunks small enough that [B, chunk, V] logits fit the budget
+      const cols = Math.max(1, Math.min(width, Math.floor(prefillBudget / (rows.length * vocab))));
+      let logits: Float32Array | undefined;
+      for (let c0 = 0; c0 < width; c0 += cols) {
+        const c1 = Math.min(width, c0 + cols);
+        logits = await stepLogits(
+          model,
+          cache,
+          ids.map((r) => r.slice(c0, c1)),
+          rows.map((r) => r.mask.slice(0, c1)),
+          positions.map((p) => p.slice(c0, c1)),
+        );
+        signal?.throwIfAborted();
+      }
+
+      let active = rows;
+      while (active.length > 0 && logits) {
+        const still: number[] = [];
+        for (let i = 0; i < active.length; i++) {
+          const row = active[i];
+          const s = sampleToken(logits, params, row.rng, i * vocab, vocab);
+          row.tokens.push(s.token);
+          row.logprobs.push(o.logprobsMode === 'raw' ? s.logprob : s.processedLogprob);
+          progress.tokens++;
+          const finished = finishCheck(row, s.token, o, eos);
+          if (finished) {
+            results[row.seq.index] = finished;
+            progress.done++;
+          } else {
+            still.push(i);
+          }
+        }
+        onProgress?.({ ...progress });
+        if (still.length === 0) break;
+        if (still.length < active.length) {
+          cache.select(still); // drop finished rows from the cache
+          active = still.map((i) => active[i]);
+        }
+        for (const r of active) r.mask.push(1);
+        logits = await stepLogits(
+          model,
+          cache,
+          active.map((r) => [r.tokens[r.tokens.length - 1]]),
+          active.map((r) => r.mask),
+          active.map((r) => [r.nextPosition++]),
+        );
+        signal?.throwIfAborted();
+        if (yieldEveryStep) await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      cache.dispose();
+    }
+  }
+
+  /** The finished rollout when `token` ends the row, else undefined. */
+  function finishCheck(row: Row, token: number, o: NormalizedOptions, eos: Set<number>): Rollout | undefined {
+    const done = (finishReason: FinishReason, text: string): Rollout => ({
+      promptIndex: row.seq.promptIndex,
+      sampleIndex: row.seq.sampleIndex,
+      promptIds: [...row.seq.promptIds],
+      responseIds: row.tokens,
+      text,
+      logprobs: row.logprobs,
+      finishReason,
+    });
+    const decode = (t: number[]): string => (tokenizer ? tokenizer.decode(t, { skipSpecialTokens: true }) : '');
+    if (eos.has(token)) return done('stop', decode(row.tokens.slice(0, -1)));
+    if (o.stop.length > 0) {
+      const text = decode(row.tokens);
+      const at = findStop(text, o.stop, resumeSearchAt(row.checkedTextLength, o.stop));
+      if (at >= 0) return done('stop', text.slice(0, at));
+      row.checkedTextLength = text.length;
+      if (row.tokens.length >= o.maxNewTokens) return done('length', text);
+      return undefined;
+    }
+    if (row.tokens.length >= o.maxNewTokens) return done('length', decode(row.tokens));
+    return undefined;
+  }
+
+  return { model, tokenizer, rng, generate };
+}
