@@ -1,0 +1,82 @@
+// The no-gradient passes of an RL step: log-probs (and token entropies) of the sampled tokens
+// under the current ("old") policy and the frozen reference, and the final-layer hidden states
+// of the response tokens, handed to the rank metrics one micro-batch at a time so the
+// [B, T, D] states of the whole batch never have to be held at once.
+import * as tf from '@tensorflow/tfjs';
+import type { PolicyModel, RankMetricsRow } from './contracts.js';
+import { sliceTokenBatch, type TokenBatch } from './batch.js';
+import { entropyFromLogits, logProbsFromLogits } from './losses.js';
+
+export type RankMetricsFn = (
+  hidden: Float32Array, dims: { batch: number; time: number; dim: number }, mask: Float32Array,
+  opts: { stride: number; maxTokens: number },
+) => RankMetricsRow[];
+
+export interface ScoreOptions {
+  microBatchSize: number;
+  temperature?: number;
+  withEntropy?: boolean;
+  /** compute rank metrics from the hidden states of the loss tokens */
+  rankMetrics?: { fn: RankMetricsFn; stride: number; maxTokens: number };
+}
+
+export interface ScoreResult {
+  /** [B][L-1] log-probs of the labels (0 outside the row) */
+  logProbs: number[][];
+  /** [B][L-1] token entropies (only withEntropy) */
+  entropy: number[][] | null;
+  metrics: RankMetricsRow[] | null;
+  forwardMs: number;
+  metricsMs: number;
+}
+
+export function scoreBatch(model: PolicyModel, batch: TokenBatch, opts: ScoreOptions): ScoreResult {
+  const B = batch.inputIds.length;
+  const T = batch.length - 1;
+  const logProbs: number[][] = [];
+  const entropy: number[][] | null = opts.withEntropy ? [] : null;
+  const metrics: RankMetricsRow[] | null = opts.rankMetrics ? [] : null;
+  let forwardMs = 0;
+  let metricsMs = 0;
+  const mb = Math.max(1, opts.microBatchSize);
+  for (let s = 0; s < B; s += mb) {
+    const sub = sliceTokenBatch(batch, s, Math.min(B, s + mb));
+    const rows = sub.inputIds.length;
+    const t = sub.length - 1;
+    const t0 = performance.now();
+    const out = tf.tidy(() => {
+      const { logits, hidden } = model.forward({ inputIds: sub.inputIds, attentionMask: sub.attentionMask });
+      const V = logits.shape[2];
+      const shifted = tf.slice(logits, [0, 0, 0], [rows, t, V]) as tf.Tensor3D;
+      const lp = logProbsFromLogits(shifted, sub.labels, opts.temperature ?? 1);
+      const ent = opts.withEntropy ? entropyFromLogits(shifted, opts.temperature ?? 1) : null;
+      const D = hidden.shape[2];
+      const h = opts.rankMetrics ? tf.slice(hidden, [0, 0, 0], [rows, t, D]) : null;
+      return { lp, ent, h };
+    });
+    const lpData = out.lp.dataSync() as Float32Array;
+    const entData = out.ent ? (out.ent.dataSync() as Float32Array) : null;
+    const hData = out.h ? (out.h.dataSync() as Float32Array) : null;
+    const D = out.h ? out.h.shape[2]! : 0;
+    tf.dispose([out.lp, ...(out.ent ? [out.ent] : []), ...(out.h ? [out.h] : [])]);
+    forwardMs += performance.now() - t0;
+    for (let r = 0; r < rows; r++) {
+      const row = new Array<number>(T).fill(0);
+      for (let j = 0; j < t; j++) row[j] = sub.lossMask[r][j] || batch.attentionMask[s + r][j + 1] ? lpData[r * t + j] : 0;
+      logProbs.push(row);
+      if (entropy && entData) {
+        const er = new Array<number>(T).fill(0);
+        for (let j = 0; j < t; j++) er[j] = entData[r * t + j];
+        entropy.push(er);
+      }
+    }
+    if (metrics && hData && opts.rankMetrics) {
+      const t1 = performance.now();
+      const mask = new Float32Array(rows * t);
+      for (let r = 0; r < rows; r++) for (let j = 0; j < t; j++) mask[r * t + j] = sub.lossMask[r][j];
+      metrics.push(...opts.rankMetrics.fn(hData, { batch: rows, time: t, dim: D }, mask, { stride: opts.rankMetrics.stride, maxTokens: opts.rankMetrics.maxTokens }));
+      metricsMs += performance.now() - t1;
+    }
+  }
+  return { logProbs, entropy, metrics, forwardMs, metricsMs };
+}

@@ -1,0 +1,155 @@
+// The actor update of one RL step, as verl's dp_actor.update_policy: for each PPO epoch and
+// each mini-batch of prompts (with all their responses), accumulate gradients over micro-batches of
+//   loss = pg_loss - entropy_coef·entropy + kl_coef·kl(π, π_ref)
+// each scaled by (micro rows / mini rows), clip the global gradient norm, then one AdamW step.
+// A non-finite loss or gradient norm skips that update (verl skips the optimizer step when the
+// norm is not finite).
+import * as tf from '@tensorflow/tfjs';
+import type { PolicyModel } from './contracts.js';
+import { sliceTokenBatch, type TokenBatch } from './batch.js';
+import { aggregateLoss, entropyFromLogits, klPenalty, logProbsFromLogits, policyLoss, type KlEstimator, type LossAggMode } from './losses.js';
+import type { AdamW } from './adamw.js';
+import { clipByGlobalNorm, GradAccumulator } from './gradients.js';
+
+export interface PPOSettings {
+  clipLow: number;
+  clipHigh: number;
+  clipRatioC: number | null;
+  lossAggMode: LossAggMode;
+  entropyCoef: number;
+  klCoef: number;
+  klEstimator: KlEstimator;
+  ppoEpochs: number;
+  /** rows (responses) per optimizer update */
+  miniBatchRows: number;
+  /** rows per forward/backward pass */
+  microBatchRows: number;
+  gradClip: number;
+  temperature: number;
+}
+
+export interface PPOData {
+  batch: TokenBatch;
+  /** [B][L-1] */
+  oldLogProbs: number[][];
+  refLogProbs: number[][] | null;
+  advantages: number[][];
+}
+
+export interface PPOUpdateStats {
+  updates: number;
+  skipped: number;
+  pgLoss: number;
+  entropy: number;
+  kl: number;
+  approxKl: number;
+  clipFraction: number;
+  clipFractionLower: number;
+  gradNorm: number;
+  nonFiniteEvents: string[];
+}
+
+function rowsToTensor(rows: number[][], T: number): tf.Tensor2D {
+  const B = rows.length;
+  const flat = new Float32Array(B * T);
+  rows.forEach((r, i) => { for (let j = 0; j < T; j++) flat[i * T + j] = r[j] ?? 0; });
+  return tf.tensor2d(flat, [B, T]);
+}
+
+/** One micro-batch's loss terms (differentiable in the model's variables). */
+export function microBatchLoss(
+  model: PolicyModel, mb: TokenBatch, old: number[][], ref: number[][] | null, adv: number[][], s: PPOSettings,
+): { loss: tf.Scalar; pg: tf.Scalar; ent: tf.Scalar; kl: tf.Scalar; clip: tf.Scalar; clipLower: tf.Scalar; approxKl: tf.Scalar } {
+  const rows = mb.inputIds.length;
+  const T = mb.length - 1;
+  const { logits } = model.forward({ inputIds: mb.inputIds, attentionMask: mb.attentionMask });
+  const V = logits.shape[2];
+  const shifted = tf.slice(logits, [0, 0, 0], [rows, T, V]) as tf.Tensor3D;
+  const logProb = logProbsFromLogits(shifted, mb.labels, s.temperature);
+  const mask = rowsToTensor(mb.lossMask, T);
+  const pl = policyLoss(
+    { logProb, oldLogProb: rowsToTensor(old, T), advantages: rowsToTensor(adv, T), mask },
+    { clipLow: s.clipLow, clipHigh: s.clipHigh, clipRatioC: s.clipRatioC, aggMode: s.lossAggMode },
+  );
+  let loss: tf.Scalar = pl.loss;
+  let ent: tf.Scalar = tf.scalar(0);
+  if (s.entropyCoef !== 0) {
+    ent = aggregateLoss(entropyFromLogits(shifted, s.temperature), mask, s.lossAggMode);
+    loss = tf.sub(loss, tf.mul(ent, s.entropyCoef));
+  }
+  let kl: tf.Scalar = tf.scalar(0);
+  if (s.klCoef > 0 && ref) {
+    kl = aggregateLoss(klPenalty(logProb, rowsToTensor(ref, T), s.klEstimator), mask, s.lossAggMode);
+    loss = tf.add(loss, tf.mul(kl, s.klCoef));
+  }
+  return { loss, pg: pl.loss, ent, kl, clip: pl.clipFraction, clipLower: pl.clipFractionLower, approxKl: pl.approxKl };
+}
+
+export function ppoUpdate(
+  model: PolicyModel, optimizer: AdamW, data: PPOData, s: PPOSettings, lr: number,
+  onProgress?: (done: number, total: number) => void,
+): PPOUpdateStats {
+  const vars = model.trainableVariables();
+  const B = data.batch.inputIds.length;
+  const mini = Math.max(1, Math.min(s.miniBatchRows, B));
+  const micro = Math.max(1, Math.min(s.microBatchRows, mini));
+  const sums = { pg: 0, ent: 0, kl: 0, clip: 0, clipLower: 0, approxKl: 0, n: 0 };
+  const gradNorms: number[] = [];
+  const events: string[] = [];
+  let updates = 0;
+  let skipped = 0;
+  const totalUpdates = s.ppoEpochs * Math.ceil(B / mini);
+  for (let epoch = 0; epoch < s.ppoEpochs; epoch++) {
+    for (let m0 = 0; m0 < B; m0 += mini) {
+      const m1 = Math.min(B, m0 + mini);
+      const acc = new GradAccumulator();
+      let finite = true;
+      for (let u0 = m0; u0 < m1; u0 += micro) {
+        const u1 = Math.min(m1, u0 + micro);
+        const mb = sliceTokenBatch(data.batch, u0, u1);
+        const T = mb.length - 1;
+        const cut = (rows: number[][]) => rows.slice(u0, u1).map((r) => r.slice(0, T));
+        const old = cut(data.oldLogProbs);
+        const ref = data.refLogProbs ? cut(data.refLogProbs) : null;
+        const adv = cut(data.advantages);
+        const scale = (u1 - u0) / (m1 - m0);
+        let parts: { pg: number; ent: number; kl: number; clip: number; clipLower: number; approxKl: number; loss: number } | null = null;
+        const { grads } = tf.variableGrads(() => {
+          const r = microBatchLoss(model, mb, old, ref, adv, s);
+          parts = {
+            pg: r.pg.dataSync()[0], ent: r.ent.dataSync()[0], kl: r.kl.dataSync()[0], clip: r.clip.dataSync()[0],
+            clipLower: r.clipLower.dataSync()[0], approxKl: r.approxKl.dataSync()[0], loss: r.loss.dataSync()[0],
+          };
+          return tf.mul(r.loss, scale) as tf.Scalar;
+        }, vars);
+        const p = parts!;
+        const list = vars.map((v) => grads[v.name] ?? tf.zerosLike(v));
+        acc.add(list);
+        tf.dispose(Object.values(grads));
+        if (!Number.isFinite(p.loss)) { finite = false; events.push(`epoch ${epoch} rows ${u0}-${u1}: loss is ${p.loss}`); }
+        sums.pg += p.pg; sums.ent += p.ent; sums.kl += p.kl; sums.clip += p.clip; sums.clipLower += p.clipLower; sums.approxKl += p.approxKl; sums.n++;
+      }
+      const g = acc.take()!;
+      const { grads: clipped, norm } = clipByGlobalNorm(g, s.gradClip);
+      tf.dispose(g);
+      if (!Number.isFinite(norm)) { finite = false; events.push(`epoch ${epoch} rows ${m0}-${m1}: gradient norm is ${norm}`); }
+      if (finite) {
+        optimizer.apply(clipped, lr);
+        gradNorms.push(norm);
+        updates++;
+      } else {
+        skipped++;
+      }
+      tf.dispose(clipped);
+      onProgress?.(updates + skipped, totalUpdates);
+    }
+  }
+  const n = Math.max(1, sums.n);
+  return {
+    updates, skipped,
+    pgLoss: sums.pg / n, entropy: sums.ent / n, kl: sums.kl / n, approxKl: sums.approxKl / n,
+    clipFraction: sums.clip / n, clipFractionLower: sums.clipLower / n,
+    gradNorm: gradNorms.length ? gradNorms.reduce((a, b) => a + b, 0) / gradNorms.length : NaN,
+    nonFiniteEvents: events,
+  };
+}
