@@ -1,0 +1,139 @@
+// Runtime selection: which TensorFlow.js backend runs the model.
+// Order of choice: explicit option > VERL_BACKEND environment variable > 'wasm'.
+// An unavailable choice fails with the reason and what to install; it never falls back silently.
+import * as tf from '@tensorflow/tfjs';
+import { registerWasmGapKernels } from './wasm-kernels.js';
+
+export type Backend = 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
+export const BACKENDS: readonly Backend[] = ['webgpu', 'tensorflow', 'wasm', 'cpu'];
+
+let active: Backend | undefined;
+
+/** The backend chosen by the last successful `initBackend`, or undefined before the first call. */
+export function activeBackend(): Backend | undefined {
+  return active;
+}
+
+function parseBackend(name: string, source: string): Backend {
+  const b = name.trim().toLowerCase();
+  if ((BACKENDS as readonly string[]).includes(b)) return b as Backend;
+  throw new Error(`unknown backend '${name}' (from ${source}); choose one of ${BACKENDS.join(', ')}`);
+}
+
+/** Picks and initialises the TensorFlow.js backend; returns the one now active. */
+export async function initBackend(backend?: Backend): Promise<Backend> {
+  const choice =
+    backend !== undefined
+      ? parseBackend(backend, 'the backend option')
+      : process.env.VERL_BACKEND
+        ? parseBackend(process.env.VERL_BACKEND, 'VERL_BACKEND')
+        : 'wasm';
+  if (active === choice && tf.getBackend() === tfName(choice)) return choice;
+  switch (choice) {
+    case 'wasm':
+      await initWasm();
+      break;
+    case 'cpu':
+      await setBackendOrThrow('cpu', 'the cpu backend ships with @tensorflow/tfjs');
+      break;
+    case 'webgpu':
+      await initWebGpu();
+      break;
+    case 'tensorflow':
+      await initTensorflow();
+      break;
+  }
+  active = choice;
+  return choice;
+}
+
+/** TensorFlow.js's own name for each backend. */
+function tfName(b: Backend): string {
+  return b === 'tensorflow' ? 'tensorflow' : b;
+}
+
+async function setBackendOrThrow(name: string, hint: string): Promise<void> {
+  let ok = false;
+  let reason = '';
+  try {
+    ok = await tf.setBackend(name);
+  } catch (e) {
+    reason = (e as Error).message;
+  }
+  if (!ok || tf.getBackend() !== name) {
+    throw new Error(`backend '${name}' failed to initialise${reason ? `: ${reason}` : ''} (${hint})`);
+  }
+  await tf.ready();
+}
+
+async function initWasm(): Promise<void> {
+  try {
+    await import('@tensorflow/tfjs-backend-wasm');
+  } catch (e) {
+    throw new Error(
+      `backend 'wasm' unavailable: cannot load @tensorflow/tfjs-backend-wasm (${(e as Error).message}); ` +
+        `install it with 'pnpm add @tensorflow/tfjs-backend-wasm@4.22.0'`,
+    );
+  }
+  registerWasmGapKernels();
+  await setBackendOrThrow('wasm', 'reinstall @tensorflow/tfjs-backend-wasm; its .wasm binaries must be in its dist folder');
+}
+
+async function initWebGpu(): Promise<void> {
+  const g = globalThis as unknown as { navigator?: { gpu?: unknown } };
+  if (!g.navigator?.gpu) {
+    // Node has no WebGPU; the `webgpu` package provides Dawn (Vulkan/Metal/D3D12) as a native addon.
+    let dawn: { create: (flags: string[]) => unknown; globals: Record<string, unknown> };
+    try {
+      dawn = (await import('webgpu')) as unknown as typeof dawn;
+    } catch (e) {
+      throw new Error(
+        `backend 'webgpu' unavailable: cannot load the 'webgpu' package (Dawn for Node): ${(e as Error).message}; ` +
+          `install it with 'pnpm add webgpu@0.6.2' (needs a GPU with Vulkan, Metal or D3D12 drivers)`,
+      );
+    }
+    Object.assign(globalThis, dawn.globals);
+    const gpu = dawn.create([]);
+    if (g.navigator) {
+      Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
+    } else {
+      Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
+    }
+  }
+  const gpu = g.navigator!.gpu as { requestAdapter: () => Promise<unknown> };
+  const adapter = await gpu.requestAdapter().catch(() => null);
+  if (!adapter) {
+    throw new Error(
+      `backend 'webgpu' unavailable: no WebGPU adapter found (no GPU, or its Vulkan/Metal/D3D12 driver is missing); ` +
+        `use VERL_BACKEND=wasm on machines without a GPU`,
+    );
+  }
+  try {
+    await import('@tensorflow/tfjs-backend-webgpu');
+  } catch (e) {
+    throw new Error(
+      `backend 'webgpu' unavailable: cannot load @tensorflow/tfjs-backend-webgpu (${(e as Error).message}); ` +
+        `install it with 'pnpm add @tensorflow/tfjs-backend-webgpu@4.22.0'`,
+    );
+  }
+  await setBackendOrThrow('webgpu', 'check the GPU driver; the Dawn adapter was found but TensorFlow.js could not start on it');
+}
+
+async function initTensorflow(): Promise<void> {
+  // Native TensorFlow is optional: its install downloads libtensorflow, so it is not a dependency.
+  const errors: string[] = [];
+  for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+    try {
+      await import(/* @vite-ignore */ pkg);
+      await setBackendOrThrow('tensorflow', `${pkg} loaded but its backend did not start`);
+      return;
+    } catch (e) {
+      errors.push(`${pkg}: ${(e as Error).message.split('\n')[0]}`);
+    }
+  }
+  throw new Error(
+    `backend 'tensorflow' unavailable: native TensorFlow could not be loaded (${errors.join('; ')}); ` +
+      `install it with 'pnpm add @tensorflow/tfjs-node@4.22.0' (CPU) or '@tensorflow/tfjs-node-gpu@4.22.0' (CUDA), ` +
+      `which downloads libtensorflow at install time, or use VERL_BACKEND=wasm`,
+  );
+}

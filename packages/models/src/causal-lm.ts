@@ -1,0 +1,172 @@
+// CausalLM: a decoder with its parameters as tf.Variables named by their HF tensor names,
+// loaded from / saved to an HF checkpoint folder, or randomly initialised.
+import * as tf from '@tensorflow/tfjs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { activeBackend, initBackend, type Backend } from './backend.js';
+import { readHFConfig, toHFConfig, validateConfig, type ModelConfig } from './config.js';
+import { Decoder, type ForwardBatch, type ForwardOutput } from './decoder.js';
+import { LayerKVCache, type KVCache } from './kv-cache.js';
+import type { SafetensorsDtype } from './safetensors.js';
+import { loadWeights, saveWeights, weightSpecs, writeJsonAtomic } from './weights.js';
+
+export interface CausalLM {
+  readonly config: ModelConfig;
+  /** full forward pass; differentiable inside tf.variableGrads / tf.grads. The caller disposes the outputs. */
+  forward(batch: ForwardBatch): ForwardOutput;
+  createKVCache(batchSize: number): KVCache;
+  /** incremental decoding: inputIds are only the new tokens [B, tNew]; attentionMask covers cached + new positions */
+  forwardCached(batch: ForwardBatch, cache: KVCache): ForwardOutput;
+  /** every parameter, stable order (embeddings, layers, final norm, lm_head) */
+  trainableVariables(): tf.Variable[];
+  /** [HF tensor name, variable] pairs in the order of trainableVariables() */
+  namedParameters(): [string, tf.Variable][];
+  /** writes config.json + safetensors in HF layout (same names, dtypes and shapes as loaded); atomic per file */
+  save(dir: string): Promise<void>;
+  dispose(): void;
+}
+
+let instances = 0;
+
+/**
+ * tf.Variable names are global in TensorFlow.js. The first live model gets the plain HF names;
+ * another model alive at the same time (e.g. a frozen reference policy) gets `<name>#<n>`.
+ * namedParameters() always gives the HF names.
+ */
+function makeVariable(values: Float32Array, shape: number[], name: string, trainable: boolean, instance: number): tf.Variable {
+  const registered = (tf.engine() as unknown as { registeredVariables: Record<string, unknown> }).registeredVariables;
+  const varName = registered[name] ? `${name}#${instance}` : name;
+  return tf.variable(tf.tensor(values, shape, 'float32'), trainable, varName);
+}
+
+class Model implements CausalLM {
+  private readonly decoder: Decoder;
+  private disposed = false;
+
+  constructor(
+    readonly config: ModelConfig,
+    private readonly params: Map<string, tf.Variable>,
+    private readonly dtypes: Map<string, SafetensorsDtype>,
+    private readonly rawConfig: Record<string, unknown>,
+    private readonly extraFiles: Map<string, string>,
+    private readonly shards?: Map<string, string>,
+  ) {
+    this.decoder = new Decoder(config, params);
+  }
+
+  private alive(): void {
+    if (this.disposed) throw new Error('CausalLM used after dispose()');
+  }
+
+  forward(batch: ForwardBatch): ForwardOutput {
+    this.alive();
+    return this.decoder.forward(batch);
+  }
+
+  createKVCache(batchSize: number): KVCache {
+    this.alive();
+    return new LayerKVCache(this.config.numLayers, batchSize);
+  }
+
+  forwardCached(batch: ForwardBatch, cache: KVCache): ForwardOutput {
+    this.alive();
+    return this.decoder.forwardCached(batch, cache);
+  }
+
+  trainableVariables(): tf.Variable[] {
+    return [...this.params.values()];
+  }
+
+  namedParameters(): [string, tf.Variable][] {
+    return [...this.params.entries()];
+  }
+
+  async save(dir: string): Promise<void> {
+    this.alive();
+    await mkdir(dir, { recursive: true });
+    const tensors = [...this.params.entries()].map(([name, v]) => ({
+      name,
+      dtype: this.dtypes.get(name) ?? ('F32' as SafetensorsDtype),
+      shape: v.shape,
+      values: async () => (await v.data()) as Float32Array,
+    }));
+    await saveWeights(dir, tensors, { shards: this.shards });
+    await writeJsonAtomic(join(dir, 'config.json'), this.rawConfig);
+    for (const [file, text] of this.extraFiles) {
+      const { writeFile, rename } = await import('node:fs/promises');
+      const tmp = join(dir, `.${file}.tmp-${process.pid}`);
+      await writeFile(tmp, text);
+      await rename(tmp, join(dir, file));
+    }
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.decoder.dispose();
+    for (const v of this.params.values()) v.dispose();
+  }
+}
+
+/** Loads an HF checkpoint folder (config.json + model.safetensors or sharded safetensors). */
+export async function loadCausalLM(dir: string, opts: { backend?: Backend; trainable?: boolean } = {}): Promise<CausalLM> {
+  if (opts.backend !== undefined || activeBackend() === undefined) await initBackend(opts.backend);
+  const { config, raw } = await readHFConfig(dir);
+  const weights = await loadWeights(dir, config);
+  const instance = ++instances;
+  const params = new Map<string, tf.Variable>();
+  try {
+    for (const s of weightSpecs(config)) {
+      params.set(s.name, makeVariable(weights.values.get(s.name)!, s.shape, s.name, opts.trainable ?? true, instance));
+      weights.values.delete(s.name);
+    }
+  } catch (e) {
+    for (const v of params.values()) v.dispose();
+    throw e;
+  }
+  const extra = new Map<string, string>();
+  const gen = await readFile(join(dir, 'generation_config.json'), 'utf8').catch(() => undefined);
+  if (gen !== undefined) extra.set('generation_config.json', gen);
+  return new Model(config, params, weights.dtypes, raw, extra, weights.shards);
+}
+
+/** mulberry32: a small seeded PRNG, so random initialisation is the same on every backend. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * A randomly initialised model, as transformers' `_init_weights` does it: weights ~ N(0, initializerRange)
+ * (default 0.02), biases 0, RMSNorm weights 1. Deterministic for a seed.
+ */
+export function createCausalLM(config: ModelConfig, opts: { seed?: number; initializerRange?: number } = {}): CausalLM {
+  validateConfig(config);
+  const rand = mulberry32(opts.seed ?? 0);
+  const std = opts.initializerRange ?? 0.02;
+  const instance = ++instances;
+  const params = new Map<string, tf.Variable>();
+  for (const s of weightSpecs(config)) {
+    const n = s.shape.reduce((a, c) => a * c, 1);
+    const vals = new Float32Array(n);
+    if (s.name.endsWith('norm.weight')) vals.fill(1);
+    else if (!s.name.endsWith('.bias')) {
+      for (let i = 0; i < n; i += 2) {
+        // Box-Muller: two normals per pair of uniforms
+        const u1 = Math.max(rand(), 1e-12);
+        const u2 = rand();
+        const r = Math.sqrt(-2 * Math.log(u1)) * std;
+        vals[i] = r * Math.cos(2 * Math.PI * u2);
+        if (i + 1 < n) vals[i + 1] = r * Math.sin(2 * Math.PI * u2);
+      }
+    }
+    params.set(s.name, makeVariable(vals, s.shape, s.name, true, instance));
+  }
+  return new Model({ ...config }, params, new Map(), toHFConfig(config), new Map());
+}

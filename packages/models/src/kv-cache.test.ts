@@ -1,0 +1,87 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend, loadCausalLM, type CausalLM } from './index.js';
+import { fixtureDir, loadReference } from './test-utils/reference.js';
+
+/** logits [B, T, V] as nested arrays */
+async function logitsOf(out: { logits: tf.Tensor3D; hidden: tf.Tensor3D }): Promise<number[][][]> {
+  const a = (await out.logits.array()) as number[][][];
+  tf.dispose([out.logits, out.hidden]);
+  return a;
+}
+
+function maxAbsDiff(a: number[], b: number[]): number {
+  return a.reduce((m, x, i) => Math.max(m, Math.abs(x - b[i])), 0);
+}
+
+describe('KV cache: incremental decoding equals the full forward pass', () => {
+  let model: CausalLM;
+  const ref = loadReference('qwen2-tiny');
+  beforeAll(async () => {
+    await initBackend('wasm');
+    model = await loadCausalLM(fixtureDir('qwen2-tiny'));
+  });
+  afterAll(() => model.dispose());
+
+  it('prefill then one token at a time, with left and right padding, matches forward logits at every real position', async () => {
+    const ids = ref.input_ids;
+    const mask = ref.attention_mask;
+    const T = ids[0].length;
+    const full = await logitsOf(model.forward({ inputIds: ids, attentionMask: mask }));
+    const cache = model.createKVCache(ids.length);
+    const prefill = 5;
+    const first = await logitsOf(
+      model.forwardCached({ inputIds: ids.map((r) => r.slice(0, prefill)), attentionMask: mask.map((r) => r.slice(0, prefill)) }, cache),
+    );
+    expect(cache.length).toBe(prefill);
+    const steps: number[][][][] = [first];
+    for (let t = prefill; t < T; t++) {
+      steps.push(await logitsOf(model.forwardCached({ inputIds: ids.map((r) => [r[t]]), attentionMask: mask.map((r) => r.slice(0, t + 1)) }, cache)));
+    }
+    expect(cache.length).toBe(T);
+    let err = 0;
+    for (let b = 0; b < ids.length; b++)
+      for (let t = 0; t < T; t++) {
+        if (!mask[b][t]) continue;
+        const inc = t < prefill ? steps[0][b][t] : steps[t - prefill + 1][b][0];
+        err = Math.max(err, maxAbsDiff(inc, full[b][t]));
+      }
+    expect(err).toBeLessThan(1e-5);
+    cache.dispose();
+  });
+
+  it('select(rows) compacts the cache: the kept rows continue exactly as alone', async () => {
+    const ids = ref.input_ids;
+    const mask = ref.attention_mask;
+    const cache = model.createKVCache(3);
+    (await logitsOf(model.forwardCached({ inputIds: ids.map((r) => r.slice(0, 8)), attentionMask: mask.map((r) => r.slice(0, 8)) }, cache)));
+    cache.select([2, 0]);
+    expect(cache.batchSize).toBe(2);
+    const next = await logitsOf(model.forwardCached({ inputIds: [[ids[2][8]], [ids[0][8]]], attentionMask: [mask[2].slice(0, 9), mask[0].slice(0, 9)] }, cache));
+    const full = await logitsOf(model.forward({ inputIds: [ids[2].slice(0, 9), ids[0].slice(0, 9)], attentionMask: [mask[2].slice(0, 9), mask[0].slice(0, 9)] }));
+    expect(maxAbsDiff(next[0][0], full[0][8])).toBeLessThan(1e-5);
+    expect(maxAbsDiff(next[1][0], full[1][8])).toBeLessThan(1e-5);
+    expect(() => cache.select([5])).toThrow(RangeError);
+    cache.dispose();
+    expect(() => model.forwardCached({ inputIds: [[1]], attentionMask: [[1]] }, cache)).toThrow(/dispose/);
+  });
+
+  it('rejects a mask that does not cover cached + new positions and a wrong batch size', () => {
+    const cache = model.createKVCache(1);
+    tf.dispose(Object.values(model.forwardCached({ inputIds: [[5, 6]], attentionMask: [[1, 1]] }, cache)));
+    expect(() => model.forwardCached({ inputIds: [[7]], attentionMask: [[1]] }, cache)).toThrow(/cached 2 \+ new 1/);
+    expect(() => model.forwardCached({ inputIds: [[7], [8]], attentionMask: [[1, 1, 1], [1, 1, 1]] }, cache)).toThrow(/holds 1 rows/);
+    cache.dispose();
+  });
+
+  it('leaves no tensors behind after a decode step and after dispose', () => {
+    const before = tf.memory().numTensors;
+    const cache = model.createKVCache(1);
+    for (let t = 0; t < 3; t++) {
+      const out = model.forwardCached({ inputIds: [[5 + t]], attentionMask: [new Array(t + 1).fill(1)] }, cache);
+      tf.dispose([out.logits, out.hidden]);
+    }
+    cache.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
