@@ -1,0 +1,196 @@
+// A small persistent pool of CAS workers (node:worker_threads). Each job has a deadline; a
+// worker that overruns it is terminated (the only way to stop a runaway computation) and
+// re-spawned on the next job. Workers are unref'd while idle, so an idle pool never keeps
+// the process alive; a job in flight holds a ref'd timer until it settles.
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import { WORKER_SOURCE } from './worker-source.js';
+
+export interface CasPair {
+  a: string;
+  b: string;
+  mode: 'equal' | 'proportional';
+}
+export interface CasJob {
+  pairs: CasPair[];
+  points: Record<string, number>[];
+}
+export type CasResult = { ok: true; results: boolean[] } | { ok: false; reason: string };
+
+/** How long a fresh worker may take to load mathjs; not counted against a check's limit. */
+const STARTUP_LIMIT_MS = 60_000;
+
+let mathjsPath: string | null = null;
+function resolveMathjs(): string {
+  // Resolved here, in the main thread, relative to this module (src/ under vitest, dist/ when
+  // built), and handed to the eval'd worker as an absolute path.
+  if (!mathjsPath) mathjsPath = createRequire(import.meta.url).resolve('mathjs');
+  return mathjsPath;
+}
+
+interface Task {
+  job: CasJob;
+  deadline: number;
+  resolve: (r: CasResult) => void;
+  settled: boolean;
+  queueTimer?: NodeJS.Timeout;
+}
+
+interface Slot {
+  worker: Worker | null;
+  ready: Promise<void> | null;
+  busy: boolean;
+}
+
+export class CasPool {
+  private readonly slots: Slot[];
+  private readonly queue: Task[] = [];
+  private nextId = 1;
+  /** Number of workers terminated for overrunning a deadline (for tests and stats). */
+  kills = 0;
+  spawns = 0;
+
+  constructor(size = 2) {
+    if (!Number.isInteger(size) || size < 1) throw new RangeError(`CasPool size must be a positive integer, got ${size}`);
+    this.slots = Array.from({ length: size }, () => ({ worker: null, ready: null, busy: false }));
+  }
+
+  /** Runs a job; resolves (never rejects) with the results or a reason (timeout, error). */
+  run(job: CasJob, timeoutMs: number): Promise<CasResult> {
+    return new Promise((resolve) => {
+      const task: Task = { job, deadline: Date.now() + timeoutMs, resolve, settled: false };
+      // a task still waiting in the queue at its deadline times out there
+      task.queueTimer = setTimeout(() => {
+        const k = this.queue.indexOf(task);
+        if (k >= 0) {
+          this.queue.splice(k, 1);
+          this.settle(task, { ok: false, reason: `timeout after ${timeoutMs} ms (queued)` });
+        }
+      }, timeoutMs + 5);
+      this.queue.push(task);
+      this.pump();
+    });
+  }
+
+  /** Starts the workers now (loading mathjs takes a moment), e.g. before a training loop. */
+  async warmup(): Promise<void> {
+    await Promise.all(this.slots.map((s) => this.ensureWorker(s)));
+  }
+
+  /** Terminates all workers; the pool can still be used afterwards (workers re-spawn). */
+  async close(): Promise<void> {
+    const ws = this.slots.map((s) => s.worker).filter((w): w is Worker => !!w);
+    for (const s of this.slots) {
+      s.worker = null;
+      s.ready = null;
+      s.busy = false;
+    }
+    await Promise.all(ws.map((w) => w.terminate()));
+  }
+
+  private settle(task: Task, r: CasResult): void {
+    if (task.settled) return;
+    task.settled = true;
+    if (task.queueTimer) clearTimeout(task.queueTimer);
+    task.resolve(r);
+  }
+
+  private ensureWorker(slot: Slot): Promise<void> {
+    if (slot.worker && slot.ready) return slot.ready;
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { mathjsPath: resolveMathjs() } });
+    this.spawns++;
+    worker.unref();
+    slot.worker = worker;
+    slot.ready = new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error('CAS worker did not start')), STARTUP_LIMIT_MS);
+      t.unref();
+      const onMsg = (m: { ready?: boolean; fatal?: string }) => {
+        if (m.ready) {
+          clearTimeout(t);
+          worker.off('message', onMsg);
+          resolve();
+        } else if (m.fatal) {
+          clearTimeout(t);
+          reject(new Error(`CAS worker failed to start: ${m.fatal}`));
+        }
+      };
+      worker.on('message', onMsg);
+      worker.once('error', (e) => {
+        clearTimeout(t);
+        reject(e);
+      });
+    });
+    worker.once('exit', () => {
+      if (slot.worker === worker) {
+        slot.worker = null;
+        slot.ready = null;
+      }
+    });
+    worker.on('error', () => {
+      /* handled through exit */
+    });
+    return slot.ready;
+  }
+
+  private pump(): void {
+    for (const slot of this.slots) {
+      if (slot.busy) continue;
+      const task = this.queue.shift();
+      if (!task) return;
+      this.start(slot, task);
+    }
+  }
+
+  private start(slot: Slot, task: Task): void {
+    slot.busy = true;
+    // keep the process alive while a job is in flight
+    const keepAlive = setInterval(() => {}, 1 << 30);
+    const done = () => {
+      clearInterval(keepAlive);
+      slot.busy = false;
+      this.pump();
+    };
+    this.ensureWorker(slot).then(
+      () => {
+        const worker = slot.worker!;
+        const remaining = task.deadline - Date.now();
+        if (task.settled || remaining <= 0) {
+          this.settle(task, { ok: false, reason: 'timeout (deadline passed before the CAS started)' });
+          return done();
+        }
+        const id = this.nextId++;
+        const timer = setTimeout(() => {
+          worker.off('message', onMsg);
+          this.kills++;
+          slot.worker = null;
+          slot.ready = null;
+          void worker.terminate();
+          this.settle(task, { ok: false, reason: `timeout: CAS check exceeded its time limit` });
+          done();
+        }, remaining);
+        const onMsg = (m: { id?: number; results?: boolean[]; error?: string }) => {
+          if (m.id !== id) return;
+          clearTimeout(timer);
+          worker.off('message', onMsg);
+          this.settle(task, m.results ? { ok: true, results: m.results } : { ok: false, reason: `CAS error: ${m.error}` });
+          done();
+        };
+        worker.on('message', onMsg);
+        worker.postMessage({ id, pairs: task.job.pairs, points: task.job.points });
+      },
+      (err: Error) => {
+        slot.worker = null;
+        slot.ready = null;
+        this.settle(task, { ok: false, reason: err.message });
+        done();
+      },
+    );
+  }
+}
+
+let shared: CasPool | null = null;
+/** The process-wide pool used by gradeAnswer (2 workers). */
+export function sharedPool(): CasPool {
+  if (!shared) shared = new CasPool(2);
+  return shared;
+}
