@@ -1,0 +1,114 @@
+// Benchmark: rankDynamics (T = 512, stride 40) at D = 896 and 3584, effectiveRank at T = 1536,
+// timed against the same algorithm in numpy (LAPACK eigvalsh) on the same inputs, same run.
+// Usage: pnpm --filter @verl-ts/rank-metrics bench   (builds first; REPS=5 by default)
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { effectiveRank, rankDynamics } from '../dist/index.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const reps = Number(process.env.REPS ?? 5);
+
+/** Hidden-state-like data: 64 latent directions with decaying weights plus noise, float32. */
+function hiddenLike(T, D, seed) {
+  let a = seed >>> 0;
+  const uniform = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
+  };
+  const R = 64;
+  const basis = Float64Array.from({ length: R * D }, uniform);
+  const out = new Float32Array(T * D);
+  for (let t = 0; t < T; t++) {
+    for (let r = 0; r < R; r++) {
+      const c = (uniform() * 4) / (1 + r / 8);
+      for (let j = 0; j < D; j++) out[t * D + j] += c * basis[r * D + j];
+    }
+    for (let j = 0; j < D; j++) out[t * D + j] += 0.05 * uniform();
+  }
+  return out;
+}
+
+function median(xs) {
+  const s = [...xs].sort((x, y) => x - y);
+  return s[Math.floor(s.length / 2)];
+}
+
+function timeOurs(fn) {
+  const value = fn(); // warm-up (JIT)
+  const ms = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    fn();
+    ms.push(performance.now() - t0);
+  }
+  return { ms: median(ms), value };
+}
+
+function hasNumpy() {
+  const r = spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' });
+  return r.status === 0;
+}
+
+function timeNumpy(file, T, D, task, stride, maxTokens) {
+  const env = { ...process.env };
+  // Let OpenBLAS pick its own kernel and cache sizes (this environment may pin them).
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  const r = spawnSync(
+    'python3',
+    [join(here, 'numpy_baseline.py'), file, String(T), String(D), task, String(stride), String(maxTokens), String(reps)],
+    { env, encoding: 'utf8' },
+  );
+  if (r.status !== 0) throw new Error(`numpy baseline failed: ${r.stderr}`);
+  const out = JSON.parse(r.stdout.trim().split('\n').pop());
+  return { ms: median(out.ms), value: out.value, version: out.numpy };
+}
+
+const cases = [
+  { name: 'rankDynamics T=512 stride=40 D=896', T: 512, D: 896, task: 'dynamics' },
+  { name: 'rankDynamics T=512 stride=40 D=3584', T: 512, D: 3584, task: 'dynamics' },
+  { name: 'effectiveRank T=1536 D=896', T: 1536, D: 896, task: 'er' },
+];
+
+const dir = mkdtempSync(join(tmpdir(), 'rank-metrics-bench-'));
+const numpy = hasNumpy();
+const rows = [];
+try {
+  for (const [i, c] of cases.entries()) {
+    const data = hiddenLike(c.T, c.D, 1000 + i);
+    const h = { data, rows: c.T, cols: c.D };
+    const ours =
+      c.task === 'dynamics'
+        ? timeOurs(() => {
+            const r = rankDynamics(h, { stride: 40, maxTokens: 512 });
+            return [r.erv, r.era];
+          })
+        : timeOurs(() => effectiveRank(h));
+    let base = null;
+    if (numpy) {
+      const file = join(dir, `case${i}.f32`);
+      writeFileSync(file, Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+      base = timeNumpy(file, c.T, c.D, c.task, 40, 512);
+    }
+    const row = {
+      case: c.name,
+      'ours ms': ours.ms.toFixed(1),
+      'numpy ms': base ? base.ms.toFixed(1) : 'n/a',
+      'ours/numpy': base ? (ours.ms / base.ms).toFixed(2) : 'n/a',
+      ours: JSON.stringify(ours.value, (_, v) => (typeof v === 'number' ? Number(v.toPrecision(7)) : v)),
+      numpy: base ? JSON.stringify(base.value, (_, v) => (typeof v === 'number' ? Number(v.toPrecision(7)) : v)) : 'n/a',
+    };
+    rows.push(row);
+    console.log(JSON.stringify(row));
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+console.log(`\nnode ${process.version}, ${reps} timed runs each (median), numpy ${numpy ? 'present' : 'absent'}`);
+console.table(rows);
