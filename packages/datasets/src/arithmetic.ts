@@ -49,6 +49,8 @@ export interface ArithmeticOptions {
   maxOperand?: number;
   maxFactor?: number;
   operators?: ArithmeticOperator[];
+  /** Distinct expressions only (default true); false allows repeats, e.g. many SFT samples from a small level. */
+  unique?: boolean;
 }
 
 /** Resolve a difficulty option to explicit settings, checking ranges. */
@@ -76,8 +78,8 @@ export function arithmeticSplitOf(expression: string): 'train' | 'test' {
 }
 
 /**
- * `count` distinct problems of one split, deterministic in (seed, split, difficulty). Throws a
- * RangeError when the split has fewer distinct expressions than `count` at this difficulty.
+ * `count` problems of one split, deterministic in (seed, split, difficulty), distinct unless
+ * `unique: false`. Throws a RangeError when the split has fewer distinct expressions than `count`.
  */
 export function arithmeticProblems(opts: ArithmeticOptions): Problem[] {
   const { count, seed } = opts;
@@ -86,6 +88,7 @@ export function arithmeticProblems(opts: ArithmeticOptions): Problem[] {
   if (!Number.isFinite(seed)) throw new RangeError(`seed must be a finite number, got ${seed}`);
   if (split !== 'train' && split !== 'test') throw new RangeError(`split must be 'train' or 'test', got ${String(split)}`);
   const d = arithmeticDifficulty(opts);
+  const unique = opts.unique ?? true;
   // Mix the split into the stream so that train and test with the same seed do not walk the same draws.
   const rand = mulberry32((Math.trunc(seed) ^ (split === 'test' ? 0x5bd1e995 : 0)) >>> 0);
   const seen = new Set<string>();
@@ -94,7 +97,7 @@ export function arithmeticProblems(opts: ArithmeticOptions): Problem[] {
   let misses = 0;
   while (out.length < count) {
     const expression = drawExpression(rand, d);
-    if (seen.has(expression) || arithmeticSplitOf(expression) !== split) {
+    if ((unique && seen.has(expression)) || arithmeticSplitOf(expression) !== split) {
       if (++misses > maxMisses) {
         throw new RangeError(`only ${out.length} distinct ${split} problems found at this difficulty (asked for ${count}); raise maxOperand or steps`);
       }

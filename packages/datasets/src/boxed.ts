@@ -9,15 +9,15 @@ export function lastBoxed(text: string): string | null {
   const start = Math.max(text.lastIndexOf('\\boxed'), text.lastIndexOf('\\fbox'));
   if (start < 0) return null;
   let i = start + (text.startsWith('\\boxed', start) ? 6 : 5);
-  if (text[i] === ' ') {
+  const afterCommand = i;
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  if (text[i] !== '{') {
     // `\boxed 5$`: the harness takes the text up to the next `$`; a space-delimited token is the same
-    // for every case that occurs in the benchmarks.
-    const rest = text.slice(i + 1);
-    const m = /^[^\s$]+/.exec(rest);
+    // for every case that occurs in the benchmarks. Without a space it is another command (`\boxedx`).
+    if (i === afterCommand) return null;
+    const m = /^[^\s$]+/.exec(text.slice(i));
     return m ? m[0] : null;
   }
-  while (text[i] === ' ' || text[i] === '\t') i++;
-  if (text[i] !== '{') return null;
   let depth = 0;
   for (let j = i; j < text.length; j++) {
     const c = text[j];
