@@ -1,2 +1,21 @@
-// Public API of @verl-ts/rollout (work in progress).
-export {};
+// Public API of @verl-ts/rollout.
+export type { Rollout, GenerateOptions, GenerateProgress, RolloutEngine, FinishReason } from './types.js';
+export { Rng, type RngState } from './rng.js';
+export {
+  sampleToken,
+  processedDistribution,
+  validateSamplingParams,
+  isGreedy,
+  argmax,
+  logSumExp,
+  logSoftmax,
+  GREEDY_TEMPERATURE_EPS,
+  type SamplingParams,
+  type SampledToken,
+} from './sampling.js';
+export { normalizeGenerateOptions, type NormalizedOptions } from './options.js';
+export { findStop } from './stop.js';
+export { createLocalEngine, type LocalEngine, type LocalEngineOptions } from './local-engine.js';
+export { createRemoteEngine, RemoteEngineError, type RemoteEngineOptions } from './remote-engine.js';
+export { createCompletionsServer, type CompletionsServerOptions } from './completions-server.js';
+export { parseCompletionRequest, RequestError, DEFAULT_LIMITS, type CompletionsLimits, type CompletionRequest } from './completion-request.js';
