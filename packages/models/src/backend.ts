@@ -2,6 +2,9 @@
 // Order of choice: explicit option > VERL_BACKEND environment variable > 'wasm'.
 // An unavailable choice fails with the reason and what to install; it never falls back silently.
 import * as tf from '@tensorflow/tfjs';
+import { existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { registerWasmGapKernels } from './wasm-kernels.js';
 
 export type Backend = 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
@@ -119,10 +122,31 @@ async function initWebGpu(): Promise<void> {
   await setBackendOrThrow('webgpu', 'check the GPU driver; the Dawn adapter was found but TensorFlow.js could not start on it');
 }
 
+/**
+ * Why a tfjs-node package cannot work, checked before importing it: a failed import leaves half of
+ * its kernels registered (and hundreds of warnings when the other package registers them again).
+ */
+function missingNativeBinding(pkg: string): string | undefined {
+  let dir: string;
+  try {
+    dir = dirname(createRequire(import.meta.url).resolve(`${pkg}/package.json`));
+  } catch {
+    return 'not installed';
+  }
+  const lib = join(dir, 'lib');
+  const found = existsSync(lib) && readdirSync(lib).some((d) => d.startsWith('napi-v') && existsSync(join(lib, d, 'tfjs_binding.node')));
+  return found ? undefined : `installed but its native binding (lib/napi-v*/tfjs_binding.node) is missing; its install script did not download libtensorflow`;
+}
+
 async function initTensorflow(): Promise<void> {
   // Native TensorFlow is optional: its install downloads libtensorflow, so it is not a dependency.
   const errors: string[] = [];
   for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+    const missing = missingNativeBinding(pkg);
+    if (missing) {
+      errors.push(`${pkg}: ${missing}`);
+      continue;
+    }
     try {
       await import(/* @vite-ignore */ pkg);
       await setBackendOrThrow('tensorflow', `${pkg} loaded but its backend did not start`);

@@ -1,0 +1,67 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { initBackend } from './index.js';
+import { unsortedSegmentSumValues } from './wasm-kernels.js';
+
+describe('initBackend', () => {
+  const saved = process.env.VERL_BACKEND;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.VERL_BACKEND;
+    else process.env.VERL_BACKEND = saved;
+  });
+
+  it('option beats VERL_BACKEND, which beats the wasm default', async () => {
+    delete process.env.VERL_BACKEND;
+    expect(await initBackend()).toBe('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+    process.env.VERL_BACKEND = 'cpu';
+    expect(await initBackend()).toBe('cpu');
+    expect(tf.getBackend()).toBe('cpu');
+    expect(await initBackend('wasm')).toBe('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+  });
+
+  it('rejects unknown names, naming where they came from', async () => {
+    process.env.VERL_BACKEND = 'cuda';
+    await expect(initBackend()).rejects.toThrow(/unknown backend 'cuda' \(from VERL_BACKEND\); choose one of webgpu, tensorflow, wasm, cpu/);
+    await expect(initBackend('gpu' as never)).rejects.toThrow(/unknown backend 'gpu' \(from the backend option\)/);
+  });
+
+  it('an unavailable native TensorFlow says why and what to install, and leaves the backend as it was', async () => {
+    await initBackend('wasm');
+    // this test machine has neither libtensorflow nor a GPU; skip where one is present
+    const native = await initBackend('tensorflow').then(
+      () => undefined,
+      (e: Error) => e.message,
+    );
+    if (native !== undefined) {
+      expect(native).toMatch(/backend 'tensorflow' unavailable: .*install it with 'pnpm add @tensorflow\/tfjs-node@4\.22\.0'/);
+      expect(tf.getBackend()).toBe('wasm');
+    }
+  });
+});
+
+describe('WASM gap kernels', () => {
+  it('UnsortedSegmentSum sums rows by segment and drops out-of-range ids', () => {
+    const out = new Float32Array(6);
+    unsortedSegmentSumValues([1, 2, 3, 4, 5, 6, 7, 8], [2, 0, 2, 9], 2, 3, out);
+    expect(Array.from(out)).toEqual([3, 4, 0, 0, 1 + 5, 2 + 6]);
+  });
+
+  it('the gradient of gather (embedding lookup) runs on wasm and equals the cpu result', async () => {
+    const run = async (backend: 'wasm' | 'cpu') => {
+      await initBackend(backend);
+      const table = tf.variable(tf.tensor2d([[1, 2], [3, 4], [5, 6], [7, 8]]), true, `gather-table-${backend}`);
+      const ids = tf.tensor1d([3, 1, 3, 0], 'int32');
+      const w = tf.tensor2d([[1, 10], [2, 20], [3, 30], [4, 40]]);
+      const { grads } = tf.variableGrads(() => tf.sum(tf.mul(tf.gather(table, ids), w)) as tf.Scalar, [table]);
+      const g = (await grads[table.name].array()) as number[][];
+      tf.dispose([table, ids, w, ...Object.values(grads)]);
+      return g;
+    };
+    const wasm = await run('wasm');
+    // row 3 is gathered twice (weights rows 0 and 2), row 1 once, row 0 once, row 2 never
+    expect(wasm).toEqual([[4, 40], [2, 20], [0, 0], [4, 40]]);
+    expect(await run('cpu')).toEqual(wasm);
+  });
+});
