@@ -67,6 +67,14 @@ describe('local engine on a fake model', () => {
     expect(new Set(a.slice(0, 3).map((r) => r.responseIds.join(','))).size).toBeGreaterThan(1);
   });
 
+  it('the n samples of a prompt share one prefill (cache rows duplicated by select)', async () => {
+    const model = createFakeModel({ vocabSize: V });
+    const out = await createLocalEngine(model).generate([[1, 2, 3], [4, 5]], { n: 4, maxNewTokens: 3, temperature: 1, seed: 4, eosTokenIds: [] });
+    expect(out).toHaveLength(8);
+    // prefill 2 rows, then 8 rows fed 2 tokens each
+    expect(model.stats.rowSteps).toBe(2 + 8 * 2);
+  });
+
   it('returned log-probs equal log_softmax of a full forward pass over prompt + response', async () => {
     const model = createFakeModel({ vocabSize: V });
     const out = await createLocalEngine(model).generate(PROMPTS, { maxNewTokens: 8, temperature: 0.9, topK: 10, seed: 5, eosTokenIds: [] });

@@ -158,21 +158,41 @@ export function createLocalEngine(model: CausalLM, tokenizer?: Tokenizer, opts: 
       return r.mask.map((m) => (m ? seen++ : Math.max(0, seen - 1)));
     });
 
-    const cache = model.createKVCache(rows.length);
+    // the n samples of a prompt share one prefill: prefill each distinct prompt once, then
+    // duplicate its cache rows (cache.select gathers, so repeated rows are allowed)
+    const firstRowOf = new Map<number, number>();
+    const unique: number[] = [];
+    const expand = rows.map((r, i) => {
+      let u = firstRowOf.get(r.seq.promptIndex);
+      if (u === undefined) {
+        u = unique.length;
+        firstRowOf.set(r.seq.promptIndex, u);
+        unique.push(i);
+      }
+      return u;
+    });
+    const U = unique.length;
+    const cache = model.createKVCache(U);
     try {
-      // prefill, in column chunks small enough that [B, chunk, V] logits fit the budget
-      const cols = Math.max(1, Math.min(width, Math.floor(prefillBudget / (rows.length * vocab))));
-      let logits: Float32Array | undefined;
+      // prefill, in column chunks small enough that [U, chunk, V] logits fit the budget
+      const cols = Math.max(1, Math.min(width, Math.floor(prefillBudget / (U * vocab))));
+      let prefillLogits: Float32Array | undefined;
       for (let c0 = 0; c0 < width; c0 += cols) {
         const c1 = Math.min(width, c0 + cols);
-        logits = await stepLogits(
+        prefillLogits = await stepLogits(
           model,
           cache,
-          ids.map((r) => r.slice(c0, c1)),
-          rows.map((r) => r.mask.slice(0, c1)),
-          positions.map((p) => p.slice(c0, c1)),
+          unique.map((i) => ids[i].slice(c0, c1)),
+          unique.map((i) => rows[i].mask.slice(0, c1)),
+          unique.map((i) => positions[i].slice(c0, c1)),
         );
         signal?.throwIfAborted();
+      }
+      let logits = prefillLogits;
+      if (U < rows.length && prefillLogits) {
+        cache.select(expand);
+        logits = new Float32Array(rows.length * vocab);
+        expand.forEach((u, i) => logits!.set(prefillLogits!.subarray(u * vocab, (u + 1) * vocab), i * vocab));
       }
 
       let active = rows;
