@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+// The README's runnable example (examples/shape-toy-batch.mjs), checked against the hand-computed
+// numbers of shaper.default.test.ts / shaper.reference.test.ts (step 2 of the same toy run).
+import { shapeToyBatch } from '../examples/shape-toy-batch.mjs';
+
+const A = 0.7071057811879616;
+
+describe('README example', () => {
+  it('default mode: bonus on every response token', () => {
+    const r = shapeToyBatch('default');
+    expect(r.advantages[0]).toBeCloseTo(0.7366753964612769, 12);
+    expect(r.tokens[0]).toEqual([r.advantages[0], r.advantages[0], r.advantages[0], 0]);
+    r.tokens[2].forEach((x) => expect(x).toBeCloseTo(-A, 14)); // aux < 0: no bonus
+  });
+
+  it('reference mode: bonus on the final response token only', () => {
+    const r = shapeToyBatch('reference');
+    expect(r.tokens[0][0]).toBeCloseTo(A, 14);
+    expect(r.tokens[0][2]).toBeCloseTo(1.5 * A, 14);
+    expect(r.tokens[1][0]).toBeCloseTo(-A, 14);
+    expect(r.tokens[1][1]).toBeCloseTo(-A / 2, 14); // the last unmasked token
+    expect(r.tokens[1].slice(2).map(Math.abs)).toEqual([0, 0]);
+  });
+});
