@@ -3,7 +3,7 @@
 // Usage: pnpm --filter @verl-ts/rank-metrics bench   (builds first; REPS=5 by default)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { effectiveRank, rankDynamics } from '../dist/index.js';
@@ -55,8 +55,10 @@ function hasNumpy() {
   return r.status === 0;
 }
 
-function timeNumpy(file, T, D, task, stride, maxTokens) {
+function timeNumpy(file, T, D, task, stride, maxTokens, threads) {
   const env = { ...process.env };
+  // threads = 1 gives a like-for-like single-core baseline (ours is single-threaded).
+  if (threads) env.OPENBLAS_NUM_THREADS = env.OMP_NUM_THREADS = String(threads);
   // Let OpenBLAS pick its own kernel and cache sizes (this environment may pin them).
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
@@ -91,16 +93,20 @@ try {
           })
         : timeOurs(() => effectiveRank(h));
     let base = null;
+    let base1 = null;
     if (numpy) {
       const file = join(dir, `case${i}.f32`);
       writeFileSync(file, Buffer.from(data.buffer, data.byteOffset, data.byteLength));
       base = timeNumpy(file, c.T, c.D, c.task, 40, 512);
+      base1 = timeNumpy(file, c.T, c.D, c.task, 40, 512, 1);
     }
     const row = {
       case: c.name,
       'ours ms': ours.ms.toFixed(1),
       'numpy ms': base ? base.ms.toFixed(1) : 'n/a',
       'ours/numpy': base ? (ours.ms / base.ms).toFixed(2) : 'n/a',
+      'numpy 1-thread ms': base1 ? base1.ms.toFixed(1) : 'n/a',
+      'ours/numpy 1-thread': base1 ? (ours.ms / base1.ms).toFixed(2) : 'n/a',
       ours: JSON.stringify(ours.value, (_, v) => (typeof v === 'number' ? Number(v.toPrecision(7)) : v)),
       numpy: base ? JSON.stringify(base.value, (_, v) => (typeof v === 'number' ? Number(v.toPrecision(7)) : v)) : 'n/a',
     };
@@ -110,5 +116,8 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-console.log(`\nnode ${process.version}, ${reps} timed runs each (median), numpy ${numpy ? 'present' : 'absent'}`);
+console.log(
+  `\n${cpus()[0]?.model ?? 'cpu'} x ${cpus().length}, node ${process.version}, ${reps} timed runs each (median wall time), ` +
+    `numpy ${numpy ? 'present' : 'absent'}, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} (other processes distort both sides)`,
+);
 console.table(rows);

@@ -129,23 +129,7 @@ export function tridiagonalize(a: Float64Array, n: number, ws: EigenWorkspace, k
       for (let j = 0; j <= r; j++) a[ro + j] -= ur * w[j] + wr * u[j];
       const [nTau, nBeta] = householder(a, ro, r, u2);
       // Fused: rank-2 update of rows 0..r-1 and p2' = A'' u2 of the next step.
-      for (let i = 0; i < r; i++) p2[i] = 0;
-      for (let i = 0; i < r; i++) {
-        const ro2 = i * n;
-        const ui = u[i];
-        const wi = w[i];
-        const vi = u2[i];
-        let acc = 0;
-        for (let j = 0; j < i; j++) {
-          const aij = a[ro2 + j] - ui * w[j] - wi * u[j];
-          a[ro2 + j] = aij;
-          acc += aij * u2[j];
-          p2[j] += aij * vi;
-        }
-        const aii = a[ro2 + i] - 2 * ui * wi;
-        a[ro2 + i] = aii;
-        p2[i] += acc + aii * vi;
-      }
+      fusedUpdate(a, n, r, u, w, u2, p2);
       curTau = nTau;
       curBeta = nBeta;
       // Swap roles: u2 becomes the current reflector.
@@ -174,6 +158,85 @@ export function tridiagonalize(a: Float64Array, n: number, ws: EigenWorkspace, k
   void p2;
 }
 
+/**
+ * Rows 0..r-1 (lower triangle): a_ij -= u_i w_j + w_i u_j, and at the same time
+ * p = A_updated v (the symmetric product, from the lower triangle). Four rows share every
+ * load of w_j, u_j, v_j, p_j; this loop is where almost all of the solver's time goes.
+ */
+function fusedUpdate(
+  a: Float64Array,
+  n: number,
+  r: number,
+  u: Float64Array,
+  w: Float64Array,
+  v: Float64Array,
+  p: Float64Array,
+): void {
+  for (let i = 0; i < r; i++) p[i] = 0;
+  let i = 0;
+  for (; i + 4 <= r; i += 4) {
+    const r0 = i * n;
+    const r1 = r0 + n;
+    const r2 = r1 + n;
+    const r3 = r2 + n;
+    const u0 = u[i], u1 = u[i + 1], u2 = u[i + 2], u3 = u[i + 3];
+    const w0 = w[i], w1 = w[i + 1], w2 = w[i + 2], w3 = w[i + 3];
+    const v0 = v[i], v1 = v[i + 1], v2 = v[i + 2], v3 = v[i + 3];
+    let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+    for (let j = 0; j < i; j++) {
+      const wj = w[j];
+      const uj = u[j];
+      const vj = v[j];
+      const a0 = a[r0 + j] - u0 * wj - w0 * uj;
+      const a1 = a[r1 + j] - u1 * wj - w1 * uj;
+      const a2 = a[r2 + j] - u2 * wj - w2 * uj;
+      const a3 = a[r3 + j] - u3 * wj - w3 * uj;
+      a[r0 + j] = a0;
+      a[r1 + j] = a1;
+      a[r2 + j] = a2;
+      a[r3 + j] = a3;
+      c0 += a0 * vj;
+      c1 += a1 * vj;
+      c2 += a2 * vj;
+      c3 += a3 * vj;
+      p[j] += a0 * v0 + a1 * v1 + a2 * v2 + a3 * v3;
+    }
+    p[i] += c0;
+    p[i + 1] += c1;
+    p[i + 2] += c2;
+    p[i + 3] += c3;
+    for (let ii = i; ii < i + 4; ii++) updateRow(a, n, ii, i, u, w, v, p);
+  }
+  for (; i < r; i++) updateRow(a, n, i, 0, u, w, v, p);
+}
+
+/** Row i, columns from..i of the fused update (the diagonal block and leftover rows). */
+function updateRow(
+  a: Float64Array,
+  n: number,
+  i: number,
+  from: number,
+  u: Float64Array,
+  w: Float64Array,
+  v: Float64Array,
+  p: Float64Array,
+): void {
+  const ro = i * n;
+  const ui = u[i];
+  const wi = w[i];
+  const vi = v[i];
+  let acc = 0;
+  for (let j = from; j < i; j++) {
+    const x = a[ro + j] - ui * w[j] - wi * u[j];
+    a[ro + j] = x;
+    acc += x * v[j];
+    p[j] += x * vi;
+  }
+  const d = a[ro + i] - 2 * ui * wi;
+  a[ro + i] = d;
+  p[i] += acc + d * vi;
+}
+
 /** Q (n x n row-major) with A = Q T Q^T, from the reflectors kept by tridiagonalize. */
 export function formQ(a: Float64Array, n: number, ws: EigenWorkspace): Float64Array {
   const q = new Float64Array(n * n);
@@ -198,6 +261,13 @@ export function formQ(a: Float64Array, n: number, ws: EigenWorkspace): Float64Ar
   return q;
 }
 
+/** sqrt(x^2 + y^2); Math.hypot is several times slower in V8, so use it only on overflow/underflow. */
+function hypot(x: number, y: number): number {
+  const s = x * x + y * y;
+  if (s > 1e-300 && s < 1e300) return Math.sqrt(s);
+  return Math.hypot(x, y);
+}
+
 /**
  * Eigenvalues (and optionally eigenvectors) of the symmetric tridiagonal matrix with
  * diagonal d and off-diagonal e (e[i] couples i-1 and i, e[0] ignored), by implicit QL.
@@ -220,7 +290,7 @@ export function tridiagonalQL(d: Float64Array, e: Float64Array, n: number, z?: F
       if (m === l) break;
       if (++iter > 60) throw new Error('symmetric eigen-solver: QL iteration did not converge');
       let g = (d[l + 1] - d[l]) / (2 * e[l]);
-      let r = Math.hypot(g, 1);
+      let r = hypot(g, 1);
       g = d[m] - d[l] + e[l] / (g + (g >= 0 ? r : -r));
       let s = 1;
       let c = 1;
@@ -230,7 +300,7 @@ export function tridiagonalQL(d: Float64Array, e: Float64Array, n: number, z?: F
       for (; i >= l; i--) {
         let f = s * e[i];
         const b = c * e[i];
-        r = Math.hypot(f, g);
+        r = hypot(f, g);
         e[i + 1] = r;
         if (r === 0) {
           d[i + 1] -= p;
