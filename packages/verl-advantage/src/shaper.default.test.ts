@@ -85,6 +85,8 @@ describe("VerlShaper, mode 'default'", () => {
     expect(() => s.step({ ...ok, era: [0, NaN, 0, 0] })).toThrow(/era\[1\] must be a finite number/);
     expect(() => s.step({ ...ok, advantages0: [], era: [], erv: [], er: [] })).toThrow(/empty/);
     expect(() => s.step({ advantages0: ok.advantages0, era: ok.era, erv: ok.erv } as never)).toThrow(/er is required/);
+    expect(() => s.previewAux({ erv: [1], er: [1] } as never)).toThrow(/era is required/);
+    expect(() => s.shapeRewards({ rewards: [1, 0], era: [0, 0], erv: [0, 0], er: [0] })).toThrow(/er has 1 entries but rewards has 2/);
     expect(s.steps).toBe(0); // failed calls change nothing
   });
 });

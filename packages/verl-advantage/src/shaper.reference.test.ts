@@ -77,6 +77,8 @@ describe("VerlShaper, mode 'reference'", () => {
     // after step 3: ema = 0.7·0.15 + 0.3·0.5 = 0.255 → S = 0.3725; the clip no longer binds for response 2
     expect(outs[3].stats.scale).toBeCloseTo(0.3725, 15);
     expectAllClose(outs[3].advantages, [0, 0, -0.4249655280860447, 0.9892460342898786]);
+    // previewAux needs no scores (S comes from the EMA); step does (it updates the EMA)
+    expect(s.previewAux(STEPS[0])).toHaveLength(4);
     expect(() => s.step(stepInput(STEPS[0]))).toThrow(/scores are required when adaptiveWeight is on/);
   });
 
@@ -96,7 +98,7 @@ describe("VerlShaper, mode 'reference'", () => {
     for (const addAdvantage of [false, true]) {
       const s = new VerlShaper({ mode: 'reference', addReward: true, addAdvantage });
       const b0 = STEPS[0];
-      expect(s.shapeRewards({ rewards: b0.rewards, ...b0 })).toEqual(b0.rewards); // step 1: no aux
+      expect(s.shapeRewards(b0)).toEqual(b0.rewards); // step 1: no aux
       s.step(stepInput(b0));
       const b = STEPS[1];
       const preview = s.previewAux(b);

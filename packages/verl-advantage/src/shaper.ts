@@ -93,7 +93,7 @@ export class VerlShaper {
 
   /** The aux the next `step` will compute for these indicators; changes no state. */
   previewAux(indicators: ShaperIndicators): number[] {
-    const n = this.checkIndicators(indicators, indicators.era?.length ?? 0, 'era');
+    const n = this.checkIndicators(indicators, indicators?.era?.length ?? 0, 'era');
     const plan = this.plan(indicators, n);
     return plan.result ? plan.result.aux : new Array<number>(n).fill(0);
   }
@@ -121,7 +121,7 @@ export class VerlShaper {
     const a0 = input.advantages0;
     if (a0 == null || typeof a0.length !== 'number') throw new TypeError('advantages0 must be an array');
     assertFinite('advantages0', a0);
-    const n = this.checkIndicators(input, a0.length, 'advantages0');
+    const n = this.checkIndicators(input, a0.length, 'advantages0', true);
     const c = this.config;
     const plan = this.plan(input, n);
 
@@ -188,20 +188,25 @@ export class VerlShaper {
 
   // ---- internals ----
 
-  /** Checks that er/erv/era (and scores) are finite arrays of length n. */
-  private checkIndicators(ind: ShaperIndicators, n: number, against: string): number {
+  /**
+   * Checks that er/erv/era (and scores) are finite arrays of length n. Only `step` needs the
+   * scores (to update the score EMA); aux itself reads the EMA, not this batch's scores.
+   */
+  private checkIndicators(ind: ShaperIndicators, n: number, against: string, needScores = false): number {
     if (ind == null || typeof ind !== 'object') throw new TypeError('indicators must be an object');
+    for (const k of ['er', 'erv', 'era'] as const) {
+      if (ind[k] == null) throw new TypeError(`${k} is required (one value per response)`);
+    }
     if (n === 0) throw new RangeError(`${against} is empty: a shaper step needs at least one response`);
     for (const k of ['er', 'erv', 'era'] as const) {
       const v = ind[k];
-      if (v == null) throw new TypeError(`${k} is required (one value per response)`);
       assertLength(k, v, n, against);
       assertFinite(k, v);
     }
     if (ind.scores !== undefined) {
       assertLength('scores', ind.scores, n, against);
       assertFinite('scores', ind.scores);
-    } else if (this.config.adaptiveWeight) {
+    } else if (needScores && this.config.adaptiveWeight) {
       throw new TypeError('scores are required when adaptiveWeight is on (the weight follows an EMA of the task score)');
     }
     return n;
