@@ -1,0 +1,54 @@
+// Multiple choice: option texts read from the question, and choice letters in answers.
+
+/** Options "A. …  B. …" / "(A) …" / "A、…" read from a question, or null when there are none. */
+export function parseOptions(question: string | undefined): Record<string, string> | null {
+  if (!question) return null;
+  const letters = ['A', 'B', 'C', 'D', 'E'];
+  // a marker: start/space/newline/`)`/`$`, the letter, then `.`/`．`/`、`/`:`/`)`; or "(A)"
+  const strict = (L: string) => new RegExp(`(?:^|[\\s$）)])\\(?${L}(?:\\s*[.．、:：]|\\))`, 'g');
+  const loose = (L: string) => new RegExp(`(?:^|\\s)${L}(?=\\s)`, 'g');
+  const positions: { L: string; start: number; end: number }[] = [];
+  // take the last A-marker that is followed by B, C, D markers in order
+  const aMatches = [...question.matchAll(strict('A'))];
+  for (let k = aMatches.length - 1; k >= 0 && positions.length === 0; k--) {
+    const seq: { L: string; start: number; end: number }[] = [];
+    let from = aMatches[k].index! + aMatches[k][0].length;
+    seq.push({ L: 'A', start: aMatches[k].index!, end: from });
+    for (const L of letters.slice(1)) {
+      let found: RegExpExecArray | null = null;
+      for (const re of [strict(L), loose(L)]) {
+        re.lastIndex = from;
+        found = re.exec(question);
+        if (found) break;
+      }
+      if (!found) break;
+      from = found.index + found[0].length;
+      seq.push({ L, start: found.index, end: from });
+    }
+    if (seq.length >= 4) positions.push(...seq);
+  }
+  if (!positions.length) return null;
+  const out: Record<string, string> = {};
+  positions.forEach((p, k) => {
+    const end = k + 1 < positions.length ? positions[k + 1].start : question.length;
+    out[p.L] = cleanOption(question.slice(p.end, end));
+  });
+  return out;
+}
+
+function cleanOption(s: string): string {
+  return s.replace(/\$/g, ' ').replace(/\s+/g, ' ').trim().replace(/[;；,，。]$/, '').trim();
+}
+
+/** Choice letters of an answer ("C", "\text{(B)}", "B, C", "BC", "(B)", "选项B") sorted, or null. */
+export function choiceLetters(answer: string): string | null {
+  let s = answer.replace(/\\(?:text|textbf|mathrm|mbox)\s*\{([^{}]*)\}/g, '$1').replace(/\$/g, '');
+  s = s.replace(/选项|option|choice|答案/gi, '').replace(/\band\b|和|及|、|与/g, ',');
+  s = s.replace(/[\s(),，.．:：;]/g, '');
+  if (!/^[A-K]{1,5}$/.test(s)) {
+    // "C. {x | …}" / "(B) 1/3": a letter followed by the option's text
+    const m = /^\s*\(?([A-E])\)?\s*[.．:：、)]\s*\S/.exec(answer.replace(/\\text\s*\{([^{}]*)\}/g, '$1'));
+    return m ? m[1] : null;
+  }
+  return [...new Set(s)].sort().join('');
+}

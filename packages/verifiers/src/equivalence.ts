@@ -1,0 +1,446 @@
+// Mathematical equivalence of two answers (strings). Decision procedure, cheapest first:
+//   1. normalised strings equal;
+//   2. text answers compared as words;
+//   3. structure: lists (ordered or as multisets; `\pm` expands to both values), sets,
+//      intervals and unions (endpoint types matter), tuples (order matters), matrices,
+//      equations (same solution set: l1-r1 and l2-r2 proportional), `x = …` labels,
+//      inequalities read as intervals, percentages;
+//   4. scalars: exact rational arithmetic in-process; otherwise a float64 evaluation in-process
+//      that can only *reject*; what survives is confirmed by the CAS worker (mathjs, 64-digit
+//      BigNumbers, tolerance 1e-40 relative), so rounded decimals of irrational values fail.
+import { freeSymbols, type Node } from './ast.js';
+import { exactValue, floatValue, samplePoints } from './evaluate.js';
+import { isInfinite, toIntervals, type Interval } from './intervals.js';
+import { canonicalString, isTextAnswer, normalizeAnswer, splitConnectives, textKey } from './normalize.js';
+import { parseList } from './parse.js';
+import { Rational } from './rational.js';
+import { toMathjs, UnsupportedNode } from './to-mathjs.js';
+import type { CasPool } from './worker-pool.js';
+
+export class CheckTimeout extends Error {}
+
+export interface EquivContext {
+  /** comma lists are ordered (fill-in blanks) rather than solution sets */
+  ordered: boolean;
+  /** absolute time (ms since epoch) by which the check must end */
+  deadline: number;
+  pool: CasPool;
+}
+
+type Candidate = Node[];
+
+const THOUSANDS = /(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d.])/;
+
+/** Parse interpretations of a normalised answer: the list of its top-level items. */
+function candidates(s: string): Candidate[] {
+  const variants: string[] = [];
+  if (THOUSANDS.test(s)) variants.push(s.replace(/(\d),(?=\d{3}(?!\d))/g, '$1'));
+  variants.push(s);
+  const out: Candidate[] = [];
+  for (const v of variants) {
+    try {
+      const items = splitConnectives(v).flatMap((part) => parseList(part));
+      if (items.length) out.push(items);
+    } catch {
+      /* not parseable in this reading */
+    }
+  }
+  return out;
+}
+
+export async function answersEquivalent(pred: string, gold: string, ctx: EquivContext): Promise<boolean> {
+  const p = normalizeAnswer(pred);
+  const g = normalizeAnswer(gold);
+  if (!p || !g) return false;
+  if (canonicalString(p) === canonicalString(g)) return true;
+  const pt = isTextAnswer(p);
+  const gt = isTextAnswer(g);
+  if (pt || gt) return pt && gt && textKey(p) === textKey(g);
+  const pc = candidates(p);
+  const gc = candidates(g);
+  for (const a of pc) {
+    for (const b of gc) {
+      if (await listsEqual(a, b, ctx, ctx.ordered)) return true;
+    }
+  }
+  return false;
+}
+
+function checkDeadline(ctx: EquivContext): void {
+  if (Date.now() > ctx.deadline) throw new CheckTimeout('timeout: time limit reached while comparing');
+}
+
+// ---------- ± expansion ----------
+
+function containsPm(n: Node): boolean {
+  let found = false;
+  const visit = (x: Node): void => {
+    if (found) return;
+    if (x.t === 'pm') {
+      found = true;
+      return;
+    }
+    for (const c of children(x)) visit(c);
+  };
+  visit(n);
+  return found;
+}
+
+function children(n: Node): Node[] {
+  switch (n.t) {
+    case 'add':
+    case 'mul':
+      return n.a;
+    case 'div':
+      return [n.n, n.d];
+    case 'neg':
+    case 'pct':
+      return [n.x];
+    case 'pow':
+      return [n.b, n.e];
+    case 'fn':
+      return n.args;
+    case 'pm':
+      return [n.a, n.b];
+    case 'rel':
+      return n.args;
+    case 'brk':
+    case 'set':
+      return n.items;
+    case 'union':
+      return n.parts;
+    case 'setb':
+      return [n.v, n.cond];
+    case 'matrix':
+      return n.rows.flat();
+    default:
+      return [];
+  }
+}
+
+/** Replaces the first ± node by `+` and by `-`: two trees. */
+function splitFirstPm(n: Node): [Node, Node] | null {
+  if (n.t === 'pm') {
+    const plus: Node = { t: 'add', a: [n.a, n.sign === 1 ? n.b : { t: 'neg', x: n.b }] };
+    const minus: Node = { t: 'add', a: [n.a, n.sign === 1 ? { t: 'neg', x: n.b } : n.b] };
+    return [plus, minus];
+  }
+  const kids = children(n);
+  for (let k = 0; k < kids.length; k++) {
+    const r = splitFirstPm(kids[k]);
+    if (r) return [replaceChild(n, k, r[0]), replaceChild(n, k, r[1])];
+  }
+  return null;
+}
+
+function replaceChild(n: Node, k: number, c: Node): Node {
+  const kids = children(n).slice();
+  kids[k] = c;
+  switch (n.t) {
+    case 'add':
+    case 'mul':
+      return { ...n, a: kids };
+    case 'div':
+      return { t: 'div', n: kids[0], d: kids[1] };
+    case 'neg':
+      return { t: 'neg', x: kids[0] };
+    case 'pct':
+      return { t: 'pct', x: kids[0] };
+    case 'pow':
+      return { t: 'pow', b: kids[0], e: kids[1] };
+    case 'fn':
+      return { ...n, args: kids };
+    case 'pm':
+      return { ...n, a: kids[0], b: kids[1] };
+    case 'rel':
+      return { ...n, args: kids };
+    case 'brk':
+    case 'set':
+      return { ...n, items: kids };
+    case 'union':
+      return { ...n, parts: kids };
+    case 'setb':
+      return { t: 'setb', v: kids[0], cond: kids[1] };
+    default:
+      return n; // matrices with ± are compared as written
+  }
+}
+
+function expandPm(n: Node): Node[] {
+  let out = [n];
+  for (let round = 0; round < 4; round++) {
+    const next: Node[] = [];
+    let changed = false;
+    for (const x of out) {
+      const r = splitFirstPm(x);
+      if (r) {
+        next.push(...r);
+        changed = true;
+      } else next.push(x);
+    }
+    out = next;
+    if (!changed) break;
+  }
+  return out;
+}
+
+function expandItems(items: Node[]): { items: Node[]; expanded: boolean } {
+  let expanded = false;
+  const out: Node[] = [];
+  for (const it of items) {
+    if (it.t !== 'rel' && it.t !== 'set' && it.t !== 'brk' && it.t !== 'matrix' && it.t !== 'union' && containsPm(it)) {
+      out.push(...expandPm(it));
+      expanded = true;
+    } else out.push(it);
+  }
+  return { items: out, expanded };
+}
+
+// ---------- lists and sets ----------
+
+async function listsEqual(a: Node[], b: Node[], ctx: EquivContext, ordered: boolean): Promise<boolean> {
+  checkDeadline(ctx);
+  const ea = expandItems(a);
+  const eb = expandItems(b);
+  let A = ea.items;
+  let B = eb.items;
+  // a set written with braces against a bare list of the same elements
+  if (A.length === 1 && A[0].t === 'set' && B.length > 1) A = A[0].items;
+  if (B.length === 1 && B[0].t === 'set' && A.length > 1) B = B[0].items;
+  if (A.length === 1 && B.length === 1) return nodesEqual(A[0], B[0], ctx);
+  if (A.length !== B.length) return false;
+  if (ordered && !ea.expanded && !eb.expanded) {
+    for (let k = 0; k < A.length; k++) if (!(await nodesEqual(A[k], B[k], ctx))) return false;
+    return true;
+  }
+  return multisetEqual(A, B, ctx);
+}
+
+/** Perfect matching between two equally long lists under nodesEqual (augmenting paths). */
+async function multisetEqual(A: Node[], B: Node[], ctx: EquivContext): Promise<boolean> {
+  const n = A.length;
+  const eq: boolean[][] = [];
+  for (let i = 0; i < n; i++) {
+    eq.push([]);
+    for (let j = 0; j < n; j++) eq[i].push(await nodesEqual(A[i], B[j], ctx));
+    if (!eq[i].some(Boolean)) return false;
+  }
+  const matchB = new Array<number>(n).fill(-1);
+  const tryAssign = (i: number, seen: boolean[]): boolean => {
+    for (let j = 0; j < n; j++) {
+      if (!eq[i][j] || seen[j]) continue;
+      seen[j] = true;
+      if (matchB[j] < 0 || tryAssign(matchB[j], seen)) {
+        matchB[j] = i;
+        return true;
+      }
+    }
+    return false;
+  };
+  for (let i = 0; i < n; i++) if (!tryAssign(i, new Array<boolean>(n).fill(false))) return false;
+  return true;
+}
+
+// ---------- structured values ----------
+
+function intervalLike(n: Node): boolean {
+  return n.t === 'union' || n.t === 'setb' || (n.t === 'rel' && !n.ops.includes('=')) || n.t === 'brk';
+}
+
+function unwrapIn(n: Node): Node {
+  if (n.t === 'rel' && n.ops.length === 1 && n.ops[0] === 'in' && n.args[0].t === 'sym') return n.args[1];
+  return n;
+}
+
+async function nodesEqual(a: Node, b: Node, ctx: EquivContext): Promise<boolean> {
+  checkDeadline(ctx);
+  a = unwrapIn(a);
+  b = unwrapIn(b);
+  if (nodeKey(a) === nodeKey(b)) return true;
+  if (a.t === 'set' || b.t === 'set') {
+    if (a.t === 'set' && b.t === 'set') return listsEqual(a.items, b.items, ctx, false);
+    const s = (a.t === 'set' ? a : b) as Extract<Node, { t: 'set' }>;
+    const other = a.t === 'set' ? b : a;
+    return s.items.length === 1 && other.t !== 'brk' ? nodesEqual(s.items[0], other, ctx) : false;
+  }
+  if (a.t === 'brk' && b.t === 'brk') {
+    if (a.items.length !== b.items.length) return false;
+    if (a.items.length === 2 && (isInfinite(a.items[0]) || isInfinite(a.items[1]))) {
+      return intervalsEqual(toIntervals(a)!, toIntervals(b)!, ctx);
+    }
+    if (a.open !== b.open || a.close !== b.close) return false;
+    for (let k = 0; k < a.items.length; k++) if (!(await nodesEqual(a.items[k], b.items[k], ctx))) return false;
+    return true;
+  }
+  if (intervalLike(a) || intervalLike(b)) {
+    const ia = toIntervals(a);
+    const ib = toIntervals(b);
+    if (ia && ib) return intervalsEqual(ia, ib, ctx);
+  }
+  if (a.t === 'matrix' || b.t === 'matrix') return matricesEqual(a, b, ctx);
+  if (a.t === 'rel' || b.t === 'rel') return relationsEqual(a, b, ctx);
+  if (a.t === 'setb' || b.t === 'setb' || a.t === 'union' || b.t === 'union' || a.t === 'brk' || b.t === 'brk') return false;
+  if (a.t === 'pct' || b.t === 'pct') {
+    if (a.t === 'pct' && b.t === 'pct') return scalarEqual(a.x, b.x, ctx);
+    const pc = (a.t === 'pct' ? a : b) as Extract<Node, { t: 'pct' }>;
+    const other = a.t === 'pct' ? b : a;
+    // "60%" and "60" (the % sign is presentation), or its value 0.6
+    if (await scalarEqual(pc.x, other, ctx)) return true;
+    return scalarEqual(pc, other, ctx);
+  }
+  return scalarEqual(a, b, ctx);
+}
+
+async function intervalsEqual(a: Interval[], b: Interval[], ctx: EquivContext): Promise<boolean> {
+  if (a.length !== b.length) return false;
+  const sa = sortIntervals(a);
+  const sb = sortIntervals(b);
+  for (let k = 0; k < sa.length; k++) {
+    const x = sa[k];
+    const y = sb[k];
+    if (!isInfinite(x.lo) && x.loClosed !== y.loClosed) return false;
+    if (!isInfinite(x.hi) && x.hiClosed !== y.hiClosed) return false;
+    if (!(await nodesEqual(x.lo, y.lo, ctx))) return false;
+    if (!(await nodesEqual(x.hi, y.hi, ctx))) return false;
+  }
+  return true;
+}
+
+function sortIntervals(a: Interval[]): Interval[] {
+  const key = (n: Node) => {
+    if (isInfinite(n)) return n.t === 'neg' ? -Infinity : Infinity;
+    const v = floatValue(n, {});
+    return Number.isNaN(v) ? 0 : v;
+  };
+  return a.slice().sort((x, y) => key(x.lo) - key(y.lo));
+}
+
+async function matricesEqual(a: Node, b: Node, ctx: EquivContext): Promise<boolean> {
+  const rowsOf = (n: Node): Node[][] | null => {
+    if (n.t === 'matrix') return n.rows;
+    if (n.t === 'brk' && n.open === '(') return n.items.map((x) => [x]); // (1,2,3) as a column vector
+    return null;
+  };
+  const ra = rowsOf(a);
+  const rb = rowsOf(b);
+  if (!ra || !rb || ra.length !== rb.length) return false;
+  for (let r = 0; r < ra.length; r++) {
+    if (ra[r].length !== rb[r].length) return false;
+    for (let c = 0; c < ra[r].length; c++) if (!(await nodesEqual(ra[r][c], rb[r][c], ctx))) return false;
+  }
+  return true;
+}
+
+/** `x`, `a_n`, `f(x)` (parsed as f·x): the name side of "name = value". */
+function isLabel(n: Node): boolean {
+  if (n.t === 'sym') return true;
+  if (n.t === 'mul' && n.a.length === 2 && n.a[0].t === 'sym' && (n.a[1].t === 'sym' || n.a[1].t === 'num')) return true;
+  return false;
+}
+
+async function relationsEqual(a: Node, b: Node, ctx: EquivContext): Promise<boolean> {
+  const isEq = (n: Node): n is Extract<Node, { t: 'rel' }> => n.t === 'rel' && n.ops.every((o) => o === '=');
+  if (isEq(a) && isEq(b)) {
+    const al = a.args[0];
+    const ar = a.args[a.args.length - 1];
+    const bl = b.args[0];
+    const br = b.args[b.args.length - 1];
+    if (isLabel(al) && isLabel(bl) && nodeKey(al) === nodeKey(bl) && (await nodesEqual(ar, br, ctx))) return true;
+    return proportional(diff(al, ar), diff(bl, br), ctx);
+  }
+  if (isEq(a) !== isEq(b) && (a.t !== 'rel' || b.t !== 'rel')) {
+    const e = (isEq(a) ? a : b) as Extract<Node, { t: 'rel' }>;
+    const other = isEq(a) ? b : a;
+    if (isLabel(e.args[0])) return nodesEqual(e.args[e.args.length - 1], other, ctx);
+    if (e.args.length === 2 && isLabel(e.args[1])) return nodesEqual(e.args[0], other, ctx);
+    return false;
+  }
+  if (a.t === 'rel' && b.t === 'rel' && a.ops.length === b.ops.length) {
+    // same chain, or the same chain read backwards (b > a > c  ==  c < a < b)
+    const same = async (ops: string[], args: Node[]) => {
+      if (ops.some((o, k) => o !== a.ops[k])) return false;
+      for (let k = 0; k < args.length; k++) if (!(await nodesEqual(a.args[k], args[k], ctx))) return false;
+      return true;
+    };
+    if (await same(b.ops, b.args)) return true;
+    const flipped = b.ops.slice().reverse().map((o) => (o === '<' ? '>' : o === '>' ? '<' : o === '<=' ? '>=' : o === '>=' ? '<=' : o));
+    return same(flipped, b.args.slice().reverse());
+  }
+  return false;
+}
+
+function diff(l: Node, r: Node): Node {
+  return { t: 'add', a: [l, { t: 'neg', x: r }] };
+}
+
+// ---------- scalars ----------
+
+/** A canonical key of a tree (structural identity). */
+export function nodeKey(n: Node): string {
+  return JSON.stringify(n, (_k, v: unknown) => (v instanceof Rational ? v.toString() : v));
+}
+
+function close(x: number, y: number, rel: number): boolean {
+  return Math.abs(x - y) <= rel * Math.max(Math.abs(x), Math.abs(y)) + 1e-300;
+}
+
+function varsOf(a: Node, b: Node): string[] {
+  return [...new Set([...freeSymbols(a), ...freeSymbols(b)])].sort();
+}
+
+async function scalarEqual(a: Node, b: Node, ctx: EquivContext): Promise<boolean> {
+  checkDeadline(ctx);
+  const ea = exactValue(a);
+  const eb = exactValue(b);
+  if (ea && eb) return ea.equals(eb);
+  if (nodeKey(a) === nodeKey(b)) return true;
+  const vars = varsOf(a, b);
+  const envs = samplePoints(vars, vars.length ? 6 : 1);
+  for (const env of envs) {
+    const x = floatValue(a, env);
+    const y = floatValue(b, env);
+    if (Number.isFinite(x) && Number.isFinite(y) && !close(x, y, 1e-7)) return false;
+    if (Number.isFinite(x) !== Number.isFinite(y) && !Number.isNaN(x) && !Number.isNaN(y)) return false;
+  }
+  return cas(a, b, 'equal', vars, envs, ctx);
+}
+
+async function proportional(a: Node, b: Node, ctx: EquivContext): Promise<boolean> {
+  checkDeadline(ctx);
+  const vars = varsOf(a, b);
+  if (!vars.length) return false;
+  const envs = samplePoints(vars, 6);
+  let ratio: number | null = null;
+  for (const env of envs) {
+    const x = floatValue(a, env);
+    const y = floatValue(b, env);
+    if (!Number.isFinite(x) || !Number.isFinite(y) || y === 0) continue;
+    const r = x / y;
+    if (ratio === null) ratio = r;
+    else if (!close(r, ratio, 1e-7)) return false;
+  }
+  return cas(a, b, 'proportional', vars, envs, ctx);
+}
+
+async function cas(a: Node, b: Node, mode: 'equal' | 'proportional', vars: string[], envs: Record<string, number>[], ctx: EquivContext): Promise<boolean> {
+  const names = new Map<string, string>();
+  vars.forEach((v, k) => names.set(v, `v${k}`));
+  let sa: string;
+  let sb: string;
+  try {
+    sa = toMathjs(a, names);
+    sb = toMathjs(b, names);
+  } catch (e) {
+    if (e instanceof UnsupportedNode) return false;
+    throw e;
+  }
+  const points = envs.map((env) => Object.fromEntries(vars.map((v) => [names.get(v)!, env[v]])));
+  const remaining = ctx.deadline - Date.now();
+  if (remaining <= 0) throw new CheckTimeout('timeout: time limit reached before the CAS check');
+  const r = await ctx.pool.run({ pairs: [{ a: sa, b: sb, mode }], points }, remaining);
+  if (!r.ok) {
+    if (r.reason.startsWith('timeout')) throw new CheckTimeout(r.reason);
+    return false;
+  }
+  return r.results[0];
+}

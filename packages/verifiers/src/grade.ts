@@ -1,0 +1,124 @@
+// gradeAnswer and the RL rewards. A check never exceeds its time limit (default 2 s): parsing
+// is length-capped and depth-capped in-process, and symbolic work runs in the CAS worker pool,
+// whose workers are killed at the deadline. A timeout is reported as incorrect with a reason.
+import { choiceLetters, parseOptions } from './choices.js';
+import { answersEquivalent, CheckTimeout, type EquivContext } from './equivalence.js';
+import { extractDetailed } from './extract.js';
+import { CasPool, sharedPool } from './worker-pool.js';
+
+export interface Problem {
+  answer: string;
+  question?: string;
+  benchmark?: string;
+}
+
+export interface GradeOptions {
+  /** time limit of the whole check in ms (default 2000) */
+  timeoutMs?: number;
+  /** longest extracted answer that is compared (default 1000 characters) */
+  maxAnswerChars?: number;
+  /** CAS worker pool (default: a shared pool of 2 workers) */
+  pool?: CasPool;
+}
+
+export interface GradeResult {
+  correct: boolean;
+  extracted: string | null;
+  boxed: boolean;
+  reason?: string;
+}
+
+export const DEFAULT_TIMEOUT_MS = 2000;
+export const DEFAULT_MAX_ANSWER_CHARS = 1000;
+
+/** The gold answer as the benchmark gives it: GSM8K solutions end in "#### N"; `$…$` dropped. */
+export function goldAnswer(answer: string | number): string {
+  let g = String(answer);
+  const k = g.lastIndexOf('####');
+  if (k >= 0) g = g.slice(k + 4);
+  return g.trim();
+}
+
+/**
+ * Whether comma-separated answers are ordered. "Enter all solutions" lists are sets; Gaokao
+ * fill-in items with several blanks are ordered; otherwise lists are compared as sets.
+ */
+export function listsAreOrdered(problem: Pick<Problem, 'question' | 'benchmark'>): boolean {
+  const q = problem.question ?? '';
+  // several blanks to fill in: the answers are given in the order of the blanks
+  const blanks = (q.match(/\\qquad|_{3,}|\\underline\{\s*\}/g) ?? []).length;
+  if (blanks >= 2) return true;
+  if (/\ball\b|separated by commas|所有|全部/i.test(q)) return false;
+  if (/ordered|in order|respectively|依次|分别/i.test(q)) return true;
+  return (problem.benchmark ?? '').startsWith('gaokao');
+}
+
+/** Gold letters when the gold is a multiple-choice answer ("C", "BC", "\text{(C)}"). */
+function goldChoice(gold: string, problem: Problem, options: Record<string, string> | null): string | null {
+  const letters = choiceLetters(gold);
+  if (!letters) return null;
+  if (options || (problem.benchmark ?? '').startsWith('gaokao') || /\\text\s*\{\s*\(?[A-E]\)?\s*\}/.test(gold) || /^\(?[A-E]\)?$/.test(gold.trim())) return letters;
+  return null;
+}
+
+/** Grades a response against a problem's gold answer. Never rejects; never exceeds timeoutMs. */
+export async function gradeAnswer(response: string, problem: Problem, opts: GradeOptions = {}): Promise<GradeResult> {
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (!(timeoutMs > 0)) throw new RangeError(`timeoutMs must be positive, got ${timeoutMs}`);
+  const maxChars = opts.maxAnswerChars ?? DEFAULT_MAX_ANSWER_CHARS;
+  const deadline = Date.now() + timeoutMs;
+  if (typeof response !== 'string') return { correct: false, extracted: null, boxed: false, reason: 'response is not a string' };
+  const gold = goldAnswer(problem.answer);
+  if (!gold) return { correct: false, extracted: null, boxed: false, reason: 'empty gold answer' };
+  const ext = extractDetailed(response);
+  if (!ext) return { correct: false, extracted: null, boxed: false, reason: 'no final answer found' };
+  const base = { extracted: ext.answer, boxed: ext.boxed };
+  if (ext.answer.length > maxChars) return { ...base, correct: false, reason: `answer longer than ${maxChars} characters` };
+  if (gold.length > 20 * maxChars) return { ...base, correct: false, reason: 'gold answer too long' };
+  const ctx: EquivContext = { ordered: listsAreOrdered(problem), deadline, pool: opts.pool ?? sharedPool() };
+  try {
+    const options = parseOptions(problem.question);
+    const goldLetters = goldChoice(gold, problem, options);
+    if (goldLetters) {
+      const predLetters = choiceLetters(ext.answer);
+      if (predLetters) return { ...base, correct: predLetters === goldLetters, reason: predLetters === goldLetters ? undefined : 'different choice' };
+      // the option's content instead of its letter
+      if (options && goldLetters.length === 1 && options[goldLetters] && !ext.hedged) {
+        const ok = await answersEquivalent(ext.answer, options[goldLetters], ctx);
+        return { ...base, correct: ok, reason: ok ? undefined : 'not the correct option' };
+      }
+      return { ...base, correct: false, reason: 'no choice letter' };
+    }
+    const ok = await answersEquivalent(ext.answer, gold, ctx);
+    return { ...base, correct: ok, reason: ok ? undefined : 'not equivalent' };
+  } catch (e) {
+    if (e instanceof CheckTimeout) return { ...base, correct: false, reason: e.message };
+    return { ...base, correct: false, reason: `error: ${(e as Error).message}` };
+  }
+}
+
+/** Binary reward: 1 when correct, else 0. */
+export async function binaryReward(response: string, problem: Problem, opts?: GradeOptions): Promise<number> {
+  return (await gradeAnswer(response, problem, opts)).correct ? 1 : 0;
+}
+
+/**
+ * The paper's training reward (simpleRL-reason, the code base VERL builds on):
+ * 1 correct and boxed, 0.5 correct but not boxed, -0.5 wrong but boxed, -1 otherwise.
+ */
+export async function paperReward(response: string, problem: Problem, opts?: GradeOptions): Promise<number> {
+  const r = await gradeAnswer(response, problem, opts);
+  if (r.correct) return r.boxed ? 1 : 0.5;
+  return r.boxed ? -0.5 : -1;
+}
+
+/** Whether two answers (not responses) are mathematically equivalent. */
+export async function isEquivalent(a: string, b: string, opts: GradeOptions & { ordered?: boolean } = {}): Promise<boolean> {
+  const ctx: EquivContext = { ordered: opts.ordered ?? false, deadline: Date.now() + (opts.timeoutMs ?? DEFAULT_TIMEOUT_MS), pool: opts.pool ?? sharedPool() };
+  try {
+    return await answersEquivalent(a, b, ctx);
+  } catch (e) {
+    if (e instanceof CheckTimeout) return false;
+    throw e;
+  }
+}

@@ -1,0 +1,38 @@
+// Acceptance: agreement with the hand labels of grader-cases.jsonl (≥ 98% overall, ≥ 95% on
+// every benchmark), printed next to the agreement of the reference (Qwen2.5-Math) grader.
+import { afterAll, describe, expect, it } from 'vitest';
+import { gradeAnswer } from './grade.js';
+import { graderCases, questionIndex } from './test-utils/benchmarks.js';
+import { CasPool } from './worker-pool.js';
+
+const pool = new CasPool(2);
+afterAll(() => pool.close());
+
+describe('grader-cases.jsonl', () => {
+  it('agrees with the labels on ≥ 98% overall and ≥ 95% per benchmark', async () => {
+    await pool.warmup();
+    const cases = graderCases();
+    const questions = questionIndex();
+    const stats = new Map<string, { n: number; ours: number; ref: number }>();
+    const misses: string[] = [];
+    for (const c of cases) {
+      const question = questions.get(`${c.benchmark}#${c.source_id}`);
+      const r = await gradeAnswer(c.prediction, { answer: c.gold, question, benchmark: c.benchmark }, { pool, timeoutMs: 5000 });
+      const s = stats.get(c.benchmark) ?? { n: 0, ours: 0, ref: 0 };
+      s.n++;
+      if (r.correct === c.expected) s.ours++;
+      else misses.push(`${c.benchmark} expected=${c.expected} got=${r.correct} gold=${JSON.stringify(c.gold)} extracted=${JSON.stringify(r.extracted)} (${c.why}) ${r.reason ?? ''}`);
+      if (c.reference === c.expected) s.ref++;
+      stats.set(c.benchmark, s);
+    }
+    const rows = [...stats.entries()];
+    const total = rows.reduce((a, [, s]) => ({ n: a.n + s.n, ours: a.ours + s.ours, ref: a.ref + s.ref }), { n: 0, ours: 0, ref: 0 });
+    const pct = (x: number, n: number) => `${((100 * x) / n).toFixed(1)}%`;
+    const lines = ['| benchmark | n | ours | reference grader |', '|---|---|---|---|'];
+    for (const [b, s] of [...rows, ['all', total] as const]) lines.push(`| ${b} | ${s.n} | ${s.ours}/${s.n} (${pct(s.ours, s.n)}) | ${s.ref}/${s.n} (${pct(s.ref, s.n)}) |`);
+    console.log(lines.join('\n'));
+    if (misses.length) console.log(`disagreements:\n${misses.join('\n')}`);
+    expect(total.ours / total.n).toBeGreaterThanOrEqual(0.98);
+    for (const [b, s] of rows) expect(s.ours / s.n, b).toBeGreaterThanOrEqual(0.95);
+  });
+});

@@ -1,0 +1,148 @@
+// String-level normalisation of an answer before parsing: delimiters, spacing commands,
+// \dfrac, degree signs, currency, thousands separators, units in \text{}, "x \in" prefixes,
+// number words. Presentation-only differences disappear here (see grader-cases.jsonl `why`).
+import { wordsToNumber } from './number-words.js';
+
+const UNICODE: [RegExp, string][] = [
+  [/[−–—]/g, '-'],
+  [/×/g, '\\times '],
+  [/[·⋅]/g, '\\cdot '],
+  [/÷/g, '\\div '],
+  [/≤|⩽/g, '\\leq '],
+  [/≥|⩾/g, '\\geq '],
+  [/≠/g, '\\neq '],
+  [/π/g, '\\pi '],
+  [/√/g, '\\sqrt'],
+  [/∞/g, '\\infty '],
+  [/∪/g, '\\cup '],
+  [/∩/g, '\\cap '],
+  [/∈/g, '\\in '],
+  [/°/g, '^\\circ'],
+  [/（/g, '('],
+  [/）/g, ')'],
+  [/，/g, ','],
+  [/：/g, ':'],
+  [/；/g, ';'],
+  [/＝/g, '='],
+  [/＋/g, '+'],
+  [/．/g, '.'],
+  [/、/g, ','],
+  [/\u3000/g, ' '],
+];
+
+const TEXT_CMD = /\\(?:text|textrm|textnormal|textbf|textit|mbox|mathrm|rm|textsf|mathsf)\s*\{([^{}]*)\}/g;
+
+/** Removes `\boxed{…}` / `\fbox{…}` wrappers (brace-matched), keeping their content. */
+export function unwrapBoxed(s: string): string {
+  for (let guard = 0; guard < 20; guard++) {
+    const m = /\\(?:boxed|fbox)\s*\{/.exec(s);
+    if (!m) return s;
+    const open = m.index + m[0].length - 1;
+    const close = matchBrace(s, open);
+    if (close < 0) return s;
+    s = s.slice(0, m.index) + s.slice(open + 1, close) + s.slice(close + 1);
+  }
+  return s;
+}
+
+/** Index of the `}` matching the `{` at `open`, skipping escaped braces; -1 when unbalanced. */
+export function matchBrace(s: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < s.length; i++) {
+    const c = s[i];
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (c === '{') depth++;
+    else if (c === '}') {
+      depth--;
+      if (depth === 0) return i;
+    }
+  }
+  return -1;
+}
+
+/** True when the string has mathematical content (digits, operators, LaTeX commands). */
+function hasMath(s: string): boolean {
+  return /[0-9=<>+^_\\/*()[\]]/.test(s);
+}
+
+/** Normalises answer text. The result is still LaTeX-like text for the parser. */
+export function normalizeAnswer(raw: string): string {
+  let s = raw;
+  for (const [re, rep] of UNICODE) s = s.replace(re, rep);
+  s = unwrapBoxed(s);
+  s = s.replace(/\\\$/g, ' ').replace(/\$/g, ' ');
+  s = s.replace(/\\\(|\\\)|\\\[|\\\]/g, ' ');
+  // explicit thousands separators: 10,\!080 · 1{,}625
+  s = s.replace(/(\d)\s*,\s*\\!\s*(?=\d{3}(?!\d))/g, '$1');
+  s = s.replace(/(\d)\{,\}(?=\d{3}(?!\d))/g, '$1');
+  s = s.replace(/\\left\s*\.|\\right\s*\./g, ' ');
+  s = s.replace(/\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|big|Big|bigg|Bigg|displaystyle|textstyle|limits)(?![A-Za-z])/g, ' ');
+  s = s.replace(/(?<!\\)\\(?:!|,|;|:|\s)/g, ' ').replace(/\\(?:qquad|quad|enspace|thinspace|medspace)(?![A-Za-z])/g, ' ');
+  s = s.replace(/\\(?:dfrac|tfrac|cfrac)(?![A-Za-z])/g, '\\frac').replace(/\\(?:dbinom|tbinom)(?![A-Za-z])/g, '\\binom');
+  // degree signs are presentation
+  s = s.replace(/\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ|\\degree|\^\s*\{\s*\\text\{\s*o\s*\}\s*\}/g, ' ');
+  s = s.replace(/\^\s*\{\s*\\prime\s*\}|\^\s*\\prime/g, "'");
+  s = s.replace(/\\%/g, '%');
+  s = s.replace(/\bnp\./g, '').replace(/\bmath\./g, '');
+  // \text{…} family: connectors, single letters, units, plain words
+  s = s.replace(/\\(?:text|mbox)\s*\{\s*(or|and)\s*\}/gi, (_m, w: string) => ` ${w.toLowerCase()} `);
+  const withoutText = s.replace(TEXT_CMD, ' ');
+  const mathOutside = hasMath(withoutText.replace(/\^\s*\{?\s*\d\s*\}?/g, ' '));
+  s = s.replace(/(\\(?:text|textrm|textnormal|textbf|textit|mbox|mathrm|rm|textsf|mathsf)\s*\{([^{}]*)\})(\s*\^\s*\{?\s*[23]\s*\}?)?/g,
+    (_m, _whole: string, content: string, pow: string | undefined) => {
+      const c = content.replace(/~/g, ' ').trim();
+      const isText = !/^\\(?:mathrm|rm)/.test(_whole);
+      const spaced = /^[\s~]/.test(content);
+      // "56.0 \text{ g}" is a unit; \mathrm{i}, \mathrm{e} are letters
+      if (/^[A-Za-z]$/.test(c) && mathOutside && (isText || spaced)) return ' ';
+      if (/^[A-Za-z]$/.test(c)) return ` ${c}${pow ?? ''} `;
+      if (mathOutside && /^[A-Za-z][A-Za-z .\/-]*$/.test(c)) return ' '; // a unit after a value
+      if (c === '') return ' ';
+      return ` ${c}${pow ?? ''} `;
+    });
+  s = s.replace(/\\(?:mathbf|boldsymbol|bm|mathit)\s*\{([^{}]*)\}/g, ' $1 ');
+  s = s.replace(/\\operatorname\s*\{\s*([A-Za-z]+)\s*\}/g, '\\$1 ');
+  // "x \in [a, b]" -> "[a, b]"
+  s = s.replace(/^\s*[A-Za-z]\s*\\in\s*/, '');
+  s = s.replace(/\s+/g, ' ').trim();
+  // trailing sentence punctuation
+  s = s.replace(/(?:\s|\.|。|,|;|\\\\)+$/g, '').replace(/^[\s:]+/, '');
+  // plain unit words after a value: "3 bolts", "27 miles", "20 cm^{2}", "90 degrees"
+  const unit = /^(.*?[0-9}).%)])\s*(?:[A-Za-z]{2,}|[a-z]{2,}\s+[a-z]{2,})(?:\s+[A-Za-z]+)*(?:\s*\^\s*\{?\d\}?)?$/.exec(s);
+  if (unit && !/\b(?:or|and)\b/.test(s) && !/\\[A-Za-z]+\s*$/.test(unit[1]) && !/\\[a-z]+$/.test(s.slice(unit[1].length).trim().split(/\s/)[0] ?? '')) {
+    const tail = s.slice(unit[1].length).trim();
+    if (!/^(?:sin|cos|tan|log|ln|exp|sqrt|pi|i|e)\b/.test(tail)) s = unit[1].trim();
+  }
+  const w = wordsToNumber(s);
+  if (w !== null && /[a-z]/i.test(s)) s = String(w);
+  return s;
+}
+
+/** Compact form for exact string comparison (whitespace and redundant braces removed). */
+export function canonicalString(s: string): string {
+  return s.replace(/\s+/g, '').replace(/_\{(\w)\}/g, '_$1').replace(/\^\{(\w)\}/g, '^$1').replace(/\\frac\{(\d)\}\{(\d)\}/g, '\\frac$1$2');
+}
+
+/**
+ * Splits "5 or 9", "0.05 and 0.6", "18 \text{ or } 19" into parts when every part has
+ * mathematical content ("necessary and sufficient" stays one answer).
+ */
+export function splitConnectives(s: string): string[] {
+  const parts = s.split(/\s+(?:or|and)\s+|\s*(?:或|和|以及|及)\s*/);
+  if (parts.length > 1 && parts.every((p) => p.trim() !== '' && /[0-9\\]/.test(p))) return parts.map((p) => p.trim());
+  return [s];
+}
+
+/** Text answers ("Evelyn", "east", "必要不充分条件"): letters/CJK only, no math. */
+export function isTextAnswer(s: string): boolean {
+  const t = s.replace(/\\text\s*\{([^{}]*)\}/g, '$1').trim();
+  if (/[\u4e00-\u9fff]/.test(t) && !/[0-9=<>^_\\]/.test(t)) return true;
+  return /^[A-Za-z][A-Za-z .'-]*$/.test(t) && /[A-Za-z]{3,}/.test(t);
+}
+
+export function textKey(s: string): string {
+  return s.replace(/\\text\s*\{([^{}]*)\}/g, '$1').toLowerCase().replace(/[\s.'"]+/g, ' ').trim();
+}
