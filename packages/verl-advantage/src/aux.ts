@@ -38,34 +38,40 @@ export function computeAux(
   count: number,
 ): AuxResult {
   const names = config.indicatorNames;
-  const guide = names[0];
-  const deviations: Partial<Record<IndicatorName, number[]>> = {};
-  const weights: Partial<Record<IndicatorName, number[]>> = {};
+  const K = names.length;
+  const { epsilon, deviationClip, ablation, modulationGain, exploreWeights, exploitWeights } = config;
+  // Plain loops over [indicator][response]: this runs once per training step on every response.
+  const dev: number[][] = [];
+  const wts: number[][] = [];
   for (const n of names) {
     const mid = baselines[n];
     if (mid === undefined) throw new Error(`internal: no baseline for ${n}`);
     const v = values[n];
-    deviations[n] = Array.from({ length: count }, (_, i) => relativeDeviation(v[i], mid, config.epsilon, config.deviationClip));
-    weights[n] = new Array<number>(count);
+    const d = new Array<number>(count);
+    for (let i = 0; i < count; i++) d[i] = relativeDeviation(v[i], mid, epsilon, deviationClip);
+    dev.push(d);
+    wts.push(new Array<number>(count));
   }
+  const guide = dev[0];
   const aux = new Array<number>(count);
   const tau = new Array<number>(count);
   for (let i = 0; i < count; i++) {
-    let t: number;
-    if (config.ablation === 'fix-two') t = 0.5;
-    else if (config.ablation === 'fix-one') t = 0;
-    else t = sigmoid(config.modulationGain * deviations[guide]![i]);
+    const t = ablation === 'fix-two' ? 0.5 : ablation === 'fix-one' ? 0 : sigmoid(modulationGain * guide[i]);
     tau[i] = t;
     let s = 0;
-    names.forEach((n, k) => {
-      const w =
-        config.ablation === 'fix-one'
-          ? config.exploreWeights[k] + config.exploitWeights[k]
-          : t * config.exploreWeights[k] + (1 - t) * config.exploitWeights[k];
-      weights[n]![i] = w;
-      s += w * Math.tanh(deviations[n]![i]);
-    });
+    for (let k = 0; k < K; k++) {
+      const w = ablation === 'fix-one' ? exploreWeights[k] + exploitWeights[k] : t * exploreWeights[k] + (1 - t) * exploitWeights[k];
+      wts[k][i] = w;
+      // tanh(±5) etc. only matter where the weight is non-zero (the paper's ERA weight is 0)
+      if (w !== 0) s += w * Math.tanh(dev[k][i]);
+    }
     aux[i] = s * scale;
   }
+  const deviations: Partial<Record<IndicatorName, number[]>> = {};
+  const weights: Partial<Record<IndicatorName, number[]>> = {};
+  names.forEach((n, k) => {
+    deviations[n] = dev[k];
+    weights[n] = wts[k];
+  });
   return { aux, tau, deviations, weights };
 }
