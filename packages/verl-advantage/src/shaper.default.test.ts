@@ -69,6 +69,25 @@ describe("VerlShaper, mode 'default'", () => {
     expectAllClose(outs[2].advantages, [-0.6761976079759434, A, 0.7202121344778003, -0.7019261488299469]);
   });
 
+  it('FixTwo (τ = 0.5) and FixOne (both channels at weight 1) through the shaper', () => {
+    // step 2 against the step-1 means (0.02, 0.5, 20); e.g. response 0: rd_ERV = -0.4, rd_ER = 0.05
+    const two = new VerlShaper({ ablation: 'fix-two' });
+    two.step(stepInput(STEPS[0]));
+    const t = two.step(stepInput(STEPS[1]));
+    expectAllClose(t.aux, [-0.16499529023858617, 0.07444251677499024, -0.3928418237872705, 0.43063107106586523]);
+    expect(t.stats.tau_mean).toBe(0.5);
+    expect(t.stats['weight/er_mean']).toBe(0.5);
+    const one = new VerlShaper({ ablation: 'fix-one' });
+    one.step(stepInput(STEPS[0]));
+    const o = one.step(stepInput(STEPS[1]));
+    expectAllClose(o.aux, [-0.32999058047717233, 0.14888503354998048, -0.785683647574541, 0.8612621421317305]);
+    expect(o.stats.tau_mean).toBe(0);
+    expect(o.stats['weight/erv_mean']).toBe(1);
+    // clip: response 3 has aux 0.861 > A/2 = 0.354
+    expectAllClose(o.bonus, [0, 0.14888503354998048, 0, A / 2]);
+    expect(o.stats.clip_rate).toBe(0.25);
+  });
+
   it('gives no bonus to groups with equal rewards (A0 = 0)', () => {
     const s = new VerlShaper();
     STEPS.slice(0, 3).forEach((b) => s.step(stepInput(b)));
