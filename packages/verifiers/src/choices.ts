@@ -9,7 +9,10 @@ export function parseOptions(question: string | undefined): Record<string, strin
   const loose = (L: string) => new RegExp(`(?:^|\\s)${L}(?=\\s)`, 'g');
   const positions: { L: string; start: number; end: number }[] = [];
   // take the last A-marker that is followed by B, C, D markers in order
-  const aMatches = [...question.matchAll(strict('A'))];
+  // prefer a punctuated "A." marker; fall back to a bare "A " (some items lose the dot)
+  const strictA = [...question.matchAll(strict('A'))];
+  // tried from the end of this list: strict markers (last first), then bare ones
+  const aMatches = [...question.matchAll(loose('A')), ...strictA];
   for (let k = aMatches.length - 1; k >= 0 && positions.length === 0; k--) {
     const seq: { L: string; start: number; end: number }[] = [];
     let from = aMatches[k].index! + aMatches[k][0].length;
