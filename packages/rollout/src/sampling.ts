@@ -64,6 +64,39 @@ export function argmax(logits: ArrayLike<number>, offset = 0, size = logits.leng
   return best;
 }
 
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+const INDEX_BITS = 2 ** 20;
+
+/**
+ * Token ids ordered by logit, largest first, ties by lower id. Sorting a Float64Array natively is
+ * several times faster than Array.prototype.sort with a comparator, so each (logit, id) pair is
+ * packed into one exactly representable double: the float32 logit mapped to an order-preserving
+ * uint32, times 2^20, plus (2^20 - 1 - id).
+ */
+export function sortByLogitDesc(logits: ArrayLike<number>, offset: number, ids: ArrayLike<number>): Int32Array {
+  const n = ids.length;
+  const out = new Int32Array(n);
+  let fits = true;
+  for (let j = 0; j < n; j++) if (ids[j] >= INDEX_BITS) fits = false;
+  if (!fits) {
+    const arr = Array.from(ids);
+    arr.sort((a, b) => logits[offset + b] - logits[offset + a] || a - b);
+    out.set(arr);
+    return out;
+  }
+  const keys = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    f32[0] = logits[offset + ids[j]];
+    const bits = u32[0];
+    const ordered = bits & 0x80000000 ? ~bits >>> 0 : (bits | 0x80000000) >>> 0;
+    keys[j] = ordered * INDEX_BITS + (INDEX_BITS - 1 - ids[j]);
+  }
+  keys.sort();
+  for (let j = 0; j < n; j++) out[j] = INDEX_BITS - 1 - (keys[n - 1 - j] % INDEX_BITS);
+  return out;
+}
+
 /** log(sum(exp(x))) of a row, computed stably; throws on NaN. */
 export function logSumExp(logits: ArrayLike<number>, offset = 0, size = logits.length - offset, scale = 1): number {
   let max = -Infinity;
@@ -126,8 +159,7 @@ export function processedDistribution(
     if (t < 0) break;
     if (topK > 0 ? candidates.length >= k : topP < 1 && mass >= topP) break;
   }
-  candidates.sort((a, b) => p[b] - p[a] || a - b);
-  const support = candidates.length > k ? candidates.slice(0, k) : candidates;
+  const support = sortByLogitDesc(logits, offset, candidates).subarray(0, k);
 
   // renormalise over the top-k set (without top-k the full distribution already sums to 1)
   let total = 0;
@@ -142,7 +174,7 @@ export function processedDistribution(
     while (keep < support.length && before < topP) before += p[support[keep++]] / total;
     keep = Math.max(1, keep);
   }
-  const tokens = Int32Array.from(support.slice(0, keep));
+  const tokens = support.slice(0, keep);
   const probs = new Float64Array(keep);
   let s = 0;
   for (let j = 0; j < keep; j++) s += probs[j] = p[tokens[j]];
