@@ -4,7 +4,7 @@
 // compute_single_effective_rank and compute_single_entropy). T < 2 gives 0 for all of them.
 
 import { type Matrix, shiftedRows, validateMatrix } from './matrix.js';
-import { rankFromEigenvalues, renyiFromEigenvalues, singularValueEntropy } from './spectrum.js';
+import { rankFromEigenvalues, renyiFromEigenvalues, singularValueEntropy, zeroRoundOff } from './spectrum.js';
 import { type SpectrumMatrix, WindowSpectrum } from './window-spectrum.js';
 import { curvatureUnchecked } from './curvature.js';
 
@@ -22,15 +22,20 @@ export function centredSpectrum(h: Matrix, matrix: SpectrumMatrix = 'auto'): Flo
   return new WindowSpectrum(shiftedRows(h, 0, h.rows), h.rows, h.cols).eigenvalues(h.rows, matrix);
 }
 
+/** Squared singular values of the centred rows, round-off zeros cleaned (see zeroRoundOff). */
+function singularSpectrum(h: Matrix): Float64Array {
+  return zeroRoundOff(centredSpectrum(h), Math.max(h.rows, h.cols));
+}
+
 /** Effective rank exp(H(p)), p = normalised singular values of the centred rows. */
 export function effectiveRank(h: Matrix): number {
-  const eig = centredSpectrum(h);
+  const eig = singularSpectrum(h);
   return h.rows < 2 ? 0 : Math.exp(singularValueEntropy(eig));
 }
 
 /** log ER, i.e. the Shannon entropy of the normalised singular values. */
 export function logEffectiveRank(h: Matrix): number {
-  const eig = centredSpectrum(h);
+  const eig = singularSpectrum(h);
   return h.rows < 2 ? 0 : singularValueEntropy(eig);
 }
 
@@ -75,12 +80,14 @@ export function sequenceMetrics(h: Matrix, opts: { alpha?: number } = {}): Seque
   checkAlpha(alpha);
   const eig = centredSpectrum(h);
   if (h.rows < 2) return { effectiveRank: 0, logEffectiveRank: 0, traditionalRank: 0, renyiEntropy: 0, curvature: 0 };
+  const renyi = renyiFromEigenvalues(eig, alpha); // before cleaning, like the reference
+  zeroRoundOff(eig, Math.max(h.rows, h.cols));
   const H = singularValueEntropy(eig);
   return {
     effectiveRank: Math.exp(H),
     logEffectiveRank: H,
     traditionalRank: rankFromEigenvalues(eig, Math.max(h.rows, h.cols)),
-    renyiEntropy: renyiFromEigenvalues(eig, alpha),
+    renyiEntropy: renyi,
     curvature: curvatureUnchecked(h.data, h.rows, h.cols, 0),
   };
 }

@@ -22,3 +22,19 @@ export {
 } from './rank-dynamics.js';
 export { singularValueEntropy, rankFromEigenvalues, renyiFromEigenvalues } from './spectrum.js';
 export { symmetricEigenvalues, symmetricEigen } from './eigen.js';
+export {
+  batchRankMetrics,
+  batchResponseMetrics,
+  meanHiddenStates,
+  datasetEffectiveRank,
+  datasetEffectiveRankOf,
+  type BatchDims,
+  type BatchMask,
+  type ResponseRankMetrics,
+} from './batch.js';
+export {
+  tokenEntropies,
+  batchTokenMetrics,
+  type ResponseTokenMetrics,
+  type TokenMetricsOptions,
+} from './token-metrics.js';

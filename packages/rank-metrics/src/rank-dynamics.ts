@@ -9,7 +9,7 @@
 // ERV = mean(d), ERA = mean(a), 0 when the list is empty (T < 2s).
 
 import { type Matrix, shiftedRows, validateMatrix } from './matrix.js';
-import { singularValueEntropy } from './spectrum.js';
+import { singularValueEntropy, zeroRoundOff } from './spectrum.js';
 import { WindowSpectrum } from './window-spectrum.js';
 
 export interface RankDynamicsOptions {
@@ -57,7 +57,8 @@ export function rankDynamics(h: Matrix, opts: RankDynamicsOptions = {}): RankDyn
   const accelerations: number[] = [];
   let historySum = 0;
   for (let t = stride; t < T; t += stride) {
-    const m = Math.exp(singularValueEntropy(spectrum.eigenvalues(t + 1)));
+    const eig = zeroRoundOff(spectrum.eigenvalues(t + 1), Math.max(t + 1, h.cols));
+    const m = Math.exp(singularValueEntropy(eig));
     const j = windowRanks.length;
     if (j > 0) {
       const d = m - historySum / j;

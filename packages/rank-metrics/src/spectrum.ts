@@ -31,6 +31,21 @@ export function singularValueEntropy(eigenvalues: ArrayLike<number>): number {
 }
 
 /**
+ * Zero (in place) the eigenvalues at or below the round-off level of a Gram spectrum,
+ * eig_max * refDim * eps. A singular value that is zero in exact arithmetic comes out of
+ * an SVD as ~1e-16 of the largest, but as sqrt(1e-16) ~ 1e-8 of it from a Gram matrix,
+ * and the reference's ER (full SVD) would then be off by ~1e-7 relative per such value;
+ * the centred Gram always has one (the all-ones vector). Same tolerance as the rank.
+ */
+export function zeroRoundOff(eigenvalues: Float64Array, refDim: number): Float64Array {
+  let max = 0;
+  for (let i = 0; i < eigenvalues.length; i++) max = Math.max(max, eigenvalues[i]);
+  const tol = max * refDim * Number.EPSILON;
+  for (let i = 0; i < eigenvalues.length; i++) if (eigenvalues[i] <= tol) eigenvalues[i] = 0;
+  return eigenvalues;
+}
+
+/**
  * Number of singular values above the rank tolerance. The reference counts
  * s > s_max * max(T, D) * eps on a full SVD; from a Gram spectrum the round-off of a zero
  * eigenvalue is about eps * eig_max, so the same rule is applied to the eigenvalues
