@@ -3,6 +3,7 @@
 import {
   VerlShaper,
   broadcastShapedAdvantages,
+  broadcastShapedAdvantagesFlat,
   computeAdvantages,
 } from '@verl-ts/verl-advantage';
 
@@ -60,6 +61,7 @@ for (const [prompts, n] of [[48, 4], [512, 8]]) {
       return time(() => s.step({ advantages0: a0, era: b.era, erv: b.erv, er: b.er }));
     })()],
     [`broadcastShapedAdvantages [${b.rewards.length}x${T}]`, time(() => broadcastShapedAdvantages(a0, a0, mask, 'all'))],
+    [`broadcastShapedAdvantagesFlat [${b.rewards.length}x${T}]`, time(() => broadcastShapedAdvantagesFlat(a0, a0, mask, 'all'))],
   ];
   console.log(`batch ${prompts} prompts x ${n} responses = ${b.rewards.length}`);
   for (const [name, ms] of rows) {

@@ -47,19 +47,60 @@ export function broadcastShapedAdvantages(
   mask: TokenMask,
   bonusTokens: BonusTokens,
 ): number[][] {
-  assertLength('bonus', bonus, advantages0.length, 'advantages0');
-  assertFinite('bonus', bonus);
-  if (bonusTokens !== 'all' && bonusTokens !== 'last') throw new RangeError(`bonusTokens must be 'all' or 'last', got ${String(bonusTokens)}`);
-  const out = broadcastOverMask(advantages0, mask);
-  for (let i = 0; i < out.length; i++) {
-    if (bonus[i] === 0) continue;
+  checkShaped(advantages0, bonus, mask, bonusTokens);
+  const out: number[][] = [];
+  for (let i = 0; i < mask.length; i++) {
     const row = mask[i];
-    if (bonusTokens === 'last') {
-      const t = lastTokenIndex(row);
-      if (t >= 0) out[i][t] += bonus[i] * row[t];
-    } else {
-      for (let t = 0; t < row.length; t++) out[i][t] += bonus[i] * row[t];
-    }
+    const r = new Array<number>(row.length);
+    fillShapedRow(r, 0, advantages0[i], bonus[i], row, bonusTokens);
+    out.push(r);
   }
   return out;
+}
+
+/**
+ * The same as one row-major `Float32Array` of shape [B, T] (T = `width`, default the longest
+ * mask row; shorter rows are zero-padded), ready for a tensor constructor.
+ */
+export function broadcastShapedAdvantagesFlat(
+  advantages0: ArrayLike<number>,
+  bonus: ArrayLike<number>,
+  mask: TokenMask,
+  bonusTokens: BonusTokens,
+  width?: number,
+): Float32Array {
+  checkShaped(advantages0, bonus, mask, bonusTokens);
+  let T = 0;
+  for (const row of mask) T = Math.max(T, row.length);
+  if (width !== undefined) {
+    if (!Number.isInteger(width) || width < T) throw new RangeError(`width must be an integer >= the longest mask row (${T}), got ${width}`);
+    T = width;
+  }
+  const out = new Float32Array(mask.length * T);
+  for (let i = 0; i < mask.length; i++) fillShapedRow(out, i * T, advantages0[i], bonus[i], mask[i], bonusTokens);
+  return out;
+}
+
+function checkShaped(advantages0: ArrayLike<number>, bonus: ArrayLike<number>, mask: TokenMask, bonusTokens: BonusTokens): void {
+  assertLength('bonus', bonus, advantages0.length, 'advantages0');
+  assertLength('mask', mask, advantages0.length, 'advantages0');
+  assertFinite('bonus', bonus);
+  if (bonusTokens !== 'all' && bonusTokens !== 'last') throw new RangeError(`bonusTokens must be 'all' or 'last', got ${String(bonusTokens)}`);
+}
+
+function fillShapedRow(
+  out: { [t: number]: number },
+  offset: number,
+  a0: number,
+  bonus: number,
+  row: ArrayLike<number>,
+  bonusTokens: BonusTokens,
+): void {
+  const last = bonusTokens === 'last' ? lastTokenIndex(row) : -1;
+  const every = bonusTokens === 'all' ? a0 + bonus : a0;
+  for (let t = 0; t < row.length; t++) {
+    const m = row[t];
+    // (A0 + bonus)·m, as the reference's token-wise adv_0 + min(relu(aux_t), |adv_0,t|/κ)
+    out[offset + t] = m === 0 ? 0 : (t === last ? a0 + bonus : every) * m;
+  }
 }

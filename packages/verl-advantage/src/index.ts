@@ -17,7 +17,13 @@ export {
 } from './registry.js';
 export type { GroupId } from './groups.js';
 export type { BonusTokens, TokenMask } from './broadcast.js';
-export { broadcastOverMask, broadcastShapedAdvantages, lastTokenIndex, lengthsFromMask } from './broadcast.js';
+export {
+  broadcastOverMask,
+  broadcastShapedAdvantages,
+  broadcastShapedAdvantagesFlat,
+  lastTokenIndex,
+  lengthsFromMask,
+} from './broadcast.js';
 export type { ControllerAblation, IndicatorName, ShaperMode, VerlShaperConfig } from './shaper-config.js';
 export { MODE_DEFAULTS, PAPER_DEFAULTS, resolveShaperConfig } from './shaper-config.js';
 export type { AuxResult, IndicatorValues } from './aux.js';
