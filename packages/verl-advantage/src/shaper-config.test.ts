@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveShaperConfig } from './shaper-config.js';
+import { VerlShaper } from './shaper.js';
 
 describe('shaper configuration', () => {
   it("defaults to the paper's settings and the default mode", () => {
@@ -40,5 +41,17 @@ describe('shaper configuration', () => {
     expect(() => resolveShaperConfig({ kapa: 2 } as unknown as { kappa: number })).toThrow(/unknown VerlShaper option "kapa"/);
     expect(() => resolveShaperConfig({ gateOnAddReward: true })).toThrow(/reference/);
     expect(() => resolveShaperConfig({ ablation: 'fix-three' as 'fix-one' })).toThrow(/ablation/);
+  });
+});
+
+describe('VerlShaper.describe', () => {
+  it('says which behaviour a run used', () => {
+    expect(new VerlShaper().describe()).toBe(
+      'VERL shaper, default mode: bias-corrected EMA baselines (α=0.3, updated with the current batch), ERA meta-control (gain 2), fixed weight 1, aux into advantage (bonus on every response token, clip |A0|/2)',
+    );
+    expect(new VerlShaper({ mode: 'reference', gateOnAddReward: true }).describe()).toBe(
+      'VERL shaper, reference mode: raw EMA from 0 baselines (α=0.3, updated with the previous batch), ERA meta-control (gain 2), fixed weight 1, aux into advantage (bonus on the last token, clip |A0|/2) (gated off: addReward is false)',
+    );
+    expect(new VerlShaper({ addReward: true, addAdvantage: false, ablation: 'fix-one' }).describe()).toMatch(/fix-one, fixed weight 1, aux into reward$/);
   });
 });

@@ -79,6 +79,19 @@ export class VerlShaper {
     return this.config.bonusTokens;
   }
 
+  /** One line saying what this shaper does, for run logs. */
+  describe(): string {
+    const c = this.config;
+    const ema = c.biasCorrection ? 'bias-corrected EMA' : 'raw EMA from 0';
+    const lag = c.baselineLag === 1 ? 'updated with the previous batch' : 'updated with the current batch';
+    const weight = c.adaptiveWeight ? `adaptive weight W=${c.globalWeight}·(1-(ema_score+1)/2)` : `fixed weight ${c.globalWeight}`;
+    const ctrl = c.ablation === 'none' ? `ERA meta-control (gain ${c.modulationGain})` : c.ablation;
+    const where = [c.addReward ? 'reward' : '', c.addAdvantage ? `advantage (bonus on ${c.bonusTokens === 'all' ? 'every response token' : 'the last token'}, clip |A0|/${c.kappa})` : '']
+      .filter(Boolean)
+      .join(' and ');
+    return `VERL shaper, ${c.mode} mode: ${ema} baselines (α=${c.emaAlpha}, ${lag}), ${ctrl}, ${weight}, aux into ${where || 'nothing'}${c.gateOnAddReward && !c.addReward ? ' (gated off: addReward is false)' : ''}`;
+  }
+
   /** Number of completed `step` calls. */
   get steps(): number {
     return this.stepsDone;
@@ -269,6 +282,7 @@ export class VerlShaper {
     const n = a0.length;
     const s: Record<string, number> = {
       step: this.stepsDone + 1,
+      reference_mode: c.mode === 'reference' ? 1 : 0,
       active: plan.active ? 1 : 0,
       scale: plan.scale,
       aux_mean: mean(aux),
