@@ -438,6 +438,7 @@ async function cas(a: Node, b: Node, mode: 'equal' | 'proportional', vars: strin
   const remaining = ctx.deadline - Date.now();
   if (remaining <= 0) throw new CheckTimeout('timeout: time limit reached before the CAS check');
   const r = await ctx.pool.run({ pairs: [{ a: sa, b: sb, mode }], points }, remaining);
+  if (r.startupMs) ctx.deadline += r.startupMs;
   if (!r.ok) {
     if (r.reason.startsWith('timeout')) throw new CheckTimeout(r.reason);
     return false;

@@ -2,7 +2,7 @@
 // evaluator used only to *reject* quickly (values that differ clearly cannot be equal).
 // Anything that the float check cannot reject is confirmed by the CAS worker.
 import type { Node } from './ast.js';
-import { Rational } from './rational.js';
+import { MAX_EXACT_BITS, Rational } from './rational.js';
 
 /** Exact value when the expression is a rational number, else null. Never slow: powers are capped. */
 export function exactValue(n: Node): Rational | null {
@@ -13,7 +13,20 @@ export function exactValue(n: Node): Rational | null {
   }
 }
 
+/** Intermediate results beyond this many bits abandon the exact path (keeps gcd cheap). */
+const MAX_INTERMEDIATE_BITS = 2 * MAX_EXACT_BITS;
+
 function exact(n: Node): Rational | null {
+  const r = exactInner(n);
+  if (r && (bits(r.n) > MAX_INTERMEDIATE_BITS || bits(r.d) > MAX_INTERMEDIATE_BITS)) return null;
+  return r;
+}
+
+function bits(x: bigint): number {
+  return (x < 0n ? -x : x).toString(16).length * 4;
+}
+
+function exactInner(n: Node): Rational | null {
   switch (n.t) {
     case 'num':
       return n.v;

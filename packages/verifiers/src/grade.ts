@@ -74,7 +74,7 @@ export async function gradeAnswer(response: string, problem: Problem, opts: Grad
   if (!ext) return { correct: false, extracted: null, boxed: false, reason: 'no final answer found' };
   const base = { extracted: ext.answer, boxed: ext.boxed };
   if (ext.answer.length > maxChars) return { ...base, correct: false, reason: `answer longer than ${maxChars} characters` };
-  if (gold.length > 20 * maxChars) return { ...base, correct: false, reason: 'gold answer too long' };
+  if (gold.length > 4 * maxChars) return { ...base, correct: false, reason: 'gold answer too long' };
   const ctx: EquivContext = { ordered: listsAreOrdered(problem), deadline, pool: opts.pool ?? sharedPool() };
   try {
     const options = parseOptions(problem.question);
