@@ -14,10 +14,11 @@
 // baselines with the current batch (no one-step lag), updates the EMAs from the first step on,
 // and gives the bonus to every response token.
 
-import { computeAux, type AuxResult, type IndicatorValues } from './aux.js';
+import { computeAux, type IndicatorValues } from './aux.js';
 import type { BonusTokens } from './broadcast.js';
 import { Ema } from './ema.js';
 import { resolveShaperConfig, type IndicatorName, type ShaperMode, type VerlShaperConfig } from './shaper-config.js';
+import { stepStats, type Plan } from './shaper-stats.js';
 import { assertFinite, assertLength, mean } from './validate.js';
 
 export interface ShaperIndicators {
@@ -46,13 +47,6 @@ export interface ShaperStepResult {
   stats: Record<string, number>;
 }
 
-interface Plan {
-  active: boolean;
-  baselines: Partial<Record<IndicatorName, number>>;
-  scale: number;
-  emaScore: number | undefined;
-  result: AuxResult | null;
-}
 
 const FORMAT = 'verl-ts/verl-shaper';
 const VERSION = 1;
@@ -153,7 +147,7 @@ export class VerlShaper {
     }
 
     const batchMeans = this.batchMeans(input);
-    const stats = this.stats(plan, input, a0, aux, bonus, advantages, clipped, batchMeans);
+    const stats = stepStats(c, this.stepsDone + 1, plan, { scores: input.scores, a0, aux, bonus, advantages, clipped, batchMeans });
     this.advance(input, batchMeans);
     return { advantages, aux, bonus, stats };
   }
@@ -267,61 +261,4 @@ export class VerlShaper {
     }
     this.stepsDone += 1;
   }
-
-  private stats(
-    plan: Plan,
-    ind: ShaperIndicators,
-    a0: ArrayLike<number>,
-    aux: number[],
-    bonus: number[],
-    advantages: number[],
-    clipped: number,
-    batchMeans: Partial<Record<IndicatorName, number>>,
-  ): Record<string, number> {
-    const c = this.config;
-    const n = a0.length;
-    const s: Record<string, number> = {
-      step: this.stepsDone + 1,
-      reference_mode: c.mode === 'reference' ? 1 : 0,
-      active: plan.active ? 1 : 0,
-      scale: plan.scale,
-      aux_mean: mean(aux),
-      bonus_mean: mean(bonus),
-      bonus_frac: bonus.filter((b) => b > 0).length / n,
-      clip_rate: clipped / n,
-      adv0_mean: mean(a0),
-      adv_mean: mean(advantages),
-    };
-    if (plan.emaScore !== undefined) s.ema_score = plan.emaScore;
-    if (ind.scores !== undefined) s.score_mean = mean(ind.scores);
-    for (const k of c.indicatorNames) {
-      const b = plan.baselines[k];
-      if (b !== undefined) s[`baseline/${k}`] = b;
-      s[`batch_mean/${k}`] = batchMeans[k] as number;
-    }
-    const r = plan.result;
-    if (r) {
-      s.tau_mean = mean(r.tau);
-      [s.tau_min, s.tau_max] = minMax(r.tau);
-      s.aux_positive_frac = aux.filter((a) => a > 0).length / n;
-      [s.aux_min, s.aux_max] = minMax(aux);
-      for (const k of c.indicatorNames) {
-        const d = r.deviations[k]!;
-        s[`deviation/${k}_mean`] = mean(d);
-        s[`deviation/${k}_saturated_frac`] = d.filter((x) => Math.abs(x) >= c.deviationClip).length / n;
-        s[`weight/${k}_mean`] = mean(r.weights[k]!);
-      }
-    }
-    return s;
-  }
-}
-
-function minMax(values: number[]): [number, number] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of values) {
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  return [lo, hi];
 }
