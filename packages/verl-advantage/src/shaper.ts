@@ -47,7 +47,6 @@ export interface ShaperStepResult {
   stats: Record<string, number>;
 }
 
-
 const FORMAT = 'verl-ts/verl-shaper';
 const VERSION = 1;
 
@@ -59,7 +58,11 @@ export class VerlShaper {
   private stepsDone = 0;
 
   constructor(config: Partial<VerlShaperConfig> = {}) {
-    this.config = Object.freeze(resolveShaperConfig(config));
+    const resolved = resolveShaperConfig(config);
+    Object.freeze(resolved.indicatorNames);
+    Object.freeze(resolved.exploreWeights);
+    Object.freeze(resolved.exploitWeights);
+    this.config = Object.freeze(resolved);
     this.baselineEmas = new Map(this.config.indicatorNames.map((n) => [n, new Ema(this.config.emaAlpha)]));
     this.scoreEma = new Ema(this.config.emaAlpha);
   }
