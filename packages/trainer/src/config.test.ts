@@ -10,7 +10,7 @@ describe('parseRLConfig', () => {
       entropyCoef: 0.001, gradClip: 1.0, lossAggMode: 'token-mean', ppoEpochs: 1, miniBatchSize: 16, microBatchSize: 2,
     });
     expect(c.metrics).toMatchObject({ stride: 40, maxTokens: 512 });
-    expect(c.algorithm).toEqual({ estimator: 'grpo', verl: { enabled: false, shaper: {}, addReward: false } });
+    expect(c.algorithm).toEqual({ estimator: 'grpo', verl: { enabled: false, shaper: {} } });
     expect(c.trainer.resume).toBe('auto');
     expect(c.outputDir).toBe('runs');
   });

@@ -70,10 +70,10 @@ export const algorithmSchema = z.strictObject({
   estimator: z.string().min(1).default('grpo'),
   verl: z.strictObject({
     enabled: z.boolean().default(false),
-    /** passed through to `new VerlShaper(shaper)` (mode 'default' | 'reference', α, g, κ, …) */
+    /** passed to `new VerlShaper(shaper)`: mode 'default' | 'reference', emaAlpha, kappa,
+     *  modulationGain, addAdvantage, addReward (the add-reward variant: aux joins the reward
+     *  before the estimator), … (see @verl-ts/verl-advantage) */
     shaper: z.record(z.string(), z.unknown()).default({}),
-    /** add-reward variant: aux is added to the reward before the estimator instead of to the advantage */
-    addReward: z.boolean().default(false),
   }).prefault({}),
 });
 
@@ -100,6 +100,8 @@ export const actorSchema = z.strictObject({
   miniBatchSize: positiveInt.default(16),
   /** responses per forward/backward pass (gradient accumulation), verl ppo_micro_batch_size */
   microBatchSize: positiveInt.default(2),
+  /** rows per no-gradient forward (old and reference log-probs), verl log_prob_micro_batch_size */
+  logProbMicroBatchSize: positiveInt.default(4),
 });
 
 export const metricsSchema = z.strictObject({

@@ -44,7 +44,8 @@ export function scoreBatch(model: PolicyModel, batch: TokenBatch, opts: ScoreOpt
     const rows = sub.inputIds.length;
     const t = sub.length - 1;
     const t0 = performance.now();
-    const out = tf.tidy(() => {
+    type Out = { lp: tf.Tensor2D; ent: tf.Tensor | null; h: tf.Tensor3D | null };
+    const out = tf.tidy((): tf.TensorContainer => {
       const { logits, hidden } = model.forward({ inputIds: sub.inputIds, attentionMask: sub.attentionMask });
       const V = logits.shape[2];
       const shifted = tf.slice(logits, [0, 0, 0], [rows, t, V]) as tf.Tensor3D;
@@ -52,8 +53,8 @@ export function scoreBatch(model: PolicyModel, batch: TokenBatch, opts: ScoreOpt
       const ent = opts.withEntropy ? entropyFromLogits(shifted, opts.temperature ?? 1) : null;
       const D = hidden.shape[2];
       const h = opts.rankMetrics ? tf.slice(hidden, [0, 0, 0], [rows, t, D]) : null;
-      return { lp, ent, h };
-    });
+      return { lp, ent, h } as unknown as tf.TensorContainer;
+    }) as unknown as Out;
     const lpData = out.lp.dataSync() as Float32Array;
     const entData = out.ent ? (out.ent.dataSync() as Float32Array) : null;
     const hData = out.h ? (out.h.dataSync() as Float32Array) : null;

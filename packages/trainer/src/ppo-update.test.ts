@@ -75,3 +75,21 @@ describe('PPO objective gradient', () => {
     model.trainableVariables().forEach((v, i) => expect(Array.from(v.dataSync())).toEqual(before[i]));
   });
 });
+
+describe('PPO update direction', () => {
+  it('raises the log-prob of positive-advantage responses and lowers negative ones', () => {
+    const { model, batch } = setup(11);
+    const before = scoreBatch(model, batch, { microBatchSize: 4 }).logProbs;
+    const adv = batch.lossMask.map((r, i) => r.map((m) => m * (i % 2 === 0 ? 1 : -1)));
+    const opt = new AdamW(model.trainableVariables(), { weightDecay: 0 });
+    for (let k = 0; k < 3; k++) {
+      ppoUpdate(model, opt, { batch, oldLogProbs: before, refLogProbs: null, advantages: adv }, { ...settings, klCoef: 0, entropyCoef: 0 }, 1e-2);
+    }
+    const after = scoreBatch(model, batch, { microBatchSize: 4 }).logProbs;
+    const seqLp = (lp: number[][], i: number) => lp[i].reduce((a, x, t) => a + x * batch.lossMask[i][t], 0);
+    expect(seqLp(after, 0)).toBeGreaterThan(seqLp(before, 0));
+    expect(seqLp(after, 2)).toBeGreaterThan(seqLp(before, 2));
+    expect(seqLp(after, 1)).toBeLessThan(seqLp(before, 1));
+    expect(seqLp(after, 3)).toBeLessThan(seqLp(before, 3));
+  });
+});

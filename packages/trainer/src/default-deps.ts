@@ -1,0 +1,67 @@
+// The real project packages behind RLDeps.
+import { initBackend, loadCausalLM, loadTokenizer, type Backend, type CausalLM, type Tokenizer } from '@verl-ts/models';
+import { createLocalEngine, createRemoteEngine } from '@verl-ts/rollout';
+import { binaryReward, gradeAnswer, paperReward } from '@verl-ts/verifiers';
+import { effectiveRank, rankDynamics } from '@verl-ts/rank-metrics';
+import { computeAdvantages, VerlShaper } from '@verl-ts/verl-advantage';
+import { arithmeticProblems, formatPrompt, loadBenchmark, loadTrainingSet, type Problem } from '@verl-ts/datasets';
+import type { RLDeps, ShaperWithRewards } from './rl-deps.js';
+import type { RLConfig } from './config.js';
+import type { PolicyModel, RankMetricsRow, TokenizerLike } from './contracts.js';
+
+
+/**
+ * ER of all response states and ERV/ERA of the last maxTokens, per row of a padded
+ * [B, T, D] batch (mask 1 = response token). Non-finite states give NaN metrics (the trainer
+ * then skips shaping for the step instead of failing).
+ */
+export function responseRankMetrics(
+  hidden: Float32Array, dims: { batch: number; time: number; dim: number }, mask: Float32Array, opts: { stride: number; maxTokens: number },
+): RankMetricsRow[] {
+  const { batch: B, time: T, dim: D } = dims;
+  const out: RankMetricsRow[] = [];
+  for (let b = 0; b < B; b++) {
+    const rows: number[] = [];
+    for (let t = 0; t < T; t++) if (mask[b * T + t]) rows.push(t);
+    const data = new Float32Array(rows.length * D);
+    rows.forEach((t, i) => data.set(hidden.subarray((b * T + t) * D, (b * T + t + 1) * D), i * D));
+    const h = { data, rows: rows.length, cols: D };
+    try {
+      const dyn = rankDynamics(h, { stride: opts.stride, maxTokens: opts.maxTokens });
+      out.push({ er: effectiveRank(h), erv: dyn.erv, era: dyn.era });
+    } catch (e) {
+      if (e instanceof RangeError && /finite|NaN/i.test(e.message)) out.push({ er: NaN, erv: NaN, era: NaN });
+      else throw e;
+    }
+  }
+  return out;
+}
+
+export async function loadProblems(data: RLConfig['data'], split: 'train' | 'test' = 'train'): Promise<Problem[]> {
+  if (data.source === 'arithmetic') {
+    return arithmeticProblems({ count: data.count ?? 2000, seed: data.seed, split, difficulty: data.difficulty as never });
+  }
+  const all = data.source === 'training-set'
+    ? await loadTrainingSet(data.name!, { dataDir: data.dataDir })
+    : await loadBenchmark(data.name!, { dataDir: data.dataDir });
+  return data.count ? all.slice(0, data.count) : all;
+}
+
+export async function defaultRLDeps(): Promise<RLDeps> {
+  return {
+    initBackend: (b) => initBackend(b as Backend | undefined),
+    loadModel: async (dir) => (await loadCausalLM(dir)) as PolicyModel,
+    loadTokenizer: async (dir) => (await loadTokenizer(dir)) as TokenizerLike,
+    createEngine: (model, tokenizer, r) => r.engine === 'remote'
+      ? createRemoteEngine({ baseUrl: r.remote!.baseUrl, model: r.remote!.model, apiKey: r.remote!.apiKey, concurrency: r.remote!.concurrency, timeoutMs: r.remote!.timeoutMs })
+      : createLocalEngine(model as unknown as CausalLM, tokenizer as unknown as Tokenizer, { batchSize: r.batchSize }),
+    loadProblems: (d) => loadProblems(d),
+    formatPrompt: (t, q) => formatPrompt(t, q),
+    reward: (kind, response, problem, timeoutMs) => (kind === 'paper' ? paperReward : binaryReward)(response, problem, { timeoutMs }),
+    grade: async (response, problem, timeoutMs) => (await gradeAnswer(response, problem, { timeoutMs })).correct,
+    rankMetrics: responseRankMetrics,
+    computeAdvantages: (name, input) => computeAdvantages(name, input),
+    createShaper: (cfg) => new VerlShaper(cfg) as unknown as ShaperWithRewards,
+    restoreShaper: (json) => VerlShaper.fromJSON(json) as unknown as ShaperWithRewards,
+  };
+}

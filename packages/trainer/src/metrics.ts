@@ -1,0 +1,70 @@
+// One JSON line per step in runs/<name>/metrics.jsonl, and the hooks a progress display uses.
+
+export interface PhaseTimes {
+  generate: number;
+  grade: number;
+  forward: number;
+  metrics: number;
+  advantage: number;
+  update: number;
+  checkpoint: number;
+  total: number;
+}
+
+export interface StepMetrics {
+  step: number;
+  epoch: number;
+  rewardMean: number | null;
+  rewardStd: number | null;
+  accuracy: number | null;
+  erMean: number | null; erStd: number | null;
+  ervMean: number | null; ervStd: number | null;
+  eraMean: number | null; eraStd: number | null;
+  /** mean next-token entropy over response tokens under the old policy */
+  entropy: number | null;
+  /** KL loss term to the reference (mean over updates) */
+  kl: number | null;
+  /** masked mean of log π_old - log π over updates (verl ppo_kl) */
+  approxKl: number | null;
+  pgLoss: number | null;
+  clipFraction: number | null;
+  clipFractionLower: number | null;
+  gradNorm: number | null;
+  lr: number;
+  advantageMean: number | null;
+  advantageStd: number | null;
+  responseLengthMean: number;
+  responseLengthMax: number;
+  truncationRate: number;
+  updates: number;
+  skippedUpdates: number;
+  /** the VERL shaper's stats of this step (empty without VERL) */
+  shaper: Record<string, number | null>;
+  /** seconds per phase */
+  time: PhaseTimes;
+  /** generated tokens per second of generation */
+  generateTokensPerSec: number;
+  /** (prompt + response) tokens processed per second over the whole step */
+  tokensPerSec: number;
+  events?: string[];
+}
+
+export interface TrainerHooks {
+  onStep?(m: StepMetrics | SFTStepMetrics): void;
+  onPhase?(phase: string, done: number, total: number): void;
+  /** aborting stops after the current phase; the last finished step is checkpointed */
+  signal?: AbortSignal;
+}
+
+export interface SFTStepMetrics {
+  step: number;
+  epoch: number;
+  loss: number | null;
+  tokenAccuracy: number | null;
+  gradNorm: number | null;
+  lr: number;
+  tokens: number;
+  skipped: boolean;
+  time: { step: number };
+  tokensPerSec: number;
+}

@@ -1,0 +1,25 @@
+// What the RL loop needs from the rest of the project, as replaceable functions: trainRL wires
+// the real packages (default-deps.ts); tests and embedders may swap any of them.
+import type { PolicyModel, ProblemLike, RolloutEngineLike, ShaperLike, TokenizerLike } from './contracts.js';
+import type { RankMetricsFn } from './forward-pass.js';
+import type { RLConfig } from './config.js';
+
+export interface ShaperWithRewards extends ShaperLike {
+  step(input: { advantages0: number[]; er: number[]; erv: number[]; era: number[]; scores?: number[] }): { advantages: number[]; aux: number[]; bonus?: number[]; stats: Record<string, number> };
+  shapeRewards?(input: { rewards: number[]; er: number[]; erv: number[]; era: number[]; scores?: number[] }): number[];
+}
+
+export interface RLDeps {
+  initBackend(backend?: string): Promise<unknown>;
+  loadModel(dir: string): Promise<PolicyModel>;
+  loadTokenizer(dir: string): Promise<TokenizerLike>;
+  createEngine(model: PolicyModel, tokenizer: TokenizerLike, rollout: RLConfig['rollout']): RolloutEngineLike;
+  loadProblems(data: RLConfig['data']): Promise<ProblemLike[]>;
+  formatPrompt(template: string, question: string): string;
+  reward(kind: 'paper' | 'binary', response: string, problem: ProblemLike, timeoutMs: number): Promise<number>;
+  grade(response: string, problem: ProblemLike, timeoutMs: number): Promise<boolean>;
+  rankMetrics: RankMetricsFn;
+  computeAdvantages(name: string, input: { rewards: number[]; groupIds: number[]; responseLengths: number[] }): number[];
+  createShaper(config: Record<string, unknown>): ShaperWithRewards;
+  restoreShaper(json: unknown): ShaperWithRewards;
+}
