@@ -11,6 +11,7 @@
 // `processedLogprob` is the log-prob under the distribution actually sampled from (after
 // temperature, top-k, top-p; 0 for greedy), vLLM's "processed_logprobs".
 import { Rng } from './rng.js';
+import { truncatedSupport } from './truncation.js';
 
 /** Below this temperature sampling is greedy (vLLM `_SAMPLING_EPS`). */
 export const GREEDY_TEMPERATURE_EPS = 1e-5;
@@ -64,39 +65,6 @@ export function argmax(logits: ArrayLike<number>, offset = 0, size = logits.leng
   return best;
 }
 
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-const INDEX_BITS = 2 ** 20;
-
-/**
- * Token ids ordered by logit, largest first, ties by lower id. Sorting a Float64Array natively is
- * several times faster than Array.prototype.sort with a comparator, so each (logit, id) pair is
- * packed into one exactly representable double: the float32 logit mapped to an order-preserving
- * uint32, times 2^20, plus (2^20 - 1 - id).
- */
-export function sortByLogitDesc(logits: ArrayLike<number>, offset: number, ids: ArrayLike<number>): Int32Array {
-  const n = ids.length;
-  const out = new Int32Array(n);
-  let fits = true;
-  for (let j = 0; j < n; j++) if (ids[j] >= INDEX_BITS) fits = false;
-  if (!fits) {
-    const arr = Array.from(ids);
-    arr.sort((a, b) => logits[offset + b] - logits[offset + a] || a - b);
-    out.set(arr);
-    return out;
-  }
-  const keys = new Float64Array(n);
-  for (let j = 0; j < n; j++) {
-    f32[0] = logits[offset + ids[j]];
-    const bits = u32[0];
-    const ordered = bits & 0x80000000 ? ~bits >>> 0 : (bits | 0x80000000) >>> 0;
-    keys[j] = ordered * INDEX_BITS + (INDEX_BITS - 1 - ids[j]);
-  }
-  keys.sort();
-  for (let j = 0; j < n; j++) out[j] = INDEX_BITS - 1 - (keys[n - 1 - j] % INDEX_BITS);
-  return out;
-}
-
 /** log(sum(exp(x))) of a row, computed stably; throws on NaN. */
 export function logSumExp(logits: ArrayLike<number>, offset = 0, size = logits.length - offset, scale = 1): number {
   let max = -Infinity;
@@ -139,46 +107,12 @@ export function processedDistribution(
   const lse = logSumExp(logits, offset, size, invT);
   const p = new Float64Array(size);
   for (let i = 0; i < size; i++) p[i] = Math.exp(logits[offset + i] * invT - lse);
-  const k = topK > 0 ? Math.min(topK, size) : size;
-
-  // Only the head of the sorted distribution matters. Collect every token whose probability is
-  // at least `threshold`: that set is a prefix of the sorted order, so once it holds k tokens
-  // (top-k) or, without top-k, mass >= topP, the truncated support lies inside it. Lower the
-  // threshold until it does; this avoids sorting a 150k vocabulary every step.
-  let candidates: number[] = [];
-  for (let threshold = 1e-4; ; threshold *= 1e-3) {
-    const t = threshold < 1e-30 ? -1 : threshold; // last round: every token
-    candidates = [];
-    let mass = 0;
-    for (let i = 0; i < size; i++) {
-      if (p[i] >= t) {
-        candidates.push(i);
-        mass += p[i];
-      }
-    }
-    if (t < 0) break;
-    if (topK > 0 ? candidates.length >= k : topP < 1 && mass >= topP) break;
-  }
-  const support = sortByLogitDesc(logits, offset, candidates).subarray(0, k);
-
-  // renormalise over the top-k set (without top-k the full distribution already sums to 1)
-  let total = 0;
-  if (topK > 0) for (const i of support) total += p[i];
-  else total = 1;
-  let keep = support.length;
-  if (topP < 1) {
-    // keep token j while the mass strictly before it is below topP: the smallest prefix whose
-    // mass reaches topP (HF TopPLogitsWarper, which keeps at least one token)
-    let before = 0;
-    keep = 0;
-    while (keep < support.length && before < topP) before += p[support[keep++]] / total;
-    keep = Math.max(1, keep);
-  }
-  const tokens = support.slice(0, keep);
-  const probs = new Float64Array(keep);
+  const support = Array.from(truncatedSupport(p, topK, topP)).sort((a, b) => p[b] - p[a] || a - b);
+  const tokens = Int32Array.from(support);
+  const probs = new Float64Array(tokens.length);
   let s = 0;
-  for (let j = 0; j < keep; j++) s += probs[j] = p[tokens[j]];
-  for (let j = 0; j < keep; j++) probs[j] /= s;
+  for (let j = 0; j < tokens.length; j++) s += probs[j] = p[tokens[j]];
+  for (let j = 0; j < tokens.length; j++) probs[j] /= s;
   return { tokens, probs };
 }
 
@@ -220,14 +154,24 @@ export function sampleToken(
     if (token < 0) token = lastPositive;
     return { token, logprob: logits[offset + token] - rawLse, processedLogprob: logits[offset + token] * invT - lse };
   }
-  const { tokens, probs } = processedDistribution(logits, params, offset, size);
-  const u = rng.nextFloat();
+  // truncated: find the support by selection (unordered; the distribution does not depend on
+  // the order of the inverse-CDF scan, and the order is deterministic)
+  const invT = 1 / temperature;
+  const lse = logSumExp(logits, offset, size, invT);
+  const p = new Float64Array(size);
+  for (let i = 0; i < size; i++) p[i] = Math.exp(logits[offset + i] * invT - lse);
+  const support = truncatedSupport(p, topK, topP);
+  let mass = 0;
+  for (const i of support) mass += p[i];
+  const u = rng.nextFloat() * mass;
   let acc = 0;
-  let j = 0;
-  for (; j < tokens.length - 1; j++) {
-    acc += probs[j];
-    if (u < acc) break;
+  let token = support[support.length - 1];
+  for (const i of support) {
+    acc += p[i];
+    if (u < acc) {
+      token = i;
+      break;
+    }
   }
-  const token = tokens[j];
-  return { token, logprob: logits[offset + token] - rawLse, processedLogprob: Math.log(probs[j]) };
+  return { token, logprob: logits[offset + token] - rawLse, processedLogprob: Math.log(p[token] / mass) };
 }
