@@ -5,7 +5,7 @@ export function parseOptions(question: string | undefined): Record<string, strin
   if (!question) return null;
   const letters = ['A', 'B', 'C', 'D', 'E'];
   // a marker: start/space/newline/`)`/`$`, the letter, then `.`/`．`/`、`/`:`/`)`; or "(A)"
-  const strict = (L: string) => new RegExp(`(?:^|[\\s$）)])\\(?${L}(?:\\s*[.．、:：]|\\))`, 'g');
+  const strict = (L: string) => new RegExp(`(?<![A-Za-z0-9\\\\])\\(?${L}(?:\\s*[.．、:：]|\\))`, 'g');
   const loose = (L: string) => new RegExp(`(?:^|\\s)${L}(?=\\s)`, 'g');
   const positions: { L: string; start: number; end: number }[] = [];
   // take the last A-marker that is followed by B, C, D markers in order

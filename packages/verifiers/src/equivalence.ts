@@ -29,7 +29,7 @@ export interface EquivContext {
 
 type Candidate = Node[];
 
-const THOUSANDS = /(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d.])/;
+const THOUSANDS = /(?<![\d.])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)/;
 
 /** Parse interpretations of a normalised answer: the list of its top-level items. */
 function candidates(s: string): Candidate[] {

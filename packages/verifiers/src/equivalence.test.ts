@@ -1,0 +1,152 @@
+// Equivalence rules, one family per block. These are independent of grader-cases.jsonl.
+import { afterAll, describe, expect, it } from 'vitest';
+import { isEquivalent } from './grade.js';
+import { CasPool } from './worker-pool.js';
+
+const pool = new CasPool(1);
+afterAll(() => pool.close());
+
+type Row = [pred: string, gold: string, expected: boolean];
+
+function table(title: string, rows: Row[], ordered = false) {
+  describe(title, () => {
+    for (const [a, b, want] of rows) {
+      it(`${JSON.stringify(a)} ${want ? '==' : '!='} ${JSON.stringify(b)}`, async () => {
+        expect(await isEquivalent(a, b, { pool, ordered, timeoutMs: 30_000 })).toBe(want);
+      });
+    }
+  });
+}
+
+table('numbers: exact rationals, no tolerance', [
+  ['0.5', '\\frac{1}{2}', true],
+  ['0.50', '.5', true],
+  ['1/3', '0.333', false],
+  ['0.3333333333', '\\frac13', false],
+  ['18.001', '18', false],
+  ['0.18', '18', false],
+  ['1800', '18', false],
+  ['-0', '0', true],
+  ['+7', '7', true],
+  ['2.5\\times10^{3}', '2500', true],
+  ['6.02e23', '6.02 \\times 10^{23}', true],
+  ['3.0E-4', '0.0003', true],
+  ['10^{-3}', '1e-3', true],
+  ['1,234,567', '1234567', true],
+  ['1{,}000', '1000', true],
+  ['12,\\!345', '12345', true],
+  ['12,345', '12346', false],
+]);
+
+table('percent, currency, units, degrees', [
+  ['40\\%', '40', true],
+  ['0.4', '40\\%', true],
+  ['0.4', '40', false],
+  ['\\$1,250.00', '1250', true],
+  ['12 \\text{ cm}^2', '12', true],
+  ['12 \\mbox{ square feet}', '12', true],
+  ['5 apples', '5', true],
+  ['30^\\circ', '30', true],
+  ['30°', '30^{\\circ}', true],
+  ['30 degrees', '30', true],
+  ['45^\\circ', '30', false],
+]);
+
+table('mixed numbers, fractions and roots', [
+  ['2\\frac{1}{4}', '\\frac94', true],
+  ['2 \\frac{1}{4}', '2.25', true],
+  ['2\\frac{1}{4}', '\\frac{1}{2}', false],
+  ['\\frac{\\sqrt{8}}{2}', '\\sqrt2', true],
+  ['\\sqrt{18}', '3\\sqrt{2}', true],
+  ['\\sqrt[3]{27}', '3', true],
+  ['\\sqrt[3]{16}', '2\\sqrt[3]{2}', true],
+  ['1.4142135623', '\\sqrt{2}', false],
+  ['\\frac{1}{\\sqrt{2}}', '\\frac{\\sqrt{2}}{2}', true],
+  ['2^{1/2}', '\\sqrt{2}', true],
+  ['\\pi/4', '\\frac{\\pi}{4}', true],
+  ['0.785', '\\frac{\\pi}{4}', false],
+  ['e^{2}', '\\exp(2)', true],
+  ['\\log_2 8', '3', true],
+  ['\\ln(e^3)', '3', true],
+]);
+
+table('expressions (random-point identity in the CAS)', [
+  ['(x+1)^2', 'x^2+2x+1', true],
+  ['(x+1)^2', 'x^2+x+1', false],
+  ['\\frac{x^2-1}{x-1}', 'x+1', true],
+  ['2\\sin x\\cos x', '\\sin 2x', true],
+  ['\\sin^2 x + \\cos^2 x', '1', true],
+  ['\\tan^{-1}(1)', '\\frac{\\pi}{4}', true],
+  ['ab', 'ba', true],
+  ['a-b', 'b-a', false],
+  ['\\binom{5}{2}', '10', true],
+  ['5!', '120', true],
+]);
+
+table('complex numbers', [
+  ['3+4i', '4i+3', true],
+  ['(1+i)^2', '2i', true],
+  ['\\frac{1}{i}', '-i', true],
+  ['1-\\mathrm{i}', '1-i', true],
+  ['1+i', '1-i', false],
+  ['e^{i\\pi}', '-1', true],
+]);
+
+table('intervals: endpoint types matter', [
+  ['[1, 5)', '[1,5)', true],
+  ['(1, 5)', '[1,5)', false],
+  ['x \\in (-\\infty, 3]', '(-\\infty,3]', true],
+  ['(-\\infty, 3]', 'x \\le 3', true],
+  ['x < 3', '(-\\infty,3]', false],
+  ['1 \\le x < 5', '[1,5)', true],
+  ['5 > x \\geq 1', '[1,5)', true],
+  ['(0,1)\\cup(2,3)', '(2,3)\\cup(0,1)', true],
+  ['(0,1)\\cup(2,3]', '(0,1)\\cup(2,3)', false],
+  ['\\{x \\mid x > 2\\}', '(2,+\\infty)', true],
+  ['[\\frac{1}{2}, 2]', '[0.5, 2]', true],
+]);
+
+table('sets and unordered solution lists', [
+  ['\\{3, 1, 2\\}', '\\{1,2,3\\}', true],
+  ['\\{1, 2\\}', '\\{1,2,3\\}', false],
+  ['2, -3', '-3, 2', true],
+  ['2, -3', '-3, 2, 2', false],
+  ['x=2 \\text{ or } x=-3', '-3, 2', true],
+  ['\\pm 2', '2, -2', true],
+  ['\\pm 2', '2', false],
+  ['\\frac{-1 \\pm \\sqrt{5}}{2}', '\\frac{-1+\\sqrt5}{2}, \\frac{-1-\\sqrt5}{2}', true],
+  ['\\{-2\\}', '-2', true],
+]);
+
+table('ordered lists (fill-in blanks)', [
+  ['3, 5', '3,5', true],
+  ['5, 3', '3,5', false],
+], true);
+
+table('tuples and matrices: order matters', [
+  ['(1, 2)', '(1,2)', true],
+  ['(2, 1)', '(1,2)', false],
+  ['(\\frac12, -3, 0)', '(0.5,-3,0)', true],
+  ['\\begin{bmatrix} 1 & 2 \\\\ 3 & 4 \\end{bmatrix}', '\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}', true],
+  ['\\begin{pmatrix} 1 & 2 \\\\ 4 & 3 \\end{pmatrix}', '\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}', false],
+  ['\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}', '\\begin{pmatrix} 1 & 2 \\end{pmatrix}', false],
+]);
+
+table('equations and labels', [
+  ['x = 4', '4', true],
+  ['y=3x-2', 'y = -2 + 3x', true],
+  ['2y = 6x - 4', 'y=3x-2', true],
+  ['y = 3x + 2', 'y=3x-2', false],
+  ['x^2 + y^2 = 4', '\\frac{x^2}{4}+\\frac{y^2}{4}=1', true],
+  ['f(x) = 2x+1', '2x+1', true],
+  ['k = 3', '3', true],
+  ['k = 4', '3', false],
+]);
+
+table('text answers', [
+  ['\\text{East}', 'east', true],
+  ['\\textbf{north}', '\\text{east}', false],
+  ['seat', 'east', false],
+  ['eighteen', '18', true],
+  ['one hundred and five', '105', true],
+]);
