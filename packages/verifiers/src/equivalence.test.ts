@@ -121,7 +121,15 @@ table('sets and unordered solution lists', [
 table('ordered lists (fill-in blanks)', [
   ['3, 5', '3,5', true],
   ['5, 3', '3,5', false],
+  ['9 \\text{ or } 5', '5 or 9', true],
 ], true);
+
+table('approximations after the exact value, vectors', [
+  ['\\frac{14}{3} \\approx 4.67', '\\frac{14}{3}', true],
+  ['x = \\frac{14}{3} \\approx 4.67', '\\frac{14}{3}', true],
+  ['4.67', '\\frac{14}{3}', false],
+  ['\\langle 1, -2 \\rangle', '(1,-2)', true],
+]);
 
 table('tuples and matrices: order matters', [
   ['(1, 2)', '(1,2)', true],

@@ -27,7 +27,11 @@ export interface EquivContext {
   pool: CasPool;
 }
 
-type Candidate = Node[];
+/** One reading of an answer: its top-level items; `alternatives` when joined by "or". */
+interface Candidate {
+  items: Node[];
+  alternatives: boolean;
+}
 
 const THOUSANDS = /(?<![\d.])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)/;
 
@@ -39,8 +43,9 @@ function candidates(s: string): Candidate[] {
   const out: Candidate[] = [];
   for (const v of variants) {
     try {
-      const items = splitConnectives(v).flatMap((part) => parseList(part));
-      if (items.length) out.push(items);
+      const parts = splitConnectives(v);
+      const items = parts.flatMap((part) => parseList(part));
+      if (items.length) out.push({ items, alternatives: parts.length > 1 && /\sor\s|或/.test(v) });
     } catch {
       /* not parseable in this reading */
     }
@@ -60,7 +65,8 @@ export async function answersEquivalent(pred: string, gold: string, ctx: EquivCo
   const gc = candidates(g);
   for (const a of pc) {
     for (const b of gc) {
-      if (await listsEqual(a, b, ctx, ctx.ordered)) return true;
+      // "5 or 9" lists alternatives: their order carries no meaning
+      if (await listsEqual(a.items, b.items, ctx, ctx.ordered && !a.alternatives && !b.alternatives)) return true;
     }
   }
   return false;
@@ -249,6 +255,12 @@ function intervalLike(n: Node): boolean {
 
 function unwrapIn(n: Node): Node {
   if (n.t === 'rel' && n.ops.length === 1 && n.ops[0] === 'in' && n.args[0].t === 'sym') return n.args[1];
+  // "14/3 \approx 4.67": the statement before the first ≈ is the answer
+  if (n.t === 'rel' && n.ops.includes('~')) {
+    const k = n.ops.indexOf('~');
+    if (k === 0) return n.args[0];
+    return { t: 'rel', ops: n.ops.slice(0, k), args: n.args.slice(0, k + 1) };
+  }
   return n;
 }
 

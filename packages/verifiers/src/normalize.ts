@@ -86,6 +86,7 @@ export function normalizeAnswer(raw: string): string {
   s = s.replace(/\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ|\\degree|\^\s*\{\s*\\text\{\s*o\s*\}\s*\}/g, ' ');
   s = s.replace(/\^\s*\{\s*\\prime\s*\}|\^\s*\\prime/g, "'");
   s = s.replace(/\\%/g, '%');
+  s = s.replace(/\\langle(?![A-Za-z])/g, '(').replace(/\\rangle(?![A-Za-z])/g, ')');
   s = s.replace(/\bnp\./g, '').replace(/\bmath\./g, '');
   // \text{…} family: connectors, single letters, units, plain words
   s = s.replace(/\\(?:text|mbox)\s*\{\s*(or|and)\s*\}/gi, (_m, w: string) => ` ${w.toLowerCase()} `);
