@@ -4,7 +4,12 @@ import type { Command, CommandIO } from './command.js';
 import { installInterruptHandler } from './interrupt.js';
 
 export const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  train: { summary: 'RL training (GRPO / PPO-clip, optional VERL shaping) from a YAML or JSON config', load: async () => (await import('../commands/train.js')).command },
+  sft: { summary: 'supervised fine-tuning (warm start), e.g. to make the bundled tiny model', load: async () => (await import('../commands/sft.js')).command },
+  eval: { summary: 'score a model on benchmarks: pass@1, avg@n, pass@k, maj@k', load: async () => (await import('../commands/eval.js')).command },
   report: { summary: 'one self-contained HTML page with plots comparing runs', load: async () => (await import('../commands/report.js')).command },
+  serve: { summary: 'OpenAI-compatible /v1/completions server for a local model', load: async () => (await import('../commands/serve.js')).command },
+  demo: { summary: 'the embedded demo: GRPO vs GRPO+VERL on the bundled tiny model (~10 min on 2 cores)', load: async () => (await import('../commands/demo.js')).command },
 };
 
 export function topLevelHelp(): string {

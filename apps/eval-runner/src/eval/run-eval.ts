@@ -30,7 +30,7 @@ export interface EvalOptions {
   modelName: string;
   benchmarks: { name: string; problems: EvalProblem[] }[];
   /** Builds the prompt text from a question. */
-  prompt: (question: string) => string;
+  prompt: (question: string, benchmark: string) => string;
   grade: Grader;
   /** Equivalence used by maj@k to group answers. */
   equal?: AnswerEquality;
@@ -94,7 +94,7 @@ export async function runEval(opts: EvalOptions): Promise<EvalResult> {
         break;
       }
       const chunk = todo.slice(start, start + batch);
-      const prompts = chunk.map((p) => opts.prompt(p.question));
+      const prompts = chunk.map((p) => opts.prompt(p.question, bench.name));
       // Seed from the position of the batch's first problem in the benchmark, so a rerun draws the same samples.
       const seed = opts.seed + bench.problems.indexOf(chunk[0]);
       let rollouts;

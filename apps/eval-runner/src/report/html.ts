@@ -68,7 +68,7 @@ export interface Correlations {
 
 export function correlations(runs: RunData[]): Correlations[] {
   return runs
-    .filter((r) => r.steps.length > 0 || r.samples.length > 0)
+    .filter((r) => r.steps.length > 0 || r.samples.length > 0 || r.probes.length > 0)
     .map((r) => {
       const t = pairedPoints(r, 'token');
       const h = pairedPoints(r, 'hidden');
@@ -109,19 +109,23 @@ export function buildReport(runs: RunData[], opts: ReportOptions = {}): string {
     // 3. Rank dynamics
     parts.push('<h2>Hidden-state dynamics</h2><div class="grid2">');
     parts.push(figure(lineChart({ id: 'plot-er', title: 'Effective rank (ER)', xLabel: 'step', yLabel: 'ER' }, perRun(trainRuns, STEP_METRICS.er)), 'Exploration: effective rank of the response hidden states (mean over the batch).'));
-    parts.push(figure(lineChart({ id: 'plot-erv', title: 'ER velocity (ERV)', xLabel: 'step', yLabel: 'ERV' }, perRun(trainRuns, STEP_METRICS.erv)), 'Exploitation: first difference of ER over prefix windows (stride 40).'));
+    parts.push(figure(lineChart({ id: 'plot-erv', title: 'ER velocity (ERV)', xLabel: 'step', yLabel: 'ERV' }, perRun(trainRuns, STEP_METRICS.erv)), 'Exploitation: mean growth of ER over prefix windows (window stride from the run config; paper 40).'));
     parts.push(figure(lineChart({ id: 'plot-era', title: 'ER acceleration (ERA)', xLabel: 'step', yLabel: 'ERA' }, perRun(trainRuns, STEP_METRICS.era)), 'Second difference; VERL uses it as the meta-controller between ER and ERV.'));
     parts.push('</div>');
 
-    // 4. Exploration vs exploitation
-    const corr = correlations(trainRuns);
+  }
+
+  // 4. Exploration vs exploitation (training runs, and eval folders with probe.jsonl)
+  const scatterRuns = runs.filter((r) => r.steps.length > 0 || r.samples.length > 0 || r.probes.length > 0);
+  if (scatterRuns.length > 0) {
+    const corr = correlations(scatterRuns);
     parts.push('<h2>Exploration vs exploitation</h2>');
     parts.push('<p>The paper\'s comparison: at token level, entropy (exploration) and confidence (exploitation) move against each other; at hidden-state level, ER and ERV can be raised together. Pearson r per run:</p>');
     parts.push(`<table id="correlation-table"><tr><th>run</th><th>r(entropy, confidence)</th><th>r(ER, ERV)</th><th>points</th></tr>${corr
       .map((c) => `<tr><td>${escapeXml(c.run)}</td><td>${f3(c.token)}</td><td>${f3(c.hidden)}</td><td>${c.tokenPoints} / ${c.hiddenPoints} (${c.level})</td></tr>`)
       .join('')}</table><div class="grid2">`);
-    const tokenSeries: Series[] = trainRuns.map((r, i) => ({ name: `${r.name} (r=${f3(corr[i].token)})`, color: PALETTE[i % PALETTE.length], points: pairedPoints(r, 'token').points }));
-    const hiddenSeries: Series[] = trainRuns.map((r, i) => ({ name: `${r.name} (r=${f3(corr[i].hidden)})`, color: PALETTE[i % PALETTE.length], points: pairedPoints(r, 'hidden').points }));
+    const tokenSeries: Series[] = scatterRuns.map((r, i) => ({ name: `${r.name} (r=${f3(corr[i].token)})`, color: PALETTE[i % PALETTE.length], points: pairedPoints(r, 'token').points }));
+    const hiddenSeries: Series[] = scatterRuns.map((r, i) => ({ name: `${r.name} (r=${f3(corr[i].hidden)})`, color: PALETTE[i % PALETTE.length], points: pairedPoints(r, 'hidden').points }));
     const allT = tokenSeries.flatMap((s) => s.points);
     const allH = hiddenSeries.flatMap((s) => s.points);
     const rT = pearson(allT.map((p) => p[0]), allT.map((p) => p[1]));

@@ -11,6 +11,8 @@ export interface RunData {
   dir: string;
   steps: Row[];
   samples: Row[];
+  /** Per-response probe rows (probe.jsonl of evals below the run): entropy, confidence, ER, ERV, ERA. */
+  probes: Row[];
   evals: { label: string; summary: EvalSummary }[];
 }
 
@@ -78,14 +80,14 @@ export function readJsonl(path: string, maxRows = Infinity): unknown[] {
   return out;
 }
 
-function findSummaries(dir: string, depth: number, rel = ''): { label: string; path: string }[] {
+function findSummaries(dir: string, depth: number, rel = '', file = 'summary.json'): { label: string; path: string }[] {
   const found: { label: string; path: string }[] = [];
-  const p = join(dir, 'summary.json');
+  const p = join(dir, file);
   if (existsSync(p)) found.push({ label: rel, path: p });
   if (depth === 0) return found;
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     if (!e.isDirectory() || e.name === 'checkpoints' || e.name.startsWith('.')) continue;
-    found.push(...findSummaries(join(dir, e.name), depth - 1, rel ? `${rel}/${e.name}` : e.name));
+    found.push(...findSummaries(join(dir, e.name), depth - 1, rel ? `${rel}/${e.name}` : e.name, file));
   }
   return found;
 }
@@ -121,8 +123,9 @@ export function loadRun(dirArg: string, opts: { maxSamples?: number } = {}): Run
     }
     if (isEvalSummary(json)) evals.push({ label, summary: json });
   }
+  const probes = findSummaries(dir, 2, '', 'probe.jsonl').flatMap(({ path }) => readJsonl(path, opts.maxSamples ?? 20_000).map((r) => flattenRecord(r)));
   if (steps.length === 0 && samples.length === 0 && evals.length === 0) {
     throw new Error(`report: ${dirArg} has no metrics.jsonl, samples.jsonl or eval summary.json`);
   }
-  return { name, dir, steps, samples, evals };
+  return { name, dir, steps, samples, probes, evals };
 }

@@ -52,7 +52,8 @@ export interface PairedPoints {
 /**
  * Points for the paper's exploration-vs-exploitation comparison (§3, Fig. 1 of arXiv 2509.23808):
  * token level = (entropy, confidence), hidden-state level = (ER, ERV). One point per response
- * when samples.jsonl carries them, else one per training step.
+ * from probe.jsonl (written by eval --probe and the demo) or samples.jsonl when they carry the
+ * fields, else one per training step.
  */
 export function pairedPoints(run: RunData, which: 'token' | 'hidden'): PairedPoints {
   const fromRows = (rows: Row[], table: typeof STEP_METRICS | typeof SAMPLE_METRICS): [number, number][] => {
@@ -64,6 +65,8 @@ export function pairedPoints(run: RunData, which: 'token' | 'hidden'): PairedPoi
     }
     return pts;
   };
+  const probed = fromRows(run.probes, SAMPLE_METRICS);
+  if (probed.length >= 3) return { level: 'response', points: probed };
   const perResponse = fromRows(run.samples, SAMPLE_METRICS);
   if (perResponse.length >= 3) return { level: 'response', points: perResponse };
   return { level: 'step', points: fromRows(run.steps, STEP_METRICS) };

@@ -1,0 +1,48 @@
+// verl sft --config FILE: supervised fine-tuning on response tokens (the warm start), also used
+// to make the bundled tiny model from a fresh random init (model.create in the config).
+import { join, resolve } from 'node:path';
+import { bool, str, UsageError } from '../cli/args.js';
+import type { Command } from '../cli/command.js';
+import { applyOverrides, readConfigFile, toYaml } from './shared/config-file.js';
+import { trainingHooks } from './shared/train-progress.js';
+
+export const MINIMAL_SFT_CONFIG = { name: 'my-sft', model: { path: 'path/to/model' } };
+
+export const command: Command = {
+  spec: {
+    name: 'sft',
+    summary: 'supervised fine-tuning (warm start); can create a fresh model (model.create)',
+    usage: 'verl sft --config FILE [--set key.path=value …] [--print-config]',
+    options: {
+      config: { type: 'string', value: 'FILE', description: 'YAML or JSON SFT config' },
+      set: { type: 'string', value: 'KEY=VALUE', multiple: true, description: 'override a field, e.g. --set steps=200 (repeatable)' },
+      'print-config': { type: 'boolean', description: 'print the validated config with defaults and exit' },
+    },
+    examples: ['verl sft --config apps/eval-runner/assets/tiny-arith/sft.yaml'],
+  },
+  async run(args, io) {
+    const v = args.values;
+    const file = str(v, 'config');
+    const sets = (v.set as string[] | undefined) ?? [];
+    if (!file && !bool(v, 'print-config')) throw new UsageError('give --config FILE (or --print-config to see the defaults)');
+    const raw = applyOverrides(file ? readConfigFile(file) : structuredClone(MINIMAL_SFT_CONFIG), sets);
+    const trainer = await import('@verl-ts/trainer');
+    const config = trainer.parseSFTConfig(raw);
+    if (bool(v, 'print-config')) {
+      io.stdout.write(toYaml(config));
+      return 0;
+    }
+    (await import('../runtime/wasm-matmul.js')).installWasmMatMulAdapter();
+    const runDir = resolve(join(config.outputDir, config.name));
+    io.stderr.write(`SFT ${config.name}: ${config.steps} steps of ${config.batchSize} examples → ${runDir}\n`);
+    const { bar, hooks } = trainingHooks(io, 'sft', config.steps);
+    const result = await trainer.trainSFT(config, hooks);
+    bar.finish();
+    if (io.signal.aborted) {
+      io.stderr.write(`stopped; checkpoint saved in ${result.runDir}. Run the same command again to resume.\n`);
+      return 130;
+    }
+    io.stdout.write(`done: ${result.runDir}${'modelDir' in result ? `\nmodel: ${(result as { modelDir: string }).modelDir}` : ''}\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,66 @@
+// Opens a generation engine for eval/serve: a local model folder (TensorFlow.js) or a remote
+// OpenAI-compatible server. Heavy packages are imported here, lazily, not at CLI start.
+import { UsageError } from '../../cli/args.js';
+import type { EvalEngine } from '../../eval/run-eval.js';
+import { prepareBackend, type BackendName } from '../../runtime/prepare.js';
+
+export interface OpenedEngine {
+  engine: EvalEngine;
+  /** Model name for summaries (folder name or the server's model id). */
+  name: string;
+  close(): Promise<void>;
+}
+
+export type { BackendName };
+
+export function parseBackend(v: string | undefined): BackendName | undefined {
+  if (v === undefined) return undefined;
+  if (v === 'webgpu' || v === 'tensorflow' || v === 'wasm' || v === 'cpu') return v;
+  throw new UsageError(`--backend must be one of webgpu, tensorflow, wasm, cpu; got '${v}'`);
+}
+
+/** Loads model + tokenizer from an HF-layout folder and wraps them in rollout's local engine. */
+export async function openLocalModel(dir: string, opts: { backend?: BackendName; batchSize?: number } = {}) {
+  const models = await import('@verl-ts/models');
+  const rollout = await import('@verl-ts/rollout');
+  await prepareBackend(opts.backend);
+  const model = await models.loadCausalLM(dir, { backend: opts.backend });
+  const tokenizer = await models.loadTokenizer(dir);
+  const engine = rollout.createLocalEngine(model, tokenizer, opts.batchSize ? { batchSize: opts.batchSize } : undefined);
+  return { model, tokenizer, engine };
+}
+
+/** The first model id a server lists at /v1/models. */
+export async function firstServedModel(baseUrl: string): Promise<string> {
+  const url = `${baseUrl.replace(/\/+$/, '')}/v1/models`;
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`GET ${url}: ${res.status} ${await res.text()}`);
+  const body = (await res.json()) as { data?: { id?: string }[] };
+  const id = body.data?.[0]?.id;
+  if (!id) throw new Error(`GET ${url}: no model listed`);
+  return id;
+}
+
+export async function openEngine(opts: { model?: string; remote?: string; remoteModel?: string; apiKey?: string; concurrency?: number; backend?: BackendName; batchSize?: number }): Promise<OpenedEngine> {
+  if (opts.model && opts.remote) throw new UsageError('give either --model DIR or --remote URL, not both');
+  if (opts.remote) {
+    const rollout = await import('@verl-ts/rollout');
+    const baseUrl = opts.remote.replace(/\/+$/, '').replace(/\/v1$/, '');
+    const name = opts.remoteModel ?? (await firstServedModel(baseUrl));
+    const engine = rollout.createRemoteEngine({ baseUrl, model: name, apiKey: opts.apiKey ?? process.env.OPENAI_API_KEY, concurrency: opts.concurrency });
+    return { engine: engine as EvalEngine, name, close: async () => engine.close?.() };
+  }
+  if (opts.model) {
+    const { model, engine } = await openLocalModel(opts.model, opts);
+    const { basename, resolve } = await import('node:path');
+    return {
+      engine: engine as EvalEngine,
+      name: basename(resolve(opts.model)),
+      close: async () => {
+        await engine.close?.();
+        model.dispose();
+      },
+    };
+  }
+  throw new UsageError('give --model DIR (a local HF-layout folder) or --remote URL (an OpenAI-compatible server)');
+}

@@ -1,0 +1,47 @@
+// The embedded demo's settings: GRPO and GRPO+VERL from the bundled tiny arithmetic policy,
+// sized to finish in about 10 minutes on 2 CPU cores (TensorFlow.js WASM backend).
+// Differences from the paper's settings, and why:
+// - lr 1e-4 (paper 5e-7 for 7B models): a 1M-parameter model from a short SFT moves slowly otherwise;
+// - rank-metric stride 4 (paper 40): demo responses are ~10-40 tokens, and ERV/ERA need T ≥ 2·stride;
+// - n 8 responses per prompt (paper 4): more groups with mixed rewards, so more non-zero GRPO advantages.
+
+export interface DemoSettings {
+  steps: number;
+  promptsPerStep: number;
+  n: number;
+  maxNewTokens: number;
+  lr: number;
+  stride: number;
+  evalProblems: number;
+  evalN: number;
+  seed: number;
+}
+
+export const DEMO_DEFAULTS: DemoSettings = {
+  steps: 30,
+  promptsPerStep: 16,
+  n: 8,
+  maxNewTokens: 40,
+  lr: 1e-4,
+  stride: 4,
+  evalProblems: 200,
+  evalN: 4,
+  seed: 0,
+};
+
+/** RL config input (validated later by the trainer's parseRLConfig) for one demo arm. */
+export function demoRLConfig(arm: 'grpo' | 'grpo-verl', modelDir: string, outDir: string, s: DemoSettings): Record<string, unknown> {
+  return {
+    name: arm,
+    outputDir: outDir,
+    seed: s.seed,
+    model: { path: modelDir },
+    data: { source: 'arithmetic', template: 'arithmetic', count: 4000, seed: s.seed + 1 },
+    rollout: { n: s.n, temperature: 1.0, topP: 1.0, maxNewTokens: s.maxNewTokens, maxPromptTokens: 32 },
+    reward: { fn: 'binary' },
+    algorithm: { estimator: 'grpo', verl: { enabled: arm === 'grpo-verl' } },
+    actor: { lr: s.lr, miniBatchSize: s.promptsPerStep, microBatchSize: s.promptsPerStep * s.n, klCoef: 0.001, entropyCoef: 0.001, warmupSteps: 0 },
+    metrics: { stride: s.stride, maxTokens: 512, samplesPerStep: 16 },
+    trainer: { steps: s.steps, promptsPerStep: s.promptsPerStep, saveEvery: 5, keepLast: 1, resume: 'auto' },
+  };
+}
