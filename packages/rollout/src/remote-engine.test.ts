@@ -194,6 +194,35 @@ describe('remote engine', () => {
     }
   });
 
+  it('honours Retry-After on 429, and close() / an abort signal cancel requests in flight', async () => {
+    let calls = 0;
+    const limited = rawServer((_req, res) => {
+      calls++;
+      if (calls === 1) res.writeHead(429, { 'retry-after': '0' }).end('slow down');
+      else res.writeHead(200).end(JSON.stringify({ choices: [{ index: 0, text: 'ok', finish_reason: 'stop', token_ids: [7, 2], logprobs: { token_logprobs: [-0.5, -0.1] } }] }));
+    });
+    const silent = rawServer(() => {});
+    try {
+      const [r] = await createRemoteEngine({ baseUrl: await listen(limited), model: 'm', backoffMs: 60_000 }).generate([[1]], { maxNewTokens: 2 });
+      expect([r.text, r.responseIds, r.logprobs, r.finishReason]).toEqual(['ok', [7, 2], [-0.5, -0.1], 'stop']);
+      expect(calls).toBe(2); // retried at once (Retry-After: 0), not after the 60 s backoff
+
+      const url = await listen(silent);
+      const engine = createRemoteEngine({ baseUrl: url, model: 'm', retries: 5 });
+      const pending = engine.generate([[1]], { maxNewTokens: 2 }).catch((e) => e);
+      while (silent.count === 0) await new Promise((res) => setTimeout(res, 5));
+      await engine.close!();
+      expect((await pending).message).toMatch(/cancelled: the engine was closed/);
+      const ac = new AbortController();
+      const aborted = createRemoteEngine({ baseUrl: url, model: 'm' }).generate([[1]], { maxNewTokens: 2, signal: ac.signal }).catch((e) => e);
+      ac.abort(new Error('stopped by the trainer'));
+      expect((await aborted).message).toBe('stopped by the trainer');
+    } finally {
+      await shut(limited);
+      await shut(silent);
+    }
+  });
+
   it('reports malformed responses and network errors clearly', async () => {
     const garbage = rawServer((req, res) => {
       if (req.url?.includes('/a/')) res.writeHead(200, { 'content-type': 'application/json' }).end('<html>oops</html>');
