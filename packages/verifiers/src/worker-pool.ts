@@ -53,6 +53,8 @@ export class CasPool {
   /** Number of workers terminated for overrunning a deadline (for tests and stats). */
   kills = 0;
   spawns = 0;
+  /** Number of jobs submitted. */
+  jobs = 0;
   private starting = 0;
 
   constructor(size = 2) {
@@ -62,6 +64,7 @@ export class CasPool {
 
   /** Runs a job; resolves (never rejects) with the results or a reason (timeout, error). */
   run(job: CasJob, timeoutMs: number): Promise<CasResult> {
+    this.jobs++;
     return new Promise((resolve) => {
       const task: Task = { job, deadline: Date.now() + timeoutMs, resolve, settled: false, extendedMs: 0 };
       // a task still waiting in the queue at its deadline times out there; time spent waiting
