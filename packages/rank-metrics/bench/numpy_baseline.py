@@ -1,7 +1,8 @@
 """numpy baseline for bench/run.mjs: the same algorithm as @verl-ts/rank-metrics
 (float64, mean-shifted rows, incremental window Gram matrices, LAPACK eigvalsh).
 Usage: numpy_baseline.py <float32 file> T D <task> <stride> <maxTokens> <reps>
-task: dynamics | er. Prints one JSON line {"ms": [...], "value": ...}."""
+task: dynamics | er. Prints one JSON line {"ms": [...], "cpu": [...], "value": ...}
+(wall and process CPU milliseconds per run)."""
 import json
 import sys
 import time
@@ -63,12 +64,13 @@ def main():
     h = np.fromfile(path, dtype=np.float32).reshape(T, D)
     run = (lambda: rank_dynamics(h, stride, max_tokens)) if task == "dynamics" else (lambda: effective_rank(h))
     value = run()  # warm-up
-    ms = []
+    ms, cpu = [], []
     for _ in range(reps):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         value = run()
         ms.append((time.perf_counter() - t0) * 1000)
-    print(json.dumps({"ms": ms, "value": value, "numpy": np.__version__}))
+        cpu.append((time.process_time() - c0) * 1000)
+    print(json.dumps({"ms": ms, "cpu": cpu, "value": value, "numpy": np.__version__}))
 
 
 main()

@@ -39,15 +39,24 @@ function median(xs) {
   return s[Math.floor(s.length / 2)];
 }
 
+function cpuMs() {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** Median wall and CPU time; CPU time is much less disturbed by other processes on the machine. */
 function timeOurs(fn) {
   const value = fn(); // warm-up (JIT)
   const ms = [];
+  const cpu = [];
   for (let i = 0; i < reps; i++) {
     const t0 = performance.now();
+    const c0 = cpuMs();
     fn();
     ms.push(performance.now() - t0);
+    cpu.push(cpuMs() - c0);
   }
-  return { ms: median(ms), value };
+  return { ms: median(ms), cpu: median(cpu), value };
 }
 
 function hasNumpy() {
@@ -69,7 +78,7 @@ function timeNumpy(file, T, D, task, stride, maxTokens, threads) {
   );
   if (r.status !== 0) throw new Error(`numpy baseline failed: ${r.stderr}`);
   const out = JSON.parse(r.stdout.trim().split('\n').pop());
-  return { ms: median(out.ms), value: out.value, version: out.numpy };
+  return { ms: median(out.ms), cpu: median(out.cpu), value: out.value, version: out.numpy };
 }
 
 const cases = [
@@ -107,6 +116,9 @@ try {
       'ours/numpy': base ? (ours.ms / base.ms).toFixed(2) : 'n/a',
       'numpy 1-thread ms': base1 ? base1.ms.toFixed(1) : 'n/a',
       'ours/numpy 1-thread': base1 ? (ours.ms / base1.ms).toFixed(2) : 'n/a',
+      'ours CPU ms': ours.cpu.toFixed(1),
+      'numpy 1-thread CPU ms': base1 ? base1.cpu.toFixed(1) : 'n/a',
+      'CPU ratio (1-thread)': base1 ? (ours.cpu / base1.cpu).toFixed(2) : 'n/a',
       ours: JSON.stringify(ours.value, (_, v) => (typeof v === 'number' ? Number(v.toPrecision(7)) : v)),
       numpy: base ? JSON.stringify(base.value, (_, v) => (typeof v === 'number' ? Number(v.toPrecision(7)) : v)) : 'n/a',
     };

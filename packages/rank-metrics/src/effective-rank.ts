@@ -1,6 +1,6 @@
 // Sequence-level metrics of one response's hidden states H [T, D]: effective rank (ER),
 // log ER, traditional rank and Rényi entropy, all from the spectrum of the centred rows
-// (paper arXiv 2509.23808, Sec. 3; reference: hf618/VERL verl/trainer/metrics_utils.py,
+// (paper arXiv 2509.23808, metric definitions; reference: hf618/VERL verl/trainer/metrics_utils.py,
 // compute_single_effective_rank and compute_single_entropy). T < 2 gives 0 for all of them.
 
 import { type Matrix, shiftedRows, validateMatrix } from './matrix.js';

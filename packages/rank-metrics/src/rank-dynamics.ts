@@ -1,5 +1,5 @@
 // Effective-rank velocity (ERV) and acceleration (ERA): how the ER of growing prefix
-// windows moves. Paper arXiv 2509.23808, Sec. 3 (ERV/ERA); reference: hf618/VERL
+// windows moves. Paper arXiv 2509.23808 (ERV/ERA definitions); reference: hf618/VERL
 // verl/trainer/metrics_utils.py, calculate_diffs_for_single_sample_original (definition)
 // and calculate_diffs_for_single_sample_optimized (incremental Gram matrices).
 //

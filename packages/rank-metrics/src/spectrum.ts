@@ -1,7 +1,7 @@
 // Scalar summaries of a spectrum: the eigenvalues of a centred Gram/covariance matrix, i.e.
 // the squared singular values of the centred hidden states. Formulas follow the authors'
 // hf618/VERL verl/trainer/metrics_utils.py (compute_single_effective_rank,
-// compute_single_entropy) and the paper (arXiv 2509.23808, Sec. 3, effective rank after
+// compute_single_entropy) and the paper (arXiv 2509.23808, metric definitions; effective rank after
 // Roy & Vetterli 2007).
 
 /** The constant the reference adds to avoid 0/0 and log(0). */
