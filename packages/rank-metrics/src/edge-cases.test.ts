@@ -12,7 +12,7 @@ import {
 } from './index.js';
 import { gaussianArray, randomOrthogonal } from './test-utils/random.js';
 
-const m = (data: number[] | Float64Array, rows: number, cols: number): Matrix => ({
+const m = (data: ArrayLike<number>, rows: number, cols: number): Matrix => ({
   data: Float64Array.from(data),
   rows,
   cols,
