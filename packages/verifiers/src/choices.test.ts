@@ -28,6 +28,7 @@ describe('choiceLetters', () => {
     expect(choiceLetters('ACD')).toBe('ACD');
     expect(choiceLetters('B和D')).toBe('BD');
     expect(choiceLetters('C. {x | -3<x<4}')).toBe('C');
+    expect(choiceLetters('\\text{(B) } 5')).toBe('B');
     expect(choiceLetters('b>a>c')).toBeNull();
     expect(choiceLetters('12')).toBeNull();
   });

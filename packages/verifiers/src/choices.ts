@@ -50,8 +50,9 @@ export function choiceLetters(answer: string): string | null {
   s = s.replace(/[\s(),，.．:：;]/g, '');
   if (!/^[A-K]{1,5}$/.test(s)) {
     // "C. {x | …}" / "(B) 1/3": a letter followed by the option's text
-    const m = /^\s*\(?([A-E])\)?\s*[.．:：、)]\s*\S/.exec(answer.replace(/\\text\s*\{([^{}]*)\}/g, '$1'));
-    return m ? m[1] : null;
+    const t = answer.replace(/\\(?:text|textbf|mathrm|mbox)\s*\{([^{}]*)\}/g, '$1');
+    const m = /^\s*\(([A-E])\)\s*\S|^\s*([A-E])\s*[.．:：、)]\s*\S/.exec(t);
+    return m ? (m[1] ?? m[2]) : null;
   }
   return [...new Set(s)].sort().join('');
 }

@@ -104,6 +104,9 @@ table('intervals: endpoint types matter', [
   ['(0,1)\\cup(2,3]', '(0,1)\\cup(2,3)', false],
   ['\\{x \\mid x > 2\\}', '(2,+\\infty)', true],
   ['[\\frac{1}{2}, 2]', '[0.5, 2]', true],
+  ['x < -3 \\text{ or } x > 3', '(-\\infty,-3)\\cup(3,\\infty)', true],
+  ['x < -3 \\text{ or } x \\geq 3', '(-\\infty,-3)\\cup(3,\\infty)', false],
+  ['[-2, 1)', '\\{x|-2\\leq x < 1\\}', true],
 ]);
 
 table('sets and unordered solution lists', [
@@ -149,6 +152,18 @@ table('equations and labels', [
   ['f(x) = 2x+1', '2x+1', true],
   ['k = 3', '3', true],
   ['k = 4', '3', false],
+  ['x = 1, y = 2', '(1,2)', true],
+  ['x = 2, y = 1', '(1,2)', false],
+]);
+
+table('units and notation written out', [
+  ['4.5 \\times 10^{33} \\mathrm{ergs~s}^{-1}', '4.5e33', true],
+  ['4.5e33 erg/s', '4.5e33', true],
+  ['12 cm^2', '12', true],
+  ['3 ab', '3', false],
+  ['2xy', '2', false],
+  ['1.5 × 10⁻³', '0.0015', true],
+  ['x²+1', 'x^2+1', true],
 ]);
 
 table('text answers', [

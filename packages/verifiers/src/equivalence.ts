@@ -214,12 +214,38 @@ async function listsEqual(a: Node[], b: Node[], ctx: EquivContext, ordered: bool
   if (A.length === 1 && A[0].t === 'set' && B.length > 1) A = A[0].items;
   if (B.length === 1 && B[0].t === 'set' && A.length > 1) B = B[0].items;
   if (A.length === 1 && B.length === 1) return nodesEqual(A[0], B[0], ctx);
+  if (A.length === 1 && B.length > 1) return singleVersusList(A[0], B, ctx);
+  if (B.length === 1 && A.length > 1) return singleVersusList(B[0], A, ctx);
   if (A.length !== B.length) return false;
   if (ordered && !ea.expanded && !eb.expanded) {
     for (let k = 0; k < A.length; k++) if (!(await nodesEqual(A[k], B[k], ctx))) return false;
     return true;
   }
   return multisetEqual(A, B, ctx);
+}
+
+/**
+ * One structured item against a list: `(1, 2)` against "x = 1, y = 2" (the tuple written as
+ * assignments, in order), or a union against "x < -3 or x > 3" (inequalities read as intervals).
+ */
+async function singleVersusList(one: Node, list: Node[], ctx: EquivContext): Promise<boolean> {
+  if (one.t === 'brk' && one.items.length === list.length && list.every((x) => x.t === 'rel' && x.ops.length === 1 && x.ops[0] === '=' && isLabel(x.args[0]))) {
+    for (let k = 0; k < list.length; k++) {
+      if (!(await nodesEqual(one.items[k], (list[k] as Extract<Node, { t: 'rel' }>).args[1], ctx))) return false;
+    }
+    return true;
+  }
+  const mine = toIntervals(one);
+  if (mine && list.every((x) => x.t === 'rel' || x.t === 'setb' || x.t === 'union')) {
+    const parts: Interval[] = [];
+    for (const x of list) {
+      const iv = toIntervals(x);
+      if (!iv) return false;
+      parts.push(...iv);
+    }
+    return intervalsEqual(mine, parts, ctx);
+  }
+  return false;
 }
 
 /** Perfect matching between two equally long lists under nodesEqual (augmenting paths). */

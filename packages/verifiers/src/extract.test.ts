@@ -24,6 +24,8 @@ describe('extractAnswer', () => {
     ['He made 200,000 - 130,000 = $70,000.', '70,000'],
     ['x = 14/3 at the end', '14/3'],
     ['no digits at all here', null],
+    ['**Final Answer:** 17', '17'],
+    ['### Final Answer\n\n$\\frac{1}{2}$', '\\frac{1}{2}'],
   ];
   for (const [resp, want] of rows) {
     it(JSON.stringify(resp).slice(0, 70), () => {

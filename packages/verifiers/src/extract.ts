@@ -88,7 +88,8 @@ function lastMatchEnd(s: string, re: RegExp): { start: number; end: number } | n
 
 /** The statement after a marker: a `$…$` span, or text up to the end of the sentence/line. */
 function statementAfter(s: string, from: number): string {
-  let t = s.slice(from, from + 600).replace(/^\s+/, '');
+  // markdown decoration after the marker: "**Final Answer:** 5", "### Answer:\n5"
+  let t = s.slice(from, from + 600).replace(/^[\s*#:：_]+/, '');
   const nl = t.indexOf('\n');
   if (nl >= 0) t = t.slice(0, nl);
   if (t.startsWith('$')) {
@@ -102,7 +103,7 @@ function statementAfter(s: string, from: number): string {
   }
   const end = /[。！？]|[.!?](?=\s|$)(?!\d)/.exec(t);
   if (end) t = t.slice(0, end.index);
-  return t.trim();
+  return t.replace(/[\s*_]+$/, '').trim();
 }
 
 const LAST_NUMBER = /-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?(?:\s*\/\s*\d+(?:\.\d+)?)?|-?\.\d+/g;

@@ -3,7 +3,9 @@
 // number words. Presentation-only differences disappear here (see grader-cases.jsonl `why`).
 import { wordsToNumber } from './number-words.js';
 
-const UNICODE: [RegExp, string][] = [
+const SUPERSCRIPTS: Record<string, string> = { '⁻': '-', '⁰': '0', '¹': '1', '²': '2', '³': '3', '⁴': '4', '⁵': '5', '⁶': '6', '⁷': '7', '⁸': '8', '⁹': '9' };
+
+const UNICODE: [RegExp, string | ((m: string) => string)][] = [
   [/[−–—]/g, '-'],
   [/×/g, '\\times '],
   [/[·⋅]/g, '\\cdot '],
@@ -28,7 +30,14 @@ const UNICODE: [RegExp, string][] = [
   [/．/g, '.'],
   [/、/g, ','],
   [/\u3000/g, ' '],
+  [/[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+/g, (m: string) => `^{${[...m].map((c) => SUPERSCRIPTS[c]).join('')}}`],
 ];
+
+// a unit word: three or more letters, or a common two-letter unit
+const UNIT_WORD = '(?:[A-Za-z]{3,}|cm|mm|km|nm|kg|mg|ft|in|yd|mi|hr|ml|mL|cc|oz|lb|kW|MW|ms|ns|eV|Hz|pc|au|ly|AU)';
+const UNIT_ATOM = `${UNIT_WORD}(?:\\s*\\^\\s*\\{?\\s*-?\\d+\\s*\\}?)?`;
+const PER_ATOM = `(?:${UNIT_WORD}|[A-Za-z])(?:\\s*\\^\\s*\\{?\\s*-?\\d+\\s*\\}?)?`; // after "/": m/s
+const UNIT_TAIL = new RegExp(`^(.*?[0-9}).%)])\\s+${UNIT_ATOM}(?:\\s+${UNIT_ATOM}|\\s*/\\s*${PER_ATOM})*$`);
 
 const TEXT_CMD = /\\(?:text|textrm|textnormal|textbf|textit|mbox|mathrm|rm|textsf|mathsf)\s*\{([^{}]*)\}/g;
 
@@ -71,7 +80,7 @@ function hasMath(s: string): boolean {
 /** Normalises answer text. The result is still LaTeX-like text for the parser. */
 export function normalizeAnswer(raw: string): string {
   let s = raw;
-  for (const [re, rep] of UNICODE) s = s.replace(re, rep);
+  for (const [re, rep] of UNICODE) s = s.replace(re, rep as string);
   s = unwrapBoxed(s);
   s = s.replace(/\\\$/g, ' ').replace(/\$/g, ' ');
   s = s.replace(/\\\(|\\\)|\\\[|\\\]/g, ' ');
@@ -92,7 +101,7 @@ export function normalizeAnswer(raw: string): string {
   s = s.replace(/\\(?:text|mbox)\s*\{\s*(or|and)\s*\}/gi, (_m, w: string) => ` ${w.toLowerCase()} `);
   const withoutText = s.replace(TEXT_CMD, ' ');
   const mathOutside = hasMath(withoutText.replace(/\^\s*\{?\s*\d\s*\}?/g, ' '));
-  s = s.replace(/(\\(?:text|textrm|textnormal|textbf|textit|mbox|mathrm|rm|textsf|mathsf)\s*\{([^{}]*)\})(\s*\^\s*\{?\s*[23]\s*\}?)?/g,
+  s = s.replace(/(\\(?:text|textrm|textnormal|textbf|textit|mbox|mathrm|rm|textsf|mathsf)\s*\{([^{}]*)\})(\s*\^\s*\{?\s*-?\d+\s*\}?)?/g,
     (_m, _whole: string, content: string, pow: string | undefined) => {
       const c = content.replace(/~/g, ' ').trim();
       const isText = !/^\\(?:mathrm|rm)/.test(_whole);
@@ -111,11 +120,11 @@ export function normalizeAnswer(raw: string): string {
   s = s.replace(/\s+/g, ' ').trim();
   // trailing sentence punctuation
   s = s.replace(/(?:\s|\.|。|,|;|\\\\)+$/g, '').replace(/^[\s:]+/, '');
-  // plain unit words after a value: "3 bolts", "27 miles", "20 cm^{2}", "90 degrees"
-  const unit = /^(.*?[0-9}).%)])\s*(?:[A-Za-z]{2,}|[a-z]{2,}\s+[a-z]{2,})(?:\s+[A-Za-z]+)*(?:\s*\^\s*\{?\d\}?)?$/.exec(s);
-  if (unit && !/\b(?:or|and)\b/.test(s) && !/\\[A-Za-z]+\s*$/.test(unit[1]) && !/\\[a-z]+$/.test(s.slice(unit[1].length).trim().split(/\s/)[0] ?? '')) {
+  // plain unit words after a value: "3 bolts", "27 miles", "20 cm^{2}", "4.5e33 erg/s"
+  const unit = UNIT_TAIL.exec(s);
+  if (unit && !/\b(?:or|and)\b/.test(s) && !/\\[A-Za-z]+\s*$/.test(unit[1])) {
     const tail = s.slice(unit[1].length).trim();
-    if (!/^(?:sin|cos|tan|log|ln|exp|sqrt|pi|i|e)\b/.test(tail)) s = unit[1].trim();
+    if (!/^(?:sin|cos|tan|cot|sec|csc|log|ln|exp|sqrt|arcsin|arccos|arctan)\b/.test(tail)) s = unit[1].trim();
   }
   const w = wordsToNumber(s);
   if (w !== null && /[a-z]/i.test(s)) s = String(w);
