@@ -6,6 +6,9 @@ import { formatDuration } from '../cli/progress.js';
 import { DEMO_DEFAULTS, type DemoSettings } from '../demo/config.js';
 import { parseBackend } from './shared/engine.js';
 
+/** The smoke-test budget of --quick. */
+const QUICK = { steps: 2, promptsPerStep: 4, evalProblems: 20 } as const;
+
 export const command: Command = {
   spec: {
     name: 'demo',
@@ -13,10 +16,10 @@ export const command: Command = {
     usage: 'verl demo [--out DIR] [--steps N] [--quick]',
     options: {
       out: { type: 'string', value: 'DIR', default: 'runs/demo', description: 'output folder (rerun to resume an interrupted demo)' },
-      steps: { type: 'string', value: 'N', default: String(DEMO_DEFAULTS.steps), description: 'RL steps per arm' },
-      'prompts-per-step': { type: 'string', value: 'N', default: String(DEMO_DEFAULTS.promptsPerStep), description: 'prompts per RL step' },
-      n: { type: 'string', value: 'N', default: String(DEMO_DEFAULTS.n), description: 'responses per prompt (GRPO group size)' },
-      'eval-problems': { type: 'string', value: 'N', default: String(DEMO_DEFAULTS.evalProblems), description: 'held-out problems evaluated' },
+      steps: { type: 'string', value: 'N', description: `RL steps per arm (default: ${DEMO_DEFAULTS.steps}; --quick: ${QUICK.steps})` },
+      'prompts-per-step': { type: 'string', value: 'N', description: `prompts per RL step (default: ${DEMO_DEFAULTS.promptsPerStep}; --quick: ${QUICK.promptsPerStep})` },
+      n: { type: 'string', value: 'N', description: `responses per prompt, the GRPO group size (default: ${DEMO_DEFAULTS.n})` },
+      'eval-problems': { type: 'string', value: 'N', description: `held-out problems evaluated (default: ${DEMO_DEFAULTS.evalProblems}; --quick: ${QUICK.evalProblems})` },
       seed: { type: 'string', value: 'S', default: String(DEMO_DEFAULTS.seed), description: 'seed of training data and sampling' },
       quick: { type: 'boolean', description: 'a smoke-test budget (2 steps, 20 problems), for trying the pipeline' },
       model: { type: 'string', value: 'DIR', description: 'start from this model folder instead of the bundled one' },
@@ -26,13 +29,13 @@ export const command: Command = {
   },
   async run(args, io) {
     const v = args.values;
-    const quick = bool(v, 'quick');
+    const base: DemoSettings = bool(v, 'quick') ? { ...DEMO_DEFAULTS, ...QUICK } : DEMO_DEFAULTS;
     const settings: DemoSettings = {
-      ...DEMO_DEFAULTS,
-      steps: quick ? 2 : num(v, 'steps', { integer: true, min: 1 })!,
-      promptsPerStep: quick ? 4 : num(v, 'prompts-per-step', { integer: true, min: 1 })!,
-      n: num(v, 'n', { integer: true, min: 2 })!,
-      evalProblems: quick ? 20 : num(v, 'eval-problems', { integer: true, min: 1 })!,
+      ...base,
+      steps: num(v, 'steps', { integer: true, min: 1 }) ?? base.steps,
+      promptsPerStep: num(v, 'prompts-per-step', { integer: true, min: 1 }) ?? base.promptsPerStep,
+      n: num(v, 'n', { integer: true, min: 2 }) ?? base.n,
+      evalProblems: num(v, 'eval-problems', { integer: true, min: 1 }) ?? base.evalProblems,
       seed: num(v, 'seed', { integer: true })!,
     };
     const { tinyArithDir } = await import('../demo/assets.js');

@@ -60,6 +60,7 @@ async function evalModel(label: string, modelDir: string, outDir: string, s: Dem
       batchProblems: 50,
       signal: io.signal,
       onProgress: (p) => bar.update(p.done, `acc=${p.samplesSoFar ? ((100 * p.correctSoFar) / p.samplesSoFar).toFixed(1) : '–'}%`),
+      log: (line) => io.stderr.write(line + '\n'),
     });
     bar.finish();
     if (!complete) return null;
