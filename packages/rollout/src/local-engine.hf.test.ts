@@ -64,6 +64,18 @@ describe('local engine on the HF reference models', () => {
     }
   });
 
+  it('rebuilding the batch with waiting prompts (refill) keeps greedy responses equal to one at a time', async () => {
+    const model = models.get('llama-tiny')!;
+    const ref = reference('llama-tiny');
+    const prompts = [...unpaddedPrompts(ref), ref.greedy_prompt, ref.greedy_prompt.slice(2, 9), ref.greedy_prompt.slice(4)];
+    const opts = { maxNewTokens: 12, temperature: 0, eosTokenIds: [59, 314, 152, 221, 288] };
+    const refill = await createLocalEngine(model, undefined, { batchSize: 2, refillBelow: 0.5 }).generate(prompts, opts);
+    const single = await createLocalEngine(model, undefined, { batchSize: 1 }).generate(prompts, opts);
+    expect(new Set(single.map((r) => r.responseIds.length)).size).toBeGreaterThan(2); // lengths differ, so rows finish apart
+    expect(refill.map((r) => r.responseIds)).toEqual(single.map((r) => r.responseIds));
+    refill.forEach((r, i) => r.logprobs.forEach((lp, t) => expect(lp).toBeCloseTo(single[i].logprobs[t], 4)));
+  });
+
   it('returned log-probs equal a full forward pass on prompt + response (sampled, n = 3, mixed lengths)', async () => {
     const model = models.get('qwen2-tiny')!;
     const prompts = unpaddedPrompts(reference('qwen2-tiny'));

@@ -75,6 +75,30 @@ describe('local engine on a fake model', () => {
     expect(model.stats.rowSteps).toBe(2 + 8 * 2);
   });
 
+  it('refilling a shrunken batch with waiting sequences gives the same results as fixed batches', async () => {
+    const EOS = 2;
+    // row i stops after (first prompt token - 10) tokens: 1 .. 12 tokens, in a shuffled order
+    const stopAfter = [7, 1, 12, 3, 9, 2, 11, 5, 4, 10, 6, 8];
+    const logits = (hist: readonly number[]) => {
+      const l = Float32Array.from(hashedLogits(V)(hist));
+      const promptLen = 2 + ((hist[0] - 10) % 3);
+      l[EOS] = hist.length - promptLen >= hist[0] - 10 ? 50 : -50;
+      return l;
+    };
+    const prompts = stopAfter.map((s) => [10 + s, ...Array.from({ length: 1 + (s % 3) }, (_, j) => 3 + j)]);
+    const opts = { n: 2, maxNewTokens: 20, temperature: 1, seed: 6, eosTokenIds: [EOS] };
+    const fixed = createFakeModel({ vocabSize: V, logits });
+    const a = await createLocalEngine(fixed, undefined, { batchSize: 4, refillBelow: 0 }).generate(prompts, opts);
+    const refilled = createFakeModel({ vocabSize: V, logits });
+    const b = await createLocalEngine(refilled, undefined, { batchSize: 4, refillBelow: 0.5 }).generate(prompts, opts);
+    expect(a.map((r) => r.responseIds.length)).toEqual(stopAfter.flatMap((s) => [s + 1, s + 1]));
+    expect(b.map((r) => r.responseIds)).toEqual(a.map((r) => r.responseIds));
+    b.forEach((r, i) => r.logprobs.forEach((lp, t) => expect(lp).toBeCloseTo(a[i].logprobs[t], 5)));
+    expect(fixed.stats.caches.length).toBe(6); // 24 sequences in fixed batches of 4
+    expect(refilled.stats.caches.length).toBeGreaterThan(6); // rebuilt when 2 rows were left
+    expect(refilled.stats.caches.every((c) => c.disposed)).toBe(true);
+  });
+
   it('returned log-probs equal log_softmax of a full forward pass over prompt + response', async () => {
     const model = createFakeModel({ vocabSize: V });
     const out = await createLocalEngine(model).generate(PROMPTS, { maxNewTokens: 8, temperature: 0.9, topK: 10, seed: 5, eosTokenIds: [] });

@@ -24,6 +24,12 @@ export interface LocalEngineOptions {
   prefillLogitsBudget?: number;
   /** Seeds calls that pass no `seed` (checkpoint it with `engine.rng.toJSON()`). Default: a random seed. */
   rng?: Rng;
+  /**
+   * When the running batch shrinks to this fraction of batchSize and sequences are waiting, the
+   * batch is rebuilt with them (the running rows are prefilled again from their contexts). 0
+   * turns it off: each batch then runs until its last row finishes. Default 0.5.
+   */
+  refillBelow?: number;
   /** Yield to the event loop after every decode step, so servers and progress bars stay live. Default true. */
   yieldEveryStep?: boolean;
 }
@@ -40,6 +46,16 @@ interface Sequence {
   promptIndex: number;
   sampleIndex: number;
   promptIds: number[];
+}
+
+interface Run {
+  o: NormalizedOptions;
+  seed: number;
+  eos: Set<number>;
+  results: Rollout[];
+  progress: { done: number; total: number; tokens: number };
+  onProgress: GenerateOptions['onProgress'];
+  signal: AbortSignal | undefined;
 }
 
 interface Row {
@@ -93,6 +109,8 @@ export function createLocalEngine(model: CausalLM, tokenizer?: Tokenizer, opts: 
   if (!(prefillBudget >= 1)) throw new RangeError(`prefillLogitsBudget must be >= 1, got ${prefillBudget}`);
   const rng = opts.rng ?? new Rng(randomSeed());
   const yieldEveryStep = opts.yieldEveryStep ?? true;
+  const refillBelow = opts.refillBelow ?? 0.5;
+  if (!(refillBelow >= 0 && refillBelow < 1)) throw new RangeError(`refillBelow must be in [0, 1), got ${refillBelow}`);
   const vocab = model.config.vocabSize;
   const padId = tokenizer && tokenizer.padTokenId >= 0 && tokenizer.padTokenId < vocab ? tokenizer.padTokenId : 0;
 
@@ -119,54 +137,50 @@ export function createLocalEngine(model: CausalLM, tokenizer?: Tokenizer, opts: 
     // similar lengths share a batch (stable sort keeps the n samples of a prompt together)
     const order = [...seqs].sort((a, b) => a.promptIds.length - b.promptIds.length);
     const results: Rollout[] = new Array(seqs.length);
-    const progress = { done: 0, total: seqs.length, tokens: 0 };
-    for (let start = 0; start < order.length; start += batchSize) {
-      const chunk = order.slice(start, start + batchSize);
-      await generateChunk(chunk, o, seed, eos, results, progress, options.onProgress, signal);
-    }
+    const run: Run = { o, seed, eos, results, progress: { done: 0, total: seqs.length, tokens: 0 }, onProgress: options.onProgress, signal };
+    await decodeQueue(order, run);
     return results;
   }
 
-  async function generateChunk(
-    chunk: Sequence[],
-    o: NormalizedOptions,
-    seed: number,
-    eos: Set<number>,
-    results: Rollout[],
-    progress: { done: number; total: number; tokens: number },
-    onProgress: GenerateOptions['onProgress'],
-    signal: AbortSignal | undefined,
-  ): Promise<void> {
-    const params: SamplingParams = { temperature: o.temperature, topK: o.topK, topP: o.topP };
-    const width = Math.max(...chunk.map((s) => s.promptIds.length));
-    const rows: Row[] = chunk.map((seq) => {
-      const pad = width - seq.promptIds.length;
-      return {
-        seq,
-        // one stream per (seed, prompt, sample): the output does not depend on batching
-        rng: Rng.derive(seed, seq.promptIndex, seq.sampleIndex),
-        mask: [...new Array<number>(pad).fill(0), ...new Array<number>(seq.promptIds.length).fill(1)],
-        nextPosition: seq.promptIds.length,
-        tokens: [],
-        logprobs: [],
-        checkedTextLength: 0,
-      };
-    });
-    const ids = chunk.map((s) => [...new Array<number>(width - s.promptIds.length).fill(padId), ...s.promptIds]);
-    const positions = rows.map((r) => {
-      let seen = 0;
-      return r.mask.map((m) => (m ? seen++ : Math.max(0, seen - 1)));
-    });
+  function newRow(seq: Sequence, seed: number): Row {
+    return {
+      seq,
+      // one stream per (seed, prompt, sample): the output does not depend on batching
+      rng: Rng.derive(seed, seq.promptIndex, seq.sampleIndex),
+      mask: [],
+      nextPosition: 0,
+      tokens: [],
+      logprobs: [],
+      checkedTextLength: 0,
+    };
+  }
 
-    // the n samples of a prompt share one prefill: prefill each distinct prompt once, then
-    // duplicate its cache rows (cache.select gathers, so repeated rows are allowed)
-    const firstRowOf = new Map<number, number>();
+  /**
+   * Builds a fresh cache for `rows` by prefilling each row's context (prompt + tokens generated
+   * so far), left-padded; returns the cache and the next-token logits [rows, V]. Rows that have
+   * generated nothing yet and share a prompt (the n samples) are prefilled once and their cache
+   * rows duplicated with select (a gather, so repeated rows are allowed).
+   */
+  async function prefill(rows: Row[], signal: AbortSignal | undefined): Promise<{ cache: KVCache; logits: Float32Array }> {
+    const contexts = rows.map((r) => (r.tokens.length ? [...r.seq.promptIds, ...r.tokens] : r.seq.promptIds));
+    const width = Math.max(...contexts.map((c) => c.length));
+    const ids = contexts.map((c) => [...new Array<number>(width - c.length).fill(padId), ...c]);
+    const positions: number[][] = [];
+    rows.forEach((r, i) => {
+      const pad = width - contexts[i].length;
+      r.mask = [...new Array<number>(pad).fill(0), ...new Array<number>(contexts[i].length).fill(1)];
+      r.nextPosition = contexts[i].length;
+      // HF: position_ids = cumsum(mask) - 1, clamped at 0
+      positions.push(r.mask.map((m, t) => (m ? t - pad : 0)));
+    });
+    const firstRowOf = new Map<string, number>();
     const unique: number[] = [];
     const expand = rows.map((r, i) => {
-      let u = firstRowOf.get(r.seq.promptIndex);
+      const key = r.tokens.length === 0 ? `p${r.seq.promptIndex}` : `r${i}`;
+      let u = firstRowOf.get(key);
       if (u === undefined) {
         u = unique.length;
-        firstRowOf.set(r.seq.promptIndex, u);
+        firstRowOf.set(key, u);
         unique.push(i);
       }
       return u;
@@ -174,12 +188,12 @@ export function createLocalEngine(model: CausalLM, tokenizer?: Tokenizer, opts: 
     const U = unique.length;
     const cache = model.createKVCache(U);
     try {
-      // prefill, in column chunks small enough that [U, chunk, V] logits fit the budget
+      // in column chunks small enough that [U, chunk, V] logits fit the budget
       const cols = Math.max(1, Math.min(width, Math.floor(prefillBudget / (U * vocab))));
-      let prefillLogits: Float32Array | undefined;
+      let logits: Float32Array = new Float32Array(0);
       for (let c0 = 0; c0 < width; c0 += cols) {
         const c1 = Math.min(width, c0 + cols);
-        prefillLogits = await stepLogits(
+        logits = await stepLogits(
           model,
           cache,
           unique.map((i) => ids[i].slice(c0, c1)),
@@ -188,49 +202,77 @@ export function createLocalEngine(model: CausalLM, tokenizer?: Tokenizer, opts: 
         );
         signal?.throwIfAborted();
       }
-      let logits = prefillLogits;
-      if (U < rows.length && prefillLogits) {
-        cache.select(expand);
-        logits = new Float32Array(rows.length * vocab);
-        expand.forEach((u, i) => logits!.set(prefillLogits!.subarray(u * vocab, (u + 1) * vocab), i * vocab));
-      }
+      if (U === rows.length) return { cache, logits };
+      cache.select(expand);
+      const expanded = new Float32Array(rows.length * vocab);
+      expand.forEach((u, i) => expanded.set(logits.subarray(u * vocab, (u + 1) * vocab), i * vocab));
+      return { cache, logits: expanded };
+    } catch (e) {
+      cache.dispose();
+      throw e;
+    }
+  }
 
-      let active = rows;
-      while (active.length > 0 && logits) {
+  /**
+   * Decodes every sequence of `queue`, at most `batchSize` at a time. Finished rows leave the
+   * batch at once (cache.select). When the batch has shrunk to `refillBelow` × batchSize and
+   * sequences are waiting, the batch is rebuilt: the running rows are prefilled again from their
+   * contexts together with new sequences (recompute, as vLLM does on preemption), so stragglers
+   * do not leave the batch nearly empty.
+   */
+  async function decodeQueue(queue: Sequence[], run: Run): Promise<void> {
+    const { o } = run;
+    const params: SamplingParams = { temperature: o.temperature, topK: o.topK, topP: o.topP };
+    const refillAt = Math.floor(refillBelow * batchSize);
+    let next = 0;
+    let active: Row[] = [];
+    let cache: KVCache | undefined;
+    let logits: Float32Array = new Float32Array(0);
+    try {
+      for (;;) {
+        if (active.length === 0 || (next < queue.length && active.length <= refillAt)) {
+          if (next >= queue.length && active.length === 0) break;
+          const fresh = queue.slice(next, next + batchSize - active.length).map((s) => newRow(s, run.seed));
+          next += fresh.length;
+          cache?.dispose();
+          cache = undefined;
+          active = [...active, ...fresh];
+          ({ cache, logits } = await prefill(active, run.signal));
+        }
         const still: number[] = [];
         for (let i = 0; i < active.length; i++) {
           const row = active[i];
           const s = sampleToken(logits, params, row.rng, i * vocab, vocab);
           row.tokens.push(s.token);
           row.logprobs.push(o.logprobsMode === 'raw' ? s.logprob : s.processedLogprob);
-          progress.tokens++;
-          const finished = finishCheck(row, s.token, o, eos);
+          run.progress.tokens++;
+          const finished = finishCheck(row, s.token, o, run.eos);
           if (finished) {
-            results[row.seq.index] = finished;
-            progress.done++;
+            run.results[row.seq.index] = finished;
+            run.progress.done++;
           } else {
             still.push(i);
           }
         }
-        onProgress?.({ ...progress });
-        if (still.length === 0) break;
+        run.onProgress?.({ ...run.progress });
         if (still.length < active.length) {
-          cache.select(still); // drop finished rows from the cache
           active = still.map((i) => active[i]);
+          if (active.length > 0) cache!.select(still); // drop finished rows from the cache
         }
+        if (active.length === 0 || (next < queue.length && active.length <= refillAt)) continue; // rebuild
         for (const r of active) r.mask.push(1);
         logits = await stepLogits(
           model,
-          cache,
+          cache!,
           active.map((r) => [r.tokens[r.tokens.length - 1]]),
           active.map((r) => r.mask),
           active.map((r) => [r.nextPosition++]),
         );
-        signal?.throwIfAborted();
+        run.signal?.throwIfAborted();
         if (yieldEveryStep) await new Promise<void>((resolve) => setImmediate(resolve));
       }
     } finally {
-      cache.dispose();
+      cache?.dispose();
     }
   }
 
