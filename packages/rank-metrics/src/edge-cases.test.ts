@@ -62,6 +62,12 @@ describe('known answers', () => {
     expect(er).toBeLessThan(12);
   });
 
+  it('ER does not depend on the scale of the hidden states (up to the 1e-8 guard)', () => {
+    const h = m(gaussianArray(60 * 20, 12), 60, 20);
+    const er = effectiveRank(h);
+    for (const s of [1e-3, 1e3, 1e6]) expect(effectiveRank(m(h.data.map((v) => v * s), 60, 20))).toBeCloseTo(er, 5);
+  });
+
   it('Gram and covariance give the same spectrum for every Rényi order', () => {
     for (const [T, D] of [
       [9, 20],

@@ -110,6 +110,13 @@ describe('symmetric eigen-solver', () => {
     }
   });
 
+  it('graded spectra over 16 orders of magnitude keep absolute accuracy eps * n * |A|', () => {
+    const n = 30;
+    const want = Float64Array.from({ length: n }, (_, i) => (i % 2 ? -1 : 1) * 10 ** (-8 + (16 * i) / (n - 1))).sort();
+    const got = symmetricEigenvalues(withSpectrum(want, 77), n);
+    for (let i = 0; i < n; i++) expect(Math.abs(got[i] - want[i])).toBeLessThan(1e-13 * n * 1e8);
+  });
+
   it('the zero matrix, 0x0 and 1x1 matrices', () => {
     expect(Array.from(symmetricEigenvalues(new Float64Array(16), 4))).toEqual([0, 0, 0, 0]);
     expect(symmetricEigenvalues(new Float64Array(0), 0).length).toBe(0);

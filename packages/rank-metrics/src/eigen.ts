@@ -70,10 +70,9 @@ function householder(a: Float64Array, off: number, len: number, u: Float64Array)
 export function tridiagonalize(a: Float64Array, n: number, ws: EigenWorkspace, keepReflectors = false): void {
   ws.ensure(n);
   const { d, e, tau } = ws;
+  const { w, p2 } = ws;
   let u = ws.u;
-  let w = ws.w;
   let u2 = ws.u2;
-  let p2 = ws.p2;
   e[0] = 0;
   tau.fill(0, 0, n);
   if (n === 0) return;
@@ -154,8 +153,6 @@ export function tridiagonalize(a: Float64Array, n: number, ws: EigenWorkspace, k
   // Keep the workspace's own arrays consistent after the swaps.
   ws.u = u;
   ws.u2 = u2;
-  void w;
-  void p2;
 }
 
 /**
