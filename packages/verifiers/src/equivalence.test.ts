@@ -164,6 +164,11 @@ table('units and notation written out', [
   ['2xy', '2', false],
   ['1.5 × 10⁻³', '0.0015', true],
   ['x²+1', 'x^2+1', true],
+  ['36\\sqrt{7}', '36\\sqrt{7}cm^{3}', true],
+  ['576\\pi', '576\\pi\\;m^{2}', true],
+  ['1cm', '1', true],
+  ['\\frac{37}{4}', '\\frac{37}{4} m', false],
+  ['4m^2', '4', false],
 ]);
 
 table('text answers', [

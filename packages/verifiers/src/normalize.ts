@@ -126,6 +126,10 @@ export function normalizeAnswer(raw: string): string {
     const tail = s.slice(unit[1].length).trim();
     if (!/^(?:sin|cos|tan|cot|sec|csc|log|ln|exp|sqrt|arcsin|arccos|arctan)\b/.test(tail)) s = unit[1].trim();
   }
+  // glued metric units after a variable-free value: "36\sqrt{7}cm^{3}", "22.1cm^{2}", "576\pi m^{2}"
+  // (a bare "m^2" only after a space: "4m^2" may be a product)
+  const glued = /^(.*?(?:[0-9}]|\\[A-Za-z]+))((?:\s*(?:[kcm]m|kg|mg|mL|ml)|\s+m)(?:\^\{?[23]\}?)?)$/.exec(s);
+  if (glued && (/^\s*[kcm]m|kg|mg|ml|mL/.test(glued[2]) || /\^/.test(glued[2])) && !/[A-Za-z]/.test(glued[1].replace(/\\[A-Za-z]+/g, ''))) s = glued[1].trim();
   const w = wordsToNumber(s);
   if (w !== null && /[a-z]/i.test(s)) s = String(w);
   return s;
