@@ -2,7 +2,7 @@
 // empty project with npm (offline: the package has no dependencies), import one function
 // selectively, and make sure nothing from TensorFlow.js comes along.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,7 +39,7 @@ describe('pnpm pack + install into an empty project', () => {
     expect(tarball, 'pnpm pack wrote a tarball').toBeDefined();
 
     const app = join(work, 'app');
-    run('mkdir', ['-p', app], work);
+    mkdirSync(app, { recursive: true });
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'pack-check', private: true, type: 'module' }));
     run('npm', ['install', join(work, tarball!), '--offline', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock'], app);
 
@@ -68,5 +68,13 @@ describe('pnpm pack + install into an empty project', () => {
     const out = JSON.parse(run('node', ['--input-type=module', '-e', script], app).trim());
     expect(out.er).toBeCloseTo(3, 6);
     expect(out.tf).toBe('absent');
+
+    // The README's example runs as written against the installed package.
+    const readme = readFileSync(join(installed, 'README.md'), 'utf8');
+    const example = /```js\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(example, 'README has a js example').toBeDefined();
+    const printed = run('node', ['--input-type=module', '-e', example!], app).trim().split('\n');
+    expect(Number(printed[0])).toBeGreaterThan(40);
+    expect(printed[1].split(' ').pop()).toBe('7');
   });
 });
