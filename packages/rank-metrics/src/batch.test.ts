@@ -44,8 +44,6 @@ function pack(responses: { rows: number[]; offset: number }[], time: number, dim
 
 describe('batch helpers', () => {
   const g = byName('gaussian'); // [210, 48]
-  const s = byName('shorter_than_two_strides'); // [60, 16] -> only its first 48 columns? no: same D needed
-  void s;
   const D = g.shape[1];
   const short = Array.from(gaussianArray(30 * D, 5));
 
@@ -105,6 +103,7 @@ describe('batch helpers', () => {
     expect(() => batchRankMetrics(hidden, dims, [mask[0].slice(1)])).toThrow(/mask row 0 has length 29/);
     expect(() => batchRankMetrics(hidden, dims, new Uint8Array(7))).toThrow(/mask.length is 7/);
     expect(() => batchRankMetrics(hidden, dims, mask, { stride: 0 })).toThrow(RangeError);
+    expect(() => batchRankMetrics(Array.from(hidden) as unknown as Float32Array, dims, mask)).toThrow(/Float32Array or Float64Array/);
     const bad = hidden.slice();
     bad[5 * D + 2] = NaN;
     expect(() => batchRankMetrics(bad, dims, mask)).toThrow(/NaN at row 5, column 2/);

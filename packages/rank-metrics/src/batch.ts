@@ -27,6 +27,9 @@ export interface ResponseRankMetrics {
 }
 
 function checkDims(hidden: ArrayLike<number>, dims: BatchDims, what: string): void {
+  if (!(hidden instanceof Float32Array || hidden instanceof Float64Array)) {
+    throw new RangeError(`${what} must be a Float32Array or Float64Array [batch, time, dim]`);
+  }
   for (const k of ['batch', 'time', 'dim'] as const) {
     const v = dims?.[k];
     if (!Number.isInteger(v) || v < 0) throw new RangeError(`dims.${k} must be a non-negative integer, got ${v}`);
