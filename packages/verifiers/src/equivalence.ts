@@ -479,7 +479,7 @@ async function cas(a: Node, b: Node, mode: 'equal' | 'proportional', vars: strin
   if (r.startupMs) ctx.deadline += r.startupMs;
   if (!r.ok) {
     if (r.reason.startsWith('timeout')) throw new CheckTimeout(r.reason);
-    return false;
+    throw new Error(r.reason); // reported by gradeAnswer as `error: …`
   }
   return r.results[0];
 }

@@ -113,7 +113,12 @@ export class CasPool {
 
   private ensureWorker(slot: Slot): Promise<void> {
     if (slot.worker && slot.ready) return slot.ready;
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { mathjsPath: resolveMathjs() } });
+    // a memory cap keeps a runaway computation from growing the training process
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { mathjsPath: resolveMathjs() },
+      resourceLimits: { maxOldGenerationSizeMb: 512 },
+    });
     this.spawns++;
     worker.unref();
     slot.worker = worker;
@@ -192,6 +197,7 @@ export class CasPool {
         const id = this.nextId++;
         const timer = setTimeout(() => {
           worker.off('message', onMsg);
+          worker.off('exit', onExit);
           this.kills++;
           slot.worker = null;
           slot.ready = null;
@@ -205,9 +211,18 @@ export class CasPool {
           if (m.id !== id) return;
           clearTimeout(timer);
           worker.off('message', onMsg);
+          worker.off('exit', onExit);
           this.settle(task, m.results ? { ok: true, results: m.results, startupMs } : { ok: false, reason: `CAS error: ${m.error}`, startupMs });
           done();
         };
+        // a worker that dies mid-job (out of memory, crash) fails the job at once
+        const onExit = (code: number) => {
+          clearTimeout(timer);
+          worker.off('message', onMsg);
+          this.settle(task, { ok: false, reason: `CAS error: worker exited with code ${code}`, startupMs });
+          done();
+        };
+        worker.once('exit', onExit);
         worker.on('message', onMsg);
         worker.postMessage({ id, pairs: task.job.pairs, points: task.job.points });
       },
