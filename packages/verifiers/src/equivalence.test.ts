@@ -177,4 +177,7 @@ table('text answers', [
   ['seat', 'east', false],
   ['eighteen', '18', true],
   ['one hundred and five', '105', true],
+  ['\\text{an ellipse}', '\\text{ellipse}', true],
+  ['\\varnothing', '\\emptyset', true],
+  ['\\{\\}', '\\emptyset', true],
 ]);

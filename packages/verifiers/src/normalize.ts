@@ -95,6 +95,7 @@ export function normalizeAnswer(raw: string): string {
   s = s.replace(/\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ|\\degree|\^\s*\{\s*\\text\{\s*o\s*\}\s*\}/g, ' ');
   s = s.replace(/\^\s*\{\s*\\prime\s*\}|\^\s*\\prime/g, "'");
   s = s.replace(/\\%/g, '%');
+  s = s.replace(/\\varnothing(?![A-Za-z])|\\\{\s*\\\}/g, '\\emptyset ');
   s = s.replace(/\\langle(?![A-Za-z])/g, '(').replace(/\\rangle(?![A-Za-z])/g, ')');
   s = s.replace(/\bnp\./g, '').replace(/\bmath\./g, '');
   // \text{…} family: connectors, single letters, units, plain words
@@ -158,5 +159,10 @@ export function isTextAnswer(s: string): boolean {
 }
 
 export function textKey(s: string): string {
-  return s.replace(/\\text\s*\{([^{}]*)\}/g, '$1').toLowerCase().replace(/[\s.'"]+/g, ' ').trim();
+  return s
+    .replace(/\\text\s*\{([^{}]*)\}/g, '$1')
+    .toLowerCase()
+    .replace(/[\s.'"]+/g, ' ')
+    .replace(/^(?:an?|the) /, '')
+    .trim();
 }
