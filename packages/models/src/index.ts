@@ -7,6 +7,6 @@ export type { KVCache } from './kv-cache.js';
 export { positionsFromMask } from './masks.js';
 export { readSafetensorsHeader, writeSafetensors, type SafetensorsDtype } from './safetensors.js';
 export { weightSpecs } from './weights.js';
-export { loadTokenizer, type Tokenizer, type LoadedTokenizer } from './tokenizer/tokenizer.js';
+export { loadTokenizer, copyTokenizerFiles, TOKENIZER_FILES, type Tokenizer, type LoadedTokenizer } from './tokenizer/tokenizer.js';
 export { writeCharTokenizer, charTokenizerJson, CHAR_SPECIAL_TOKENS } from './tokenizer/char-tokenizer.js';
 export { ChatTemplate, type ChatMessage } from './tokenizer/chat-template.js';

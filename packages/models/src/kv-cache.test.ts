@@ -85,3 +85,22 @@ describe('KV cache: incremental decoding equals the full forward pass', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('memory', () => {
+  it('forward and a backward pass leave only their outputs behind', async () => {
+    await initBackend('wasm');
+    const model = await loadCausalLM(fixtureDir('llama-tiny'));
+    const ref = loadReference('llama-tiny');
+    const batch = { inputIds: ref.input_ids, attentionMask: ref.attention_mask };
+    tf.dispose(Object.values(model.forward(batch))); // fills the W^T cache
+    const before = tf.memory().numTensors;
+    const out = model.forward(batch);
+    expect(tf.memory().numTensors).toBe(before + 2);
+    tf.dispose([out.logits, out.hidden]);
+    const vars = model.trainableVariables();
+    const { value, grads } = tf.variableGrads(() => tf.mean(model.forward(batch).logits) as tf.Scalar, vars);
+    expect(tf.memory().numTensors).toBe(before + 1 + vars.length);
+    tf.dispose([value, ...Object.values(grads)]);
+    model.dispose();
+  });
+});

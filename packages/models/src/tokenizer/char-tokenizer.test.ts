@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Tokenizer as HFTokenizer } from 'tokenizers';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadTokenizer, writeCharTokenizer } from '../index.js';
+import { copyTokenizerFiles, loadTokenizer, writeCharTokenizer } from '../index.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'verl-models-char-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -42,6 +42,16 @@ describe('writeCharTokenizer', () => {
     expect(await hf.decode(enc.getIds(), false)).toBe('ab c\nba');
     const cfg = JSON.parse(readFileSync(join(dir, 'tokenizer_config.json'), 'utf8'));
     expect(cfg).toMatchObject({ bos_token: '<bos>', eos_token: '<eos>', pad_token: '<pad>' });
+  });
+
+  it('copyTokenizerFiles copies the files that exist and fails clearly without tokenizer.json', async () => {
+    const dir = join(tmp, 'src');
+    await writeCharTokenizer(dir, 'xyz');
+    expect(await copyTokenizerFiles(dir, join(tmp, 'dst'))).toEqual(['tokenizer.json', 'tokenizer_config.json']);
+    const tok = await loadTokenizer(join(tmp, 'dst'));
+    expect(tok.decode(tok.encode('zyx'))).toBe('zyx');
+    tok.close();
+    await expect(copyTokenizerFiles(join(tmp, 'missing'), join(tmp, 'dst2'))).rejects.toThrow(/cannot copy .*missing\/tokenizer\.json: ENOENT/);
   });
 
   it('rejects an empty alphabet', async () => {

@@ -186,3 +186,31 @@ export async function loadTokenizer(dir: string): Promise<LoadedTokenizer> {
   const chat = chatSource !== undefined ? new ChatTemplate(chatSource, specialTokens, cfgFile) : undefined;
   return new Loaded(tok, json, file, { eos, pad, bos, special, chat });
 }
+
+/** The files that make up an HF tokenizer folder (those present are copied by copyTokenizerFiles). */
+export const TOKENIZER_FILES = [
+  'tokenizer.json',
+  'tokenizer_config.json',
+  'special_tokens_map.json',
+  'chat_template.jinja',
+  'generation_config.json',
+] as const;
+
+/** Copies the tokenizer files present in `from` into `to` (e.g. next to a saved checkpoint); returns their names. */
+export async function copyTokenizerFiles(from: string, to: string): Promise<string[]> {
+  const { copyFile, mkdir, rename } = await import('node:fs/promises');
+  await mkdir(to, { recursive: true });
+  const copied: string[] = [];
+  for (const f of TOKENIZER_FILES) {
+    const tmp = join(to, `.${f}.tmp-${process.pid}`);
+    try {
+      await copyFile(join(from, f), tmp);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT' && !(f === 'tokenizer.json')) continue;
+      throw new Error(`cannot copy ${join(from, f)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    await rename(tmp, join(to, f));
+    copied.push(f);
+  }
+  return copied;
+}
