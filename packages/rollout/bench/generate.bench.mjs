@@ -69,6 +69,17 @@ for (const b of [1, 8, 32]) {
   const r = await engineRate(engine, b);
   console.log(`${String(b).padStart(5)} | ${r.toFixed(1).padStart(8)} | ${(r / base).toFixed(2)}x`);
 }
+// variable lengths (RL-like): 32 prompts × n=4, batch 32, ~1 % EOS chance per token
+// (40 EOS ids), so rows finish at different times; fixed batches vs refilled batches
+const eosIds = Array.from({ length: 40 }, (_, i) => i);
+for (const refillBelow of [0, 0.5]) {
+  const e = createLocalEngine(model, undefined, { batchSize: 32, refillBelow });
+  const t0 = performance.now();
+  const out = await e.generate(prompts(32, 5), { n: 4, maxNewTokens: 2 * NEW, ...sampling, seed: 3, eosTokenIds: eosIds });
+  const s = (performance.now() - t0) / 1000;
+  const tokens = out.reduce((a, r) => a + r.responseIds.length, 0);
+  console.log(`variable lengths, refillBelow ${refillBelow}: ${(tokens / s).toFixed(1)} tokens/s (${tokens} tokens, mean length ${(tokens / out.length).toFixed(1)})`);
+}
 const before = tf.memory().numTensors;
 await engine.generate(prompts(4, 9), { maxNewTokens: 8, ...sampling, seed: 2, eosTokenIds: [] });
 console.log(`tensors leaked by a generate call: ${tf.memory().numTensors - before}`);

@@ -27,7 +27,9 @@ export interface LocalEngineOptions {
   /**
    * When the running batch shrinks to this fraction of batchSize and sequences are waiting, the
    * batch is rebuilt with them (the running rows are prefilled again from their contexts). 0
-   * turns it off: each batch then runs until its last row finishes. Default 0.5.
+   * turns it off (the default): each batch runs until its last row finishes. Worth it where larger
+   * batches are faster per token (GPU); on the WASM CPU backend throughput stops growing by batch
+   * 8, and the recompute made the bench's variable-length run slower (README).
    */
   refillBelow?: number;
   /** Yield to the event loop after every decode step, so servers and progress bars stay live. Default true. */
@@ -109,7 +111,7 @@ export function createLocalEngine(model: CausalLM, tokenizer?: Tokenizer, opts: 
   if (!(prefillBudget >= 1)) throw new RangeError(`prefillLogitsBudget must be >= 1, got ${prefillBudget}`);
   const rng = opts.rng ?? new Rng(randomSeed());
   const yieldEveryStep = opts.yieldEveryStep ?? true;
-  const refillBelow = opts.refillBelow ?? 0.5;
+  const refillBelow = opts.refillBelow ?? 0;
   if (!(refillBelow >= 0 && refillBelow < 1)) throw new RangeError(`refillBelow must be in [0, 1), got ${refillBelow}`);
   const vocab = model.config.vocabSize;
   const padId = tokenizer && tokenizer.padTokenId >= 0 && tokenizer.padTokenId < vocab ? tokenizer.padTokenId : 0;
