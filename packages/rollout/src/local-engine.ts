@@ -257,11 +257,10 @@ export function createLocalEngine(model: CausalLM, tokenizer?: Tokenizer, opts: 
           }
         }
         run.onProgress?.({ ...run.progress });
-        if (still.length < active.length) {
-          active = still.map((i) => active[i]);
-          if (active.length > 0) cache!.select(still); // drop finished rows from the cache
-        }
+        const shrunk = still.length < active.length;
+        if (shrunk) active = still.map((i) => active[i]);
         if (active.length === 0 || (next < queue.length && active.length <= refillAt)) continue; // rebuild
+        if (shrunk) cache!.select(still); // drop finished rows from the cache
         for (const r of active) r.mask.push(1);
         logits = await stepLogits(
           model,
