@@ -81,6 +81,10 @@ table('expressions (random-point identity in the CAS)', [
   ['a-b', 'b-a', false],
   ['\\binom{5}{2}', '10', true],
   ['5!', '120', true],
+  ['|x|', 'x', false],
+  ['\\sqrt{x^2}', '|x|', true],
+  ['\\ln(x^2)', '2\\ln x', true],
+  ['\\sqrt{x^2-4}', '\\sqrt{x-2}\\sqrt{x+2}', true],
 ]);
 
 table('complex numbers', [

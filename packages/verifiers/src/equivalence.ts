@@ -9,7 +9,7 @@
 //      that can only *reject*; what survives is confirmed by the CAS worker (mathjs, 64-digit
 //      BigNumbers, tolerance 1e-40 relative), so rounded decimals of irrational values fail.
 import { freeSymbols, type Node } from './ast.js';
-import { exactValue, floatValue, samplePoints } from './evaluate.js';
+import { exactValue, floatValue, negativePoints, samplePoints } from './evaluate.js';
 import { isInfinite, toIntervals, type Interval } from './intervals.js';
 import { canonicalString, isTextAnswer, normalizeAnswer, splitConnectives, textKey } from './normalize.js';
 import { parseList } from './parse.js';
@@ -433,14 +433,15 @@ async function scalarEqual(a: Node, b: Node, ctx: EquivContext): Promise<boolean
   if (ea && eb) return ea.equals(eb);
   if (nodeKey(a) === nodeKey(b)) return true;
   const vars = varsOf(a, b);
-  const envs = samplePoints(vars, vars.length ? 6 : 1);
+  const strict = samplePoints(vars, vars.length ? 6 : 1);
+  const envs = vars.length ? [...strict, ...negativePoints(vars, 2)] : strict;
   for (const env of envs) {
     const x = floatValue(a, env);
     const y = floatValue(b, env);
     if (Number.isFinite(x) && Number.isFinite(y) && !close(x, y, 1e-7)) return false;
     if (Number.isFinite(x) !== Number.isFinite(y) && !Number.isNaN(x) && !Number.isNaN(y)) return false;
   }
-  return cas(a, b, 'equal', vars, envs, ctx);
+  return cas(a, b, 'equal', vars, envs, ctx, strict.length);
 }
 
 async function proportional(a: Node, b: Node, ctx: EquivContext): Promise<boolean> {
@@ -460,7 +461,7 @@ async function proportional(a: Node, b: Node, ctx: EquivContext): Promise<boolea
   return cas(a, b, 'proportional', vars, envs, ctx);
 }
 
-async function cas(a: Node, b: Node, mode: 'equal' | 'proportional', vars: string[], envs: Record<string, number>[], ctx: EquivContext): Promise<boolean> {
+async function cas(a: Node, b: Node, mode: 'equal' | 'proportional', vars: string[], envs: Record<string, number>[], ctx: EquivContext, lenientFrom = envs.length): Promise<boolean> {
   const names = new Map<string, string>();
   vars.forEach((v, k) => names.set(v, `v${k}`));
   let sa: string;
@@ -475,7 +476,7 @@ async function cas(a: Node, b: Node, mode: 'equal' | 'proportional', vars: strin
   const points = envs.map((env) => Object.fromEntries(vars.map((v) => [names.get(v)!, env[v]])));
   const remaining = ctx.deadline - Date.now();
   if (remaining <= 0) throw new CheckTimeout('timeout: time limit reached before the CAS check');
-  const r = await ctx.pool.run({ pairs: [{ a: sa, b: sb, mode }], points }, remaining);
+  const r = await ctx.pool.run({ pairs: [{ a: sa, b: sb, mode }], points, lenientFrom }, remaining);
   if (r.startupMs) ctx.deadline += r.startupMs;
   if (!r.ok) {
     if (r.reason.startsWith('timeout')) throw new CheckTimeout(r.reason);

@@ -250,6 +250,17 @@ export function samplePoints(vars: string[], count: number): Env[] {
   return out;
 }
 
+/**
+ * Sample points with negative values (every variable in (-1.9, -0.3)). Used leniently: they
+ * only count where both sides are real there, which separates |x| from x without failing
+ * forms that are equal on the positive reals only (ln x^2 and 2 ln x).
+ */
+export function negativePoints(vars: string[], count: number): Env[] {
+  return samplePoints(vars, count + 3)
+    .slice(3)
+    .map((env) => Object.fromEntries(Object.entries(env).map(([k, v]) => [k, -v])));
+}
+
 function fracPart(x: number): number {
   return x - Math.floor(x);
 }

@@ -14,6 +14,8 @@ export interface CasPair {
 export interface CasJob {
   pairs: CasPair[];
   points: Record<string, number>[];
+  /** points from this index on only count where both sides are real (default: none) */
+  lenientFrom?: number;
 }
 /** `startupMs`: time spent waiting for a fresh worker to load mathjs (not counted in the limit). */
 export type CasResult = ({ ok: true; results: boolean[] } | { ok: false; reason: string }) & { startupMs?: number };
@@ -224,7 +226,7 @@ export class CasPool {
         };
         worker.once('exit', onExit);
         worker.on('message', onMsg);
-        worker.postMessage({ id, pairs: task.job.pairs, points: task.job.points });
+        worker.postMessage({ id, pairs: task.job.pairs, points: task.job.points, lenientFrom: task.job.lenientFrom ?? task.job.points.length });
       },
       (err: Error) => {
         slot.worker = null;

@@ -3,7 +3,7 @@
 // no `.js` file has to exist next to the module. mathjs is imported by an absolute path that
 // the main thread resolves (see worker-pool.ts).
 //
-// Protocol: main -> worker {id, pairs:[{a, b, mode}], points:[{v0: x, …}]}
+// Protocol: main -> worker {id, pairs:[{a, b, mode}], points:[{v0: x, …}], lenientFrom}
 //           worker -> main {id, results: boolean[]} | {id, error}
 // mode 'equal': a = b at every point; mode 'proportional': a / b is one non-zero constant
 // (equations l1 - r1 = 0 and l2 - r2 = 0 describe the same set).
@@ -53,13 +53,14 @@ const { pathToFileURL } = require('node:url');
     return d <= 1e-10 * Math.max(cAbs(a), cAbs(b)) + 1e-14;
   }
   function safe(f) { try { return f(); } catch { return null; } }
-  function equalAt(a, b, point) {
+  function equalAt(a, b, point, lenient) {
     const x = safe(() => evalBig(a, point));
     const y = safe(() => evalBig(b, point));
     if (x && y) return bigClose(x, y) ? 1 : 0;
     const u = safe(() => evalFloat(a, point));
     const v = safe(() => evalFloat(b, point));
     if (!u || !v) return -1;
+    if (lenient && (u.im !== 0 || v.im !== 0)) return -1;
     if (!Number.isFinite(u.re) || !Number.isFinite(u.im) || !Number.isFinite(v.re) || !Number.isFinite(v.im)) return -1;
     return fClose(u, v) ? 1 : 0;
   }
@@ -71,27 +72,27 @@ const { pathToFileURL } = require('node:url');
     const r = { re: (u.re * v.re + u.im * v.im) / den, im: (u.im * v.re - u.re * v.im) / den };
     return Number.isFinite(r.re) && Number.isFinite(r.im) ? r : null;
   }
-  function check(pair, points) {
+  function check(pair, points, lenientFrom) {
     if (pair.mode === 'proportional') {
       const rs = [];
-      for (const p of points) {
+      for (const p of points.slice(0, lenientFrom)) {
         const r = ratioAt(pair.a, pair.b, p);
         if (r) rs.push(r);
       }
-      if (rs.length < Math.min(3, points.length)) return false;
+      if (rs.length < Math.min(3, lenientFrom)) return false;
       return rs.every((r) => fClose(r, rs[0]));
     }
     let good = 0;
-    for (const p of points) {
-      const e = equalAt(pair.a, pair.b, p);
+    for (let k = 0; k < points.length; k++) {
+      const e = equalAt(pair.a, pair.b, points[k], k >= lenientFrom);
       if (e === 0) return false;
-      if (e === 1) good++;
+      if (e === 1 && k < lenientFrom) good++;
     }
-    return good >= Math.min(2, points.length);
+    return good >= Math.min(2, lenientFrom);
   }
   parentPort.on('message', (msg) => {
     try {
-      const results = msg.pairs.map((pair) => check(pair, msg.points));
+      const results = msg.pairs.map((pair) => check(pair, msg.points, msg.lenientFrom));
       parentPort.postMessage({ id: msg.id, results });
     } catch (err) {
       parentPort.postMessage({ id: msg.id, error: String(err && err.message || err) });
