@@ -49,6 +49,17 @@ describe('gradeAnswer', () => {
     expect(await gradeAnswer('\\boxed{}', { answer: '' }, opts)).toMatchObject({ correct: false, reason: 'empty gold answer' });
   });
 
+  it('a large concurrent batch is not failed by time spent queueing for the CAS', async () => {
+    await pool.warmup();
+    const jobs = pool.jobs;
+    const rs = await Promise.all(
+      Array.from({ length: 400 }, (_, k) => gradeAnswer(`$\\boxed{\\sqrt{${4 * (k + 2)}}}$`, { answer: `2\\sqrt{${k + 2}}` }, { pool, timeoutMs: 500 })),
+    );
+    expect(rs.filter((r) => r.correct).length, rs.find((r) => !r.correct)?.reason).toBe(400);
+    // the non-square ones went through the CAS queue (one worker here)
+    expect(pool.jobs - jobs).toBeGreaterThan(300);
+  });
+
   it('rejects a non-positive time limit', async () => {
     await expect(gradeAnswer('1', { answer: '1' }, { timeoutMs: 0 })).rejects.toThrow(RangeError);
   });

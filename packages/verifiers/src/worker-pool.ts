@@ -17,10 +17,10 @@ export interface CasJob {
   /** points from this index on only count where both sides are real (default: none) */
   lenientFrom?: number;
 }
-/** `startupMs`: time spent waiting for a fresh worker to load mathjs (not counted in the limit). */
+/** `startupMs`: time the job waited (queue, mathjs start-up) before its limit started to run. */
 export type CasResult = ({ ok: true; results: boolean[] } | { ok: false; reason: string }) & { startupMs?: number };
 
-/** How long a fresh worker may take to load mathjs; not counted against a check's limit. */
+/** How long a fresh worker may take to load mathjs. */
 const STARTUP_LIMIT_MS = 60_000;
 
 let mathjsPath: string | null = null;
@@ -33,18 +33,17 @@ function resolveMathjs(): string {
 
 interface Task {
   job: CasJob;
-  deadline: number;
+  /** compute time allowed once a worker runs it */
+  budgetMs: number;
+  enqueuedAt: number;
   resolve: (r: CasResult) => void;
   settled: boolean;
-  extendedMs: number;
   queueTimer?: NodeJS.Timeout;
 }
 
 interface Slot {
   worker: Worker | null;
   ready: Promise<void> | null;
-  /** the current worker has loaded mathjs */
-  isReady: boolean;
   busy: boolean;
 }
 
@@ -57,34 +56,31 @@ export class CasPool {
   spawns = 0;
   /** Number of jobs submitted. */
   jobs = 0;
-  private starting = 0;
+  /** How long a job may wait in the queue (behind other jobs or a loading worker). */
+  readonly queueLimitMs: number;
 
-  constructor(size = 2) {
+  constructor(size = 2, opts: { queueLimitMs?: number } = {}) {
+    this.queueLimitMs = opts.queueLimitMs ?? 120_000;
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`CasPool size must be a positive integer, got ${size}`);
-    this.slots = Array.from({ length: size }, () => ({ worker: null, ready: null, isReady: false, busy: false }));
+    this.slots = Array.from({ length: size }, () => ({ worker: null, ready: null, busy: false }));
   }
 
-  /** Runs a job; resolves (never rejects) with the results or a reason (timeout, error). */
+  /**
+   * Runs a job with `timeoutMs` of compute time, counted from the moment a ready worker takes
+   * it: time spent queued behind other checks or waiting for a worker to load mathjs is not the
+   * check's fault and is reported back as `startupMs` so callers can extend their own deadline.
+   * A job still queued after `queueLimitMs` fails. Resolves (never rejects).
+   */
   run(job: CasJob, timeoutMs: number): Promise<CasResult> {
     this.jobs++;
     return new Promise((resolve) => {
-      const task: Task = { job, deadline: Date.now() + timeoutMs, resolve, settled: false, extendedMs: 0 };
-      // a task still waiting in the queue at its deadline times out there; time spent waiting
-      // for workers to load mathjs is added to its deadline instead
-      const arm = (ms: number) => {
-        task.queueTimer = setTimeout(() => {
-          const k = this.queue.indexOf(task);
-          if (k < 0) return;
-          if (this.starting > 0) {
-            task.deadline += 50;
-            task.extendedMs += 50;
-            return arm(50);
-          }
-          this.queue.splice(k, 1);
-          this.settle(task, { ok: false, reason: `timeout after ${timeoutMs} ms (queued)`, startupMs: task.extendedMs });
-        }, ms);
-      };
-      arm(timeoutMs + 5);
+      const task: Task = { job, budgetMs: timeoutMs, enqueuedAt: Date.now(), resolve, settled: false };
+      task.queueTimer = setTimeout(() => {
+        const k = this.queue.indexOf(task);
+        if (k < 0) return;
+        this.queue.splice(k, 1);
+        this.settle(task, { ok: false, reason: `timeout: queued for more than ${this.queueLimitMs} ms`, startupMs: Date.now() - task.enqueuedAt });
+      }, this.queueLimitMs);
       this.queue.push(task);
       this.pump();
     });
@@ -124,7 +120,6 @@ export class CasPool {
     this.spawns++;
     worker.unref();
     slot.worker = worker;
-    this.starting++;
     const ready = new Promise<void>((resolve, reject) => {
       const t = setTimeout(() => reject(new Error('CAS worker did not start')), STARTUP_LIMIT_MS);
       t.unref();
@@ -144,12 +139,7 @@ export class CasPool {
         reject(e);
       });
     });
-    slot.isReady = false;
-    slot.ready = ready.then(() => {
-      if (slot.worker === worker) slot.isReady = true;
-    }).finally(() => {
-      this.starting--;
-    });
+    slot.ready = ready;
     worker.once('exit', () => {
       if (slot.worker === worker) {
         slot.worker = null;
@@ -180,22 +170,14 @@ export class CasPool {
       slot.busy = false;
       this.pump();
     };
-    const t0 = Date.now();
-    const cold = !slot.isReady;
     this.ensureWorker(slot).then(
       () => {
         const worker = slot.worker!;
-        // loading mathjs in a fresh worker is a one-off cost, not part of the check's limit
-        if (cold) {
-          task.deadline += Date.now() - t0;
-          task.extendedMs += Date.now() - t0;
-        }
-        const startupMs = task.extendedMs;
-        const remaining = task.deadline - Date.now();
-        if (task.settled || remaining <= 0) {
-          this.settle(task, { ok: false, reason: 'timeout (deadline passed before the CAS started)' });
-          return done();
-        }
+        if (task.queueTimer) clearTimeout(task.queueTimer);
+        // waiting (queue, mathjs start-up) is not part of the check's limit
+        const startupMs = Date.now() - task.enqueuedAt;
+        const remaining = task.budgetMs;
+        if (task.settled) return done();
         const id = this.nextId++;
         const timer = setTimeout(() => {
           worker.off('message', onMsg);
