@@ -64,4 +64,35 @@ describe('WASM gap kernels', () => {
     expect(wasm).toEqual([[4, 40], [2, 20], [0, 0], [4, 40]]);
     expect(await run('cpu')).toEqual(wasm);
   });
+
+  it('BatchMatMul with transpose flags (re-registered to transpose first) gives the cpu results, rank 2 and 4', async () => {
+    const run = async (backend: 'wasm' | 'cpu') => {
+      await initBackend(backend);
+      const dataIds = () => (tf.engine().backend as unknown as { numDataIds(): number }).numDataIds();
+      const before = dataIds();
+      const outs = tf.tidy(() => {
+        const a = tf.tensor(Array.from({ length: 24 }, (_, i) => Math.sin(i)), [2, 1, 3, 4]);
+        const b = tf.tensor(Array.from({ length: 40 }, (_, i) => Math.cos(i)), [2, 1, 5, 4]);
+        return [
+          tf.matMul(a, b, false, true),
+          tf.matMul(tf.reshape(a, [6, 4]), tf.reshape(b, [10, 4]), false, true),
+          tf.matMul(tf.reshape(a, [4, 6]), tf.reshape(b, [4, 10]), true, false),
+          tf.matMul(tf.reshape(a, [4, 6]), tf.reshape(b, [10, 4]), true, true),
+        ];
+      });
+      const out = await Promise.all(outs.map((t) => t.array()));
+      tf.dispose(outs);
+      // the temporary transposes inside the kernel are freed too
+      expect(dataIds()).toBe(before);
+      return out as number[][][];
+    };
+    const wasm = await run('wasm');
+    const cpu = await run('cpu');
+    for (let i = 0; i < cpu.length; i++) {
+      const x = wasm[i].flat(3) as number[];
+      const y = cpu[i].flat(3) as number[];
+      expect(x.length).toBe(y.length);
+      x.forEach((v, j) => expect(v).toBeCloseTo(y[j], 5));
+    }
+  });
 });

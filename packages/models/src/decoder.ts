@@ -6,7 +6,6 @@ import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from './config.js';
 import { attention, type AttentionWeights } from './layers/attention.js';
 import type { LinearWeights } from './layers/linear.js';
-import { matMul } from './layers/matmul.js';
 import { swiGluMlp, type MlpWeights } from './layers/mlp.js';
 import { rmsNorm } from './layers/rmsnorm.js';
 import { ropeInvFreq, ropeTables } from './layers/rope.js';
@@ -132,7 +131,7 @@ export class Decoder {
       }
       const hidden = rmsNorm(h, this.p('model.norm.weight') as tf.Tensor1D, c.rmsNormEps) as tf.Tensor2D;
       const lmT = c.tieWordEmbeddings ? this.weightT('model.embed_tokens.weight') : this.weightT('lm_head.weight');
-      const logits = matMul(hidden, lmT);
+      const logits = tf.matMul(hidden, lmT);
       return {
         logits: tf.reshape(logits, [B, T, c.vocabSize]) as tf.Tensor3D,
         hidden: tf.reshape(hidden, [B, T, c.hiddenSize]) as tf.Tensor3D,

@@ -6,7 +6,6 @@
 // [B, Hkv, (H/Hkv)*T, D], one batched matMul per kv head, then back. Same numbers, no copies of k/v.
 import * as tf from '@tensorflow/tfjs';
 import { linear, type LinearWeights } from './linear.js';
-import { matMul } from './matmul.js';
 import { applyRope } from './rope.js';
 
 export interface AttentionWeights {
@@ -58,10 +57,10 @@ export function attention(
   }
   const Tk = k.shape[2];
   const qGrouped = tf.reshape(tf.mul(q, 1 / Math.sqrt(D)), [B, Hkv, rep * T, D]);
-  // plain matMul on a transposed copy: faster on WASM than the transposeB flag
-  const scores = tf.add(matMul(qGrouped, tf.transpose(k, [0, 1, 3, 2])), ctx.maskBias);
+  // plain matMul on a transposed copy: the WASM kernel is much slower with the transposeB flag
+  const scores = tf.add(tf.matMul(qGrouped, tf.transpose(k, [0, 1, 3, 2])), ctx.maskBias);
   const probs = tf.softmax(scores, -1);
-  const ctxv = tf.reshape(matMul(probs, v), [B, H, T, D]);
+  const ctxv = tf.reshape(tf.matMul(probs, v), [B, H, T, D]);
   const merged = tf.reshape(tf.transpose(ctxv, [0, 2, 1, 3]), [B * T, H * D]) as tf.Tensor2D;
   return { out: linear(merged, w.o), k, v };
 }

@@ -3,7 +3,6 @@
 // flag (DESIGN.md), so callers pass W^T: `weightT` is tf.transpose(W) on the gradient tape, or a
 // cached copy when nothing is being differentiated.
 import * as tf from '@tensorflow/tfjs';
-import { matMul } from './matmul.js';
 
 export interface LinearWeights {
   /** W^T, shape [in, out] */
@@ -12,6 +11,6 @@ export interface LinearWeights {
 }
 
 export function linear(x: tf.Tensor2D, w: LinearWeights): tf.Tensor2D {
-  const y: tf.Tensor2D = matMul(x, w.weightT);
+  const y: tf.Tensor2D = tf.matMul(x, w.weightT);
   return w.bias ? (tf.add(y, w.bias) as tf.Tensor2D) : y;
 }
