@@ -107,6 +107,11 @@ describe('edge cases follow the reference', () => {
       expect(sequenceMetrics(h).effectiveRank).toBe(0);
     }
     expect(curvature(m([1, 2, 3, 4], 2, 2))).toBe(0);
+    // No columns: no singular values, ER 0 (the reference returns 0 for an empty spectrum).
+    const empty = m([], 100, 0);
+    expect(effectiveRank(empty)).toBe(0);
+    expect(traditionalRank(empty)).toBe(0);
+    expect(rankDynamics(empty).windowRanks).toEqual([0, 0]);
   });
 
   it('an all-equal matrix gives ER 1 and traditional rank 0 (float32 and float64)', () => {

@@ -27,16 +27,19 @@ function singularSpectrum(h: Matrix): Float64Array {
   return zeroRoundOff(centredSpectrum(h), Math.max(h.rows, h.cols));
 }
 
-/** Effective rank exp(H(p)), p = normalised singular values of the centred rows. */
+/**
+ * Effective rank exp(H(p)), p = normalised singular values of the centred rows. No singular
+ * values at all (T < 2, or D = 0) gives 0, as the reference does.
+ */
 export function effectiveRank(h: Matrix): number {
   const eig = singularSpectrum(h);
-  return h.rows < 2 ? 0 : Math.exp(singularValueEntropy(eig));
+  return eig.length === 0 ? 0 : Math.exp(singularValueEntropy(eig));
 }
 
-/** log ER, i.e. the Shannon entropy of the normalised singular values. */
+/** log ER, i.e. the Shannon entropy of the normalised singular values (0 without any). */
 export function logEffectiveRank(h: Matrix): number {
   const eig = singularSpectrum(h);
-  return h.rows < 2 ? 0 : singularValueEntropy(eig);
+  return eig.length === 0 ? 0 : singularValueEntropy(eig);
 }
 
 /** Numerical rank of the centred rows (see rankFromEigenvalues for the tolerance). */
@@ -66,6 +69,10 @@ export function renyiEntropy(h: Matrix, opts: RenyiOptions = {}): number {
   return renyiFromEigenvalues(eig, alpha);
 }
 
+function curvature0(h: Matrix): number {
+  return curvatureUnchecked(h.data, h.rows, h.cols, 0);
+}
+
 export interface SequenceMetrics {
   effectiveRank: number;
   logEffectiveRank: number;
@@ -79,7 +86,9 @@ export function sequenceMetrics(h: Matrix, opts: { alpha?: number } = {}): Seque
   const alpha = opts.alpha ?? 1.0001;
   checkAlpha(alpha);
   const eig = centredSpectrum(h);
-  if (h.rows < 2) return { effectiveRank: 0, logEffectiveRank: 0, traditionalRank: 0, renyiEntropy: 0, curvature: 0 };
+  if (eig.length === 0) {
+    return { effectiveRank: 0, logEffectiveRank: 0, traditionalRank: 0, renyiEntropy: 0, curvature: curvature0(h) };
+  }
   const renyi = renyiFromEigenvalues(eig, alpha); // before cleaning, like the reference
   zeroRoundOff(eig, Math.max(h.rows, h.cols));
   const H = singularValueEntropy(eig);
@@ -88,6 +97,6 @@ export function sequenceMetrics(h: Matrix, opts: { alpha?: number } = {}): Seque
     logEffectiveRank: H,
     traditionalRank: rankFromEigenvalues(eig, Math.max(h.rows, h.cols)),
     renyiEntropy: renyi,
-    curvature: curvatureUnchecked(h.data, h.rows, h.cols, 0),
+    curvature: curvature0(h),
   };
 }

@@ -58,7 +58,7 @@ export function rankDynamics(h: Matrix, opts: RankDynamicsOptions = {}): RankDyn
   let historySum = 0;
   for (let t = stride; t < T; t += stride) {
     const eig = zeroRoundOff(spectrum.eigenvalues(t + 1), Math.max(t + 1, h.cols));
-    const m = Math.exp(singularValueEntropy(eig));
+    const m = eig.length === 0 ? 0 : Math.exp(singularValueEntropy(eig)); // D = 0: no spectrum
     const j = windowRanks.length;
     if (j > 0) {
       const d = m - historySum / j;
