@@ -5,7 +5,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { activeBackend, initBackend, type Backend } from './backend.js';
 import { readHFConfig, toHFConfig, validateConfig, type ModelConfig } from './config.js';
-import { Decoder, type ForwardBatch, type ForwardOutput } from './decoder.js';
+import { Decoder, type ForwardBatch, type ForwardOptions, type ForwardOutput } from './decoder.js';
 import { LayerKVCache, type KVCache } from './kv-cache.js';
 import type { SafetensorsDtype } from './safetensors.js';
 import { loadWeights, saveWeights, weightSpecs, writeJsonAtomic } from './weights.js';
@@ -13,10 +13,10 @@ import { loadWeights, saveWeights, weightSpecs, writeJsonAtomic } from './weight
 export interface CausalLM {
   readonly config: ModelConfig;
   /** full forward pass; differentiable inside tf.variableGrads / tf.grads. The caller disposes the outputs. */
-  forward(batch: ForwardBatch): ForwardOutput;
+  forward(batch: ForwardBatch, opts?: ForwardOptions): ForwardOutput;
   createKVCache(batchSize: number): KVCache;
   /** incremental decoding: inputIds are only the new tokens [B, tNew]; attentionMask covers cached + new positions */
-  forwardCached(batch: ForwardBatch, cache: KVCache): ForwardOutput;
+  forwardCached(batch: ForwardBatch, cache: KVCache, opts?: ForwardOptions): ForwardOutput;
   /** every parameter, stable order (embeddings, layers, final norm, lm_head) */
   trainableVariables(): tf.Variable[];
   /** [HF tensor name, variable] pairs in the order of trainableVariables() */
@@ -58,9 +58,9 @@ class Model implements CausalLM {
     if (this.disposed) throw new Error('CausalLM used after dispose()');
   }
 
-  forward(batch: ForwardBatch): ForwardOutput {
+  forward(batch: ForwardBatch, opts?: ForwardOptions): ForwardOutput {
     this.alive();
-    return this.decoder.forward(batch);
+    return this.decoder.forward(batch, opts);
   }
 
   createKVCache(batchSize: number): KVCache {
@@ -68,9 +68,9 @@ class Model implements CausalLM {
     return new LayerKVCache(this.config.numLayers, batchSize);
   }
 
-  forwardCached(batch: ForwardBatch, cache: KVCache): ForwardOutput {
+  forwardCached(batch: ForwardBatch, cache: KVCache, opts?: ForwardOptions): ForwardOutput {
     this.alive();
-    return this.decoder.forwardCached(batch, cache);
+    return this.decoder.forwardCached(batch, cache, opts);
   }
 
   trainableVariables(): tf.Variable[] {

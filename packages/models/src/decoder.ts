@@ -18,8 +18,13 @@ export interface ForwardBatch {
   positionIds?: number[][];
 }
 
+export interface ForwardOptions {
+  /** 'last': logits only for the last position of each row, [B, 1, vocab] (decoding needs no more) */
+  logits?: 'all' | 'last';
+}
+
 export interface ForwardOutput {
-  /** [B, T, vocab] */
+  /** [B, T, vocab], or [B, 1, vocab] with { logits: 'last' } */
   logits: tf.Tensor3D;
   /** final-layer hidden states after the final RMSNorm, [B, T, d] */
   hidden: tf.Tensor3D;
@@ -96,18 +101,18 @@ export class Decoder {
   }
 
   /** Full forward pass (differentiable). */
-  forward(batch: ForwardBatch): ForwardOutput {
-    return this.run(batch);
+  forward(batch: ForwardBatch, opts: ForwardOptions = {}): ForwardOutput {
+    return this.run(batch, opts);
   }
 
   /** Incremental step: only the new tokens; the mask covers cached + new positions; appends to the cache. */
-  forwardCached(batch: ForwardBatch, cache: KVCache): ForwardOutput {
+  forwardCached(batch: ForwardBatch, cache: KVCache, opts: ForwardOptions = {}): ForwardOutput {
     if (!(cache instanceof LayerKVCache)) throw new TypeError('forwardCached needs a cache made by createKVCache()');
     cache.checkUsable(batch.inputIds.length);
-    return this.run(batch, cache);
+    return this.run(batch, opts, cache);
   }
 
-  private run(batch: ForwardBatch, cache?: LayerKVCache): ForwardOutput {
+  private run(batch: ForwardBatch, opts: ForwardOptions, cache?: LayerKVCache): ForwardOutput {
     const c = this.config;
     const P = cache ? cache.length : 0;
     const { batch: B, time: T } = checkBatch(batch.inputIds, batch.attentionMask, c.vocabSize, P);
@@ -131,9 +136,12 @@ export class Decoder {
       }
       const hidden = rmsNorm(h, this.p('model.norm.weight') as tf.Tensor1D, c.rmsNormEps) as tf.Tensor2D;
       const lmT = c.tieWordEmbeddings ? this.weightT('model.embed_tokens.weight') : this.weightT('lm_head.weight');
-      const logits = tf.matMul(hidden, lmT);
+      const last = opts.logits === 'last';
+      // rows b*T + T-1 hold each sequence's last position
+      const rows = last && T > 1 ? tf.gather(hidden, tf.tensor1d(Array.from({ length: B }, (_, b) => b * T + T - 1), 'int32')) : hidden;
+      const logits = tf.matMul(rows, lmT);
       return {
-        logits: tf.reshape(logits, [B, T, c.vocabSize]) as tf.Tensor3D,
+        logits: tf.reshape(logits, [B, last ? 1 : T, c.vocabSize]) as tf.Tensor3D,
         hidden: tf.reshape(hidden, [B, T, c.hiddenSize]) as tf.Tensor3D,
       };
     });

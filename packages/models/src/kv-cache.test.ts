@@ -66,6 +66,23 @@ describe('KV cache: incremental decoding equals the full forward pass', () => {
     expect(() => model.forwardCached({ inputIds: [[1]], attentionMask: [[1]] }, cache)).toThrow(/dispose/);
   });
 
+  it("{ logits: 'last' } gives each row's last-position logits only, with and without the cache", async () => {
+    const ids = ref.input_ids;
+    const mask = ref.attention_mask;
+    const T = ids[0].length;
+    const full = await logitsOf(model.forward({ inputIds: ids, attentionMask: mask }));
+    const last = await logitsOf(model.forward({ inputIds: ids, attentionMask: mask }, { logits: 'last' }));
+    expect(last.length).toBe(3);
+    for (let b = 0; b < 3; b++) {
+      expect(last[b].length).toBe(1);
+      expect(maxAbsDiff(last[b][0], full[b][T - 1])).toBeLessThan(1e-6);
+    }
+    const cache = model.createKVCache(3);
+    const pre = await logitsOf(model.forwardCached({ inputIds: ids.map((r) => r.slice(0, 6)), attentionMask: mask.map((r) => r.slice(0, 6)) }, cache, { logits: 'last' }));
+    for (let b = 0; b < 3; b++) expect(maxAbsDiff(pre[b][0], full[b][5])).toBeLessThan(1e-5);
+    cache.dispose();
+  });
+
   it('rejects a mask that does not cover cached + new positions and a wrong batch size', () => {
     const cache = model.createKVCache(1);
     tf.dispose(Object.values(model.forwardCached({ inputIds: [[5, 6]], attentionMask: [[1, 1]] }, cache)));
