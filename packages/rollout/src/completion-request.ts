@@ -21,6 +21,8 @@ export interface CompletionsLimits {
   maxConcurrent: number;
   /** Requests allowed to wait; beyond that the server answers 429. Default 256. */
   maxQueued: number;
+  /** Waiting requests with equal settings are merged into one engine call of at most this many sequences (prompts × n). Default 256. */
+  maxMergedSequences: number;
 }
 
 export const DEFAULT_LIMITS: CompletionsLimits = {
@@ -32,6 +34,7 @@ export const DEFAULT_LIMITS: CompletionsLimits = {
   maxStop: 16,
   maxConcurrent: 1,
   maxQueued: 256,
+  maxMergedSequences: 256,
 };
 
 /** A 4xx answer: HTTP status, OpenAI error type and the offending parameter. */

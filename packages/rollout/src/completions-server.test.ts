@@ -93,6 +93,39 @@ describe('completions server', () => {
     expect(json.usage).toEqual({ prompt_tokens: 5, completion_tokens: 16, total_tokens: 21 });
   });
 
+  it('merges queued requests with equal settings into one engine call without changing outputs', async () => {
+    const local = createLocalEngine(createFakeModel({ vocabSize: 100 }), tokenizer);
+    const calls: number[] = [];
+    const counting: RolloutEngine = {
+      generate: (p, o) => {
+        calls.push(p.length);
+        return local.generate(p, o);
+      },
+    };
+    const url = await start({ engine: counting });
+    const body = (prompt: string | number[], extra: object = {}) => ({ prompt, n: 2, max_tokens: 6, temperature: 1, seed: 11, ignore_eos: true, return_token_ids: true, ...extra });
+    const prompts = ['ab', 'cd', 'efg', 'h', 'ij'];
+    const alone: unknown[] = [];
+    for (const p of prompts) alone.push(((await (await post(url, body(p))).json()) as any).choices.map((c: any) => c.token_ids));
+    expect(calls).toEqual([1, 1, 1, 1, 1]);
+    calls.length = 0;
+    const together = await Promise.all(prompts.map(async (p) => ((await (await post(url, body(p))).json()) as any).choices.map((c: any) => c.token_ids)));
+    expect(together).toEqual(alone);
+    expect(calls.length).toBeLessThan(5); // the first runs alone, the rest wait and are merged
+    expect(calls.reduce((a, b) => a + b, 0)).toBe(5);
+    // different settings are not merged; a bad request merged with good ones fails alone
+    calls.length = 0;
+    const mixed = await Promise.all([
+      post(url, body('ab')),
+      post(url, body('cd', { max_tokens: 3 })),
+      post(url, body([5, 999])),
+      post(url, body('ef')),
+    ]);
+    expect(mixed.map((r) => r.status)).toEqual([200, 200, 400, 200]);
+    expect(((await mixed[2].json()) as any).error.message).toMatch(/999/);
+    expect(((await mixed[1].json()) as any).choices[0].token_ids).toHaveLength(3);
+  });
+
   it('requires the API key when one is set', async () => {
     const url = await start({ apiKey: 'sesame' });
     expect((await post(url, { prompt: 'a' })).status).toBe(401);

@@ -7,6 +7,8 @@ import { randomBytes } from 'node:crypto';
 import type { Tokenizer } from '@verl-ts/models';
 import { DEFAULT_LIMITS, parseCompletionRequest, RequestError, type CompletionRequest, type CompletionsLimits } from './completion-request.js';
 import type { Rollout, RolloutEngine } from './types.js';
+import { Rng } from './rng.js';
+import { RequestScheduler } from './request-scheduler.js';
 
 export interface CompletionsServerOptions {
   engine: RolloutEngine;
@@ -54,26 +56,6 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
   });
 }
 
-/** Serves at most `max` tasks at once; at most `maxQueued` wait. */
-class Gate {
-  private running = 0;
-  private waiting: (() => void)[] = [];
-  constructor(private readonly max: number, private readonly maxQueued: number) {}
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.running >= this.max) {
-      if (this.waiting.length >= this.maxQueued) throw new RequestError('the server is busy; retry later', 429, null, 'rate_limit_error');
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
-    }
-    this.running++;
-    try {
-      return await task();
-    } finally {
-      this.running--;
-      this.waiting.shift()?.();
-    }
-  }
-}
-
 function choiceOf(r: Rollout, index: number, req: CompletionRequest, tokenizer: Tokenizer) {
   let logprobs: unknown = null;
   if (req.logprobs !== null) {
@@ -105,7 +87,8 @@ function choiceOf(r: Rollout, index: number, req: CompletionRequest, tokenizer: 
 export function createCompletionsServer(opts: CompletionsServerOptions): Server {
   const { engine, tokenizer, modelName } = opts;
   const limits: CompletionsLimits = { ...DEFAULT_LIMITS, ...opts.limits };
-  const gate = new Gate(limits.maxConcurrent, limits.maxQueued);
+  const scheduler = new RequestScheduler(engine, limits);
+  const seeds = new Rng(randomBytes(4).readUInt32LE(0));
   const created = Math.floor(Date.now() / 1000);
 
   async function completions(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -122,19 +105,10 @@ export function createCompletionsServer(opts: CompletionsServerOptions): Server 
     res.on('close', () => {
       if (!res.writableFinished) abort.abort(new Error('client closed the connection'));
     });
-    const rollouts = await gate.run(() =>
-      engine.generate(r.prompts, {
-        n: r.n,
-        maxNewTokens: r.maxTokens,
-        temperature: r.temperature,
-        topP: r.topP,
-        topK: r.topK,
-        seed: r.seed,
-        stop: r.stop,
-        eosTokenIds: r.eosTokenIds,
-        signal: abort.signal,
-      }),
-    );
+    // one seed per prompt, so the scheduler can merge requests without changing outputs
+    const seed = r.seed ?? seeds.nextSeed();
+    const promptSeeds = r.prompts.map((_, j) => Rng.derive(seed, j).nextSeed());
+    const rollouts = await scheduler.submit(r, promptSeeds, abort.signal);
     if (rollouts.length !== r.prompts.length * r.n) throw new Error(`engine returned ${rollouts.length} rollouts for ${r.prompts.length} prompts × n=${r.n}`);
     const completionTokens = rollouts.reduce((a, x) => a + x.responseIds.length, 0);
     const promptTokens = r.prompts.reduce((a, p) => a + p.length, 0);

@@ -67,6 +67,15 @@ describe('local engine on a fake model', () => {
     expect(new Set(a.slice(0, 3).map((r) => r.responseIds.join(','))).size).toBeGreaterThan(1);
   });
 
+  it('promptSeeds sample each prompt as a one-prompt call with that seed would', async () => {
+    const engine = createLocalEngine(createFakeModel({ vocabSize: V }));
+    const opts = { n: 2, maxNewTokens: 6, temperature: 1, eosTokenIds: [] };
+    const all = await engine.generate(PROMPTS.slice(0, 3), { ...opts, promptSeeds: [5, 6, 7] });
+    const second = await engine.generate([PROMPTS[1]], { ...opts, seed: 6 });
+    expect(all.filter((r) => r.promptIndex === 1).map((r) => r.responseIds)).toEqual(second.map((r) => r.responseIds));
+    await expect(engine.generate(PROMPTS.slice(0, 3), { ...opts, promptSeeds: [1] })).rejects.toThrow(/promptSeeds has 1 seeds for 3 prompts/);
+  });
+
   it('the n samples of a prompt share one prefill (cache rows duplicated by select)', async () => {
     const model = createFakeModel({ vocabSize: V });
     const out = await createLocalEngine(model).generate([[1, 2, 3], [4, 5]], { n: 4, maxNewTokens: 3, temperature: 1, seed: 4, eosTokenIds: [] });

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { CausalLM, KVCache, Tokenizer } from '@verl-ts/models';
 import { Rng } from './rng.js';
 import { sampleToken, type SamplingParams } from './sampling.js';
-import { arePromptIds, checkPromptIds, normalizeGenerateOptions, type NormalizedOptions } from './options.js';
+import { arePromptIds, checkPromptIds, checkPromptSeeds, normalizeGenerateOptions, type NormalizedOptions } from './options.js';
 import { findStop, resumeSearchAt } from './stop.js';
 import type { FinishReason, GenerateOptions, Rollout, RolloutEngine } from './types.js';
 
@@ -48,11 +48,12 @@ interface Sequence {
   promptIndex: number;
   sampleIndex: number;
   promptIds: number[];
+  /** the sampling stream is Rng.derive(stream[0], stream[1], sampleIndex) */
+  stream: [number, number];
 }
 
 interface Run {
   o: NormalizedOptions;
-  seed: number;
   eos: Set<number>;
   results: Rollout[];
   progress: { done: number; total: number; tokens: number };
@@ -128,27 +129,30 @@ export function createLocalEngine(model: CausalLM, tokenizer?: Tokenizer, opts: 
       promptIds = prompts.map((p) => tokenizer.encode(p));
     }
     promptIds.forEach((ids, i) => checkPromptIds(ids, i, vocab));
+    checkPromptSeeds(o, promptIds.length);
     if (o.stop.length > 0 && !tokenizer) throw new TypeError('stop strings need a tokenizer: createLocalEngine(model, tokenizer)');
     const seed = o.seed ?? rng.nextSeed();
     const eos = new Set(o.eosTokenIds ?? defaultEosIds(model, tokenizer));
 
     const seqs: Sequence[] = [];
     promptIds.forEach((ids, p) => {
-      for (let s = 0; s < o.n; s++) seqs.push({ index: seqs.length, promptIndex: p, sampleIndex: s, promptIds: ids });
+      // a per-prompt seed samples the prompt as a one-prompt call (prompt index 0) with that seed
+      const stream: [number, number] = o.promptSeeds ? [o.promptSeeds[p], 0] : [seed, p];
+      for (let s = 0; s < o.n; s++) seqs.push({ index: seqs.length, promptIndex: p, sampleIndex: s, promptIds: ids, stream });
     });
     // similar lengths share a batch (stable sort keeps the n samples of a prompt together)
     const order = [...seqs].sort((a, b) => a.promptIds.length - b.promptIds.length);
     const results: Rollout[] = new Array(seqs.length);
-    const run: Run = { o, seed, eos, results, progress: { done: 0, total: seqs.length, tokens: 0 }, onProgress: options.onProgress, signal };
+    const run: Run = { o, eos, results, progress: { done: 0, total: seqs.length, tokens: 0 }, onProgress: options.onProgress, signal };
     await decodeQueue(order, run);
     return results;
   }
 
-  function newRow(seq: Sequence, seed: number): Row {
+  function newRow(seq: Sequence): Row {
     return {
       seq,
       // one stream per (seed, prompt, sample): the output does not depend on batching
-      rng: Rng.derive(seed, seq.promptIndex, seq.sampleIndex),
+      rng: Rng.derive(seq.stream[0], seq.stream[1], seq.sampleIndex),
       mask: [],
       nextPosition: 0,
       tokens: [],
@@ -234,7 +238,7 @@ export function createLocalEngine(model: CausalLM, tokenizer?: Tokenizer, opts: 
       for (;;) {
         if (active.length === 0 || (next < queue.length && active.length <= refillAt)) {
           if (next >= queue.length && active.length === 0) break;
-          const fresh = queue.slice(next, next + batchSize - active.length).map((s) => newRow(s, run.seed));
+          const fresh = queue.slice(next, next + batchSize - active.length).map((s) => newRow(s));
           next += fresh.length;
           cache?.dispose();
           cache = undefined;

@@ -9,6 +9,7 @@ export interface NormalizedOptions {
   topK: number;
   maxNewTokens: number;
   seed: number | undefined;
+  promptSeeds: number[] | undefined;
   stop: string[];
   eosTokenIds: number[] | undefined;
   logprobsMode: 'raw' | 'processed';
@@ -26,6 +27,10 @@ export function normalizeGenerateOptions(opts: GenerateOptions): NormalizedOptio
   if (opts.seed !== undefined && (!Number.isSafeInteger(opts.seed) || opts.seed < 0)) {
     throw new RangeError(`seed must be a non-negative safe integer, got ${opts.seed}`);
   }
+  const ps = opts.promptSeeds;
+  if (ps !== undefined && (!Array.isArray(ps) || ps.some((s) => !Number.isSafeInteger(s) || s < 0))) {
+    throw new RangeError('promptSeeds must be an array of non-negative safe integers');
+  }
   const stop = opts.stop ?? [];
   if (!Array.isArray(stop) || stop.some((s) => typeof s !== 'string' || s.length === 0)) {
     throw new TypeError('stop must be an array of non-empty strings');
@@ -38,7 +43,14 @@ export function normalizeGenerateOptions(opts: GenerateOptions): NormalizedOptio
   if (logprobsMode !== 'raw' && logprobsMode !== 'processed') {
     throw new RangeError(`logprobsMode must be 'raw' or 'processed', got ${String(logprobsMode)}`);
   }
-  return { n, temperature, topP, topK, maxNewTokens: opts.maxNewTokens, seed: opts.seed, stop, eosTokenIds: eos, logprobsMode };
+  return { n, temperature, topP, topK, maxNewTokens: opts.maxNewTokens, seed: opts.seed, promptSeeds: ps, stop, eosTokenIds: eos, logprobsMode };
+}
+
+/** Throws unless `promptSeeds` (when given) has one seed per prompt. */
+export function checkPromptSeeds(o: NormalizedOptions, promptCount: number): void {
+  if (o.promptSeeds && o.promptSeeds.length !== promptCount) {
+    throw new RangeError(`promptSeeds has ${o.promptSeeds.length} seeds for ${promptCount} prompts`);
+  }
 }
 
 /** Whether a prompts argument holds token ids (number[][]) rather than strings. */

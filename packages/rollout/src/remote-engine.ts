@@ -5,7 +5,7 @@
 // errors (the retry policy of the official OpenAI clients).
 import type { Tokenizer } from '@verl-ts/models';
 import { Rng } from './rng.js';
-import { arePromptIds, normalizeGenerateOptions, type NormalizedOptions } from './options.js';
+import { arePromptIds, checkPromptSeeds, normalizeGenerateOptions, type NormalizedOptions } from './options.js';
 import type { FinishReason, GenerateOptions, Rollout, RolloutEngine } from './types.js';
 
 export interface RemoteEngineOptions {
@@ -129,7 +129,8 @@ export function createRemoteEngine(opts: RemoteEngineOptions): RolloutEngine {
       logprobs: 1,
     };
     // a distinct seed per prompt, so two identical prompts in one call do not get identical samples
-    if (o.seed !== undefined) body.seed = Rng.derive(o.seed, promptIndex).nextSeed();
+    if (o.promptSeeds) body.seed = o.promptSeeds[promptIndex];
+    else if (o.seed !== undefined) body.seed = Rng.derive(o.seed, promptIndex).nextSeed();
     if (o.stop.length > 0) body.stop = o.stop;
     if (vllm) {
       if (o.topK > 0) body.top_k = o.topK;
@@ -242,6 +243,7 @@ export function createRemoteEngine(opts: RemoteEngineOptions): RolloutEngine {
   async function generate(prompts: number[][] | string[], options: GenerateOptions): Promise<Rollout[]> {
     const o = normalizeGenerateOptions(options);
     const list: (string | number[])[] = arePromptIds(prompts) ? prompts : prompts;
+    checkPromptSeeds(o, list.length);
     list.forEach((p, i) => {
       if (p.length === 0) throw new RangeError(`prompt ${i} is empty`);
     });

@@ -39,6 +39,12 @@ export interface GenerateOptions {
   maxNewTokens: number;
   /** Makes sampling reproducible; without it each call draws a fresh seed. */
   seed?: number;
+  /**
+   * One seed per prompt instead of `seed`: prompt i is sampled as a one-prompt call with seed
+   * `promptSeeds[i]` would sample it, whatever else is in the call (lets a server merge requests
+   * without changing their outputs).
+   */
+  promptSeeds?: number[];
   /** Generation stops when the decoded text contains one; the text is cut before it. */
   stop?: string[];
   /** Default: the tokenizer's EOS ids, else the model config's `eosTokenId`. Pass [] to never stop on EOS. */
