@@ -26,7 +26,7 @@ export interface LoadedTokenizer extends Tokenizer {
   decodeAsync(ids: number[], opts?: { skipSpecialTokens?: boolean }): Promise<string>;
   tokenToId(token: string): number | undefined;
   idToToken(id: number): string | undefined;
-  /** stops the worker thread behind the synchronous methods */
+  /** stops the worker thread behind the synchronous methods (a later call starts a new one; GC also stops it) */
   close(): void;
 }
 
@@ -54,6 +54,9 @@ function tokenContent(v: unknown): string | undefined {
   return undefined;
 }
 
+// a tokenizer dropped without close() still stops its worker once it is garbage collected
+const workers = new FinalizationRegistry<SyncTokenizerWorker>((w) => w.close());
+
 class Loaded implements LoadedTokenizer {
   readonly vocabSize: number;
   readonly eosTokenIds: number[];
@@ -80,7 +83,10 @@ class Loaded implements LoadedTokenizer {
   }
 
   private sync(): SyncTokenizerWorker {
-    this.worker ??= new SyncTokenizerWorker(this.json);
+    if (!this.worker) {
+      this.worker = new SyncTokenizerWorker(this.json);
+      workers.register(this, this.worker, this);
+    }
     return this.worker;
   }
 
@@ -133,6 +139,7 @@ class Loaded implements LoadedTokenizer {
   }
 
   close(): void {
+    if (this.worker) workers.unregister(this);
     this.worker?.close();
     this.worker = undefined;
   }
