@@ -161,6 +161,13 @@ describe('remote engine', () => {
       expect(err.body).toBe('{"error": "boom: always"}');
       expect(err.message).toMatch(/HTTP 500.*boom: always.*gave up after 3 attempts/);
       expect(broken.count).toBe(3);
+      // a failed prompt cancels the call's other requests: 20 prompts, one at a time, no retries
+      broken.count = 0;
+      const err2 = await createRemoteEngine({ baseUrl: brokenUrl, model: 'm', retries: 0, concurrency: 1 })
+        .generate(Array.from({ length: 20 }, () => [1]), { maxNewTokens: 4 })
+        .catch((e) => e);
+      expect(err2.status).toBe(500);
+      expect(broken.count).toBe(1);
     } finally {
       await shut(flaky);
       await shut(broken);

@@ -248,16 +248,24 @@ export function createRemoteEngine(opts: RemoteEngineOptions): RolloutEngine {
       if (p.length === 0) throw new RangeError(`prompt ${i} is empty`);
     });
     const progress = { done: 0, total: list.length * o.n, tokens: 0 };
+    // the first failure cancels the call's other requests (queued or in flight)
+    const failed = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, failed.signal]) : failed.signal;
     const groups = await Promise.all(
       list.map((prompt, promptIndex) =>
         semaphore.use(async () => {
-          options.signal?.throwIfAborted();
-          const json = await post(requestBody(prompt, promptIndex, o), options.signal);
-          const rollouts = parseResponse(json, prompt, promptIndex, o.n);
-          progress.done += rollouts.length;
-          for (const r of rollouts) progress.tokens += r.responseIds.length;
-          options.onProgress?.({ ...progress });
-          return rollouts;
+          signal.throwIfAborted();
+          try {
+            const json = await post(requestBody(prompt, promptIndex, o), signal);
+            const rollouts = parseResponse(json, prompt, promptIndex, o.n);
+            progress.done += rollouts.length;
+            for (const r of rollouts) progress.tokens += r.responseIds.length;
+            options.onProgress?.({ ...progress });
+            return rollouts;
+          } catch (e) {
+            if (!failed.signal.aborted) failed.abort(e);
+            throw e;
+          }
         }),
       ),
     );
