@@ -40,6 +40,10 @@ table('numbers: exact rationals, no tolerance', [
 
 table('percent, currency, units, degrees', [
   ['40\\%', '40', true],
+  ['28 percent', '28\\%', true],
+  ['0.28', '28 pct', true],
+  ['1 000 000', '1000000', true],
+  ['1 000', '1', false],
   ['0.4', '40\\%', true],
   ['0.4', '40', false],
   ['\\$1,250.00', '1250', true],

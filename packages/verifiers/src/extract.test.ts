@@ -25,6 +25,7 @@ describe('extractAnswer', () => {
     ['x = 14/3 at the end', '14/3'],
     ['no digits at all here', null],
     ['**Final Answer:** 17', '17'],
+    ['so $b = \\boxed{\\frac{5}{3}}$. <|im_start|>user Solve … $x = \\boxed{8}$.', '\\frac{5}{3}'],
     ['### Final Answer\n\n$\\frac{1}{2}$', '\\frac{1}{2}'],
   ];
   for (const [resp, want] of rows) {

@@ -106,11 +106,16 @@ function statementAfter(s: string, from: number): string {
   return t.replace(/[\s*_]+$/, '').trim();
 }
 
+const END_OF_TURN = /<\|im_end\|>|<\|im_start\|>|<\|endoftext\|>|<\|eot_id\|>|<\|end_of_text\|>|<\/s>/;
+
 const LAST_NUMBER = /-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?(?:\s*\/\s*\d+(?:\.\d+)?)?|-?\.\d+/g;
 
 /** Detailed extraction; null when the response has no recognisable final answer. */
 export function extractDetailed(response: string): Extraction | null {
   let s = response;
+  // a run-on generation that starts a new chat turn: only the first turn is the answer
+  const turnEnd = s.search(END_OF_TURN);
+  if (turnEnd >= 0) s = s.slice(0, turnEnd);
   if (s.length > MAX_RESPONSE_CHARS) s = s.slice(s.length - MAX_RESPONSE_CHARS);
   const boxed = lastBoxes(s);
   if (boxed) {

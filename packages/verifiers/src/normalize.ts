@@ -94,7 +94,7 @@ export function normalizeAnswer(raw: string): string {
   // degree signs are presentation
   s = s.replace(/\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ|\\degree|\^\s*\{\s*\\text\{\s*o\s*\}\s*\}/g, ' ');
   s = s.replace(/\^\s*\{\s*\\prime\s*\}|\^\s*\\prime/g, "'");
-  s = s.replace(/\\%/g, '%');
+  s = s.replace(/\\%/g, '%').replace(/\s*\b(?:percent|percentage|pct)\b/gi, '%');
   s = s.replace(/\\varnothing(?![A-Za-z])|\\\{\s*\\\}/g, '\\emptyset ');
   s = s.replace(/\\langle(?![A-Za-z])/g, '(').replace(/\\rangle(?![A-Za-z])/g, ')');
   s = s.replace(/\bnp\./g, '').replace(/\bmath\./g, '');
@@ -121,6 +121,8 @@ export function normalizeAnswer(raw: string): string {
   s = s.replace(/\s+/g, ' ').trim();
   // trailing sentence punctuation
   s = s.replace(/(?:\s|\.|。|,|;|\\\\)+$/g, '').replace(/^[\s:]+/, '');
+  // "1 000 000" (space as thousands separator), only for a whole answer that is one number
+  if (/^-?\d{1,3}(?: \d{3})+(?:\.\d+)?$/.test(s)) s = s.replace(/ /g, '');
   // plain unit words after a value: "3 bolts", "27 miles", "20 cm^{2}", "4.5e33 erg/s"
   const unit = UNIT_TAIL.exec(s);
   if (unit && !/\b(?:or|and)\b/.test(s) && !/\\[A-Za-z]+\s*$/.test(unit[1])) {

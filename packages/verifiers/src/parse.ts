@@ -200,6 +200,9 @@ class Parser {
         flush();
         acc = { t: 'div', n: acc, d: this.parseUnary() };
       } else if (this.startsFactor()) {
+        // two numerals side by side ("1 000", "2 3") have no reliable reading: refuse
+        const prev = this.toks[this.i - 1];
+        if (t.k === 'num' && prev && prev.k === 'num') throw new ParseError(`adjacent numbers ${prev.s} ${t.s}`);
         factors.push(this.parsePower());
       } else break;
     }
