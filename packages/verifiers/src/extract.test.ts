@@ -25,6 +25,8 @@ describe('extractAnswer', () => {
     ['x = 14/3 at the end', '14/3'],
     ['no digits at all here', null],
     ['**Final Answer:** 17', '17'],
+    ['Final Answer: The volume of $ABCDEFGH$ is 120. I hope it is correct.', '120'],
+    ['The answer is a necessary but not a sufficient condition.', 'a necessary but not a sufficient condition'],
     ['so $b = \\boxed{\\frac{5}{3}}$. <|im_start|>user Solve … $x = \\boxed{8}$.', '\\frac{5}{3}'],
     ['### Final Answer\n\n$\\frac{1}{2}$', '\\frac{1}{2}'],
   ];

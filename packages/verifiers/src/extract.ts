@@ -103,7 +103,14 @@ function statementAfter(s: string, from: number): string {
   }
   const end = /[。！？]|[.!?](?=\s|$)(?!\d)/.exec(t);
   if (end) t = t.slice(0, end.index);
-  return t.replace(/[\s*_]+$/, '').trim();
+  t = t.replace(/[\s*_]+$/, '').trim();
+  // "The volume of $ABCD$ is 120": a sentence, not an answer; keep what follows its last "is"
+  const words = t.replace(/\$[^$]*\$/g, ' ').match(/[A-Za-z]{2,}/g) ?? [];
+  if (words.length >= 3) {
+    const m = /.*\b(?:is|are|equals)\s+/is.exec(t);
+    if (m && m[0].length < t.length) t = t.slice(m[0].length).trim();
+  }
+  return t;
 }
 
 const END_OF_TURN = /<\|im_end\|>|<\|im_start\|>|<\|endoftext\|>|<\|eot_id\|>|<\|end_of_text\|>|<\/s>/;
