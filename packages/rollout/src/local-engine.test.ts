@@ -82,6 +82,8 @@ describe('local engine on a fake model', () => {
     expect(out).toHaveLength(8);
     // prefill 2 rows, then 8 rows fed 2 tokens each
     expect(model.stats.rowSteps).toBe(2 + 8 * 2);
+    // every call asks for last-position logits only
+    expect(model.stats.lastOnlyCalls).toBe(model.stats.cachedCalls);
   });
 
   it('refilling a shrunken batch with waiting sequences gives the same results as fixed batches', async () => {
@@ -201,7 +203,7 @@ describe('local engine on a fake model', () => {
     const last = events[events.length - 1];
     expect(last).toEqual({ done: 10, total: 10, tokens: 60 });
     for (let i = 1; i < events.length; i++) expect(events[i].tokens).toBeGreaterThan(events[i - 1].tokens);
-    const chunked = await createLocalEngine(model, undefined, { batchSize: 4, prefillLogitsBudget: 1 }).generate(PROMPTS, {
+    const chunked = await createLocalEngine(model, undefined, { batchSize: 4, prefillBudget: 1 }).generate(PROMPTS, {
       maxNewTokens: 6, n: 2, temperature: 0.7, seed: 2, eosTokenIds: [],
     });
     expect(chunked.map((r) => r.responseIds)).toEqual(out.map((r) => r.responseIds));

@@ -18,10 +18,10 @@ export interface LocalEngineOptions {
   /** Most sequences decoded together. Default 32. */
   batchSize?: number;
   /**
-   * Most floats in one prefill logits tensor [B, chunk, V]; longer prompts are prefilled in
-   * column chunks through the cache. Default 2^25 (128 MiB of float32).
+   * Most floats in one prefill step's attention scores [rows, heads, chunk, context]; longer
+   * prompts are prefilled in column chunks through the cache. Default 2^25 (128 MiB of float32).
    */
-  prefillLogitsBudget?: number;
+  prefillBudget?: number;
   /** Seeds calls that pass no `seed` (checkpoint it with `engine.rng.toJSON()`). Default: a random seed. */
   rng?: Rng;
   /**
@@ -96,7 +96,8 @@ async function readLastLogits(logits: tf.Tensor3D): Promise<Float32Array> {
 
 /** Runs forwardCached and returns the last-position logits, leaving only the cache allocated. */
 async function stepLogits(model: CausalLM, cache: KVCache, inputIds: number[][], attentionMask: number[][], positionIds: number[][]): Promise<Float32Array> {
-  const out = model.forwardCached({ inputIds, attentionMask, positionIds }, cache);
+  // logits for the last position only: a prefill never materialises [B, T, vocab]
+  const out = model.forwardCached({ inputIds, attentionMask, positionIds }, cache, { logits: 'last' });
   try {
     return await readLastLogits(out.logits);
   } finally {
@@ -108,8 +109,8 @@ async function stepLogits(model: CausalLM, cache: KVCache, inputIds: number[][],
 export function createLocalEngine(model: CausalLM, tokenizer?: Tokenizer, opts: LocalEngineOptions = {}): LocalEngine {
   const batchSize = opts.batchSize ?? 32;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be an integer >= 1, got ${batchSize}`);
-  const prefillBudget = opts.prefillLogitsBudget ?? 2 ** 25;
-  if (!(prefillBudget >= 1)) throw new RangeError(`prefillLogitsBudget must be >= 1, got ${prefillBudget}`);
+  const prefillBudget = opts.prefillBudget ?? 2 ** 25;
+  if (!(prefillBudget >= 1)) throw new RangeError(`prefillBudget must be >= 1, got ${prefillBudget}`);
   const rng = opts.rng ?? new Rng(randomSeed());
   const yieldEveryStep = opts.yieldEveryStep ?? true;
   const refillBelow = opts.refillBelow ?? 0;
@@ -194,8 +195,8 @@ export function createLocalEngine(model: CausalLM, tokenizer?: Tokenizer, opts: 
     const U = unique.length;
     const cache = model.createKVCache(U);
     try {
-      // in column chunks small enough that [U, chunk, V] logits fit the budget
-      const cols = Math.max(1, Math.min(width, Math.floor(prefillBudget / (U * vocab))));
+      // in column chunks small enough that the [U, heads, chunk, width] attention scores fit the budget
+      const cols = Math.max(1, Math.min(width, Math.floor(prefillBudget / (U * model.config.numHeads * width))));
       let logits: Float32Array = new Float32Array(0);
       for (let c0 = 0; c0 < width; c0 += cols) {
         const c1 = Math.min(width, c0 + cols);

@@ -45,7 +45,7 @@ class FakeCache implements KVCache {
 
 export interface FakeModel extends CausalLM {
   /** Row-steps computed by forwardCached (sum of batch sizes), to check that finished rows cost nothing. */
-  stats: { cachedCalls: number; rowSteps: number; caches: FakeCache[] };
+  stats: { cachedCalls: number; rowSteps: number; lastOnlyCalls: number; caches: FakeCache[] };
 }
 
 export function createFakeModel(opts: { vocabSize: number; eosTokenId?: number; logits?: LogitsFn }): FakeModel {
@@ -56,7 +56,7 @@ export function createFakeModel(opts: { vocabSize: number; eosTokenId?: number; 
     headDim: 4, rmsNormEps: 1e-6, ropeTheta: 10000, tieWordEmbeddings: true, attentionBias: false,
     maxPositionEmbeddings: 4096, eosTokenId: opts.eosTokenId,
   } as ModelConfig;
-  const stats = { cachedCalls: 0, rowSteps: 0, caches: [] as FakeCache[] };
+  const stats = { cachedCalls: 0, rowSteps: 0, lastOnlyCalls: 0, caches: [] as FakeCache[] };
 
   function row(logits: Float32Array, at: number, history: number[] | null): void {
     if (!history) return; // a padded position: logits stay 0
@@ -68,6 +68,7 @@ export function createFakeModel(opts: { vocabSize: number; eosTokenId?: number; 
     if (got !== undefined && got !== want) throw new Error(`fake model: row ${b} column ${t} has position ${got}, expected ${want}`);
   }
   function tensors(data: Float32Array, B: number, T: number) {
+    // [B, T, V] logits and a stand-in [B, T, 4] hidden state
     return { logits: tf.tensor3d(data, [B, T, V]), hidden: tf.zeros([B, T, 4]) as tf.Tensor3D };
   }
 
@@ -94,7 +95,7 @@ export function createFakeModel(opts: { vocabSize: number; eosTokenId?: number; 
       stats.caches.push(c);
       return c;
     },
-    forwardCached(batch: ForwardBatch, kv: KVCache) {
+    forwardCached(batch: ForwardBatch, kv: KVCache, opts?: { logits?: 'all' | 'last' }) {
       const cache = kv as FakeCache;
       if (cache.disposed) throw new Error('fake model: cache used after dispose');
       const B = batch.inputIds.length;
@@ -117,6 +118,12 @@ export function createFakeModel(opts: { vocabSize: number; eosTokenId?: number; 
           r.tokens.push(batch.inputIds[b][t]);
           row(data, (b * T + t) * V, [...r.tokens]);
         }
+      }
+      if (opts?.logits === 'last') {
+        stats.lastOnlyCalls++;
+        const last = new Float32Array(B * V);
+        for (let b = 0; b < B; b++) last.set(data.subarray((b * T + T - 1) * V, (b * T + T) * V), b * V);
+        return tensors(last, B, 1);
       }
       return tensors(data, B, T);
     },
