@@ -21,10 +21,20 @@ export interface CausalLM {
   trainableVariables(): tf.Variable[];
   /** [HF tensor name, variable] pairs in the order of trainableVariables() */
   namedParameters(): [string, tf.Variable][];
-  /** writes config.json + safetensors in HF layout (same names, dtypes and shapes as loaded); atomic per file */
-  save(dir: string): Promise<void>;
+  /**
+   * Writes config.json + safetensors in HF layout (same names and shapes as loaded; dtypes as loaded
+   * unless `dtype` is given, e.g. 'float32' for a bit-exact training checkpoint); atomic per file.
+   */
+  save(dir: string, opts?: SaveOptions): Promise<void>;
   dispose(): void;
 }
+
+export type SaveDtype = 'float32' | 'bfloat16' | 'float16';
+export interface SaveOptions {
+  /** every tensor in this dtype (config.json's dtype follows); default: each tensor's loaded dtype, float32 for created models */
+  dtype?: SaveDtype;
+}
+const ST_DTYPE: Record<SaveDtype, SafetensorsDtype> = { float32: 'F32', bfloat16: 'BF16', float16: 'F16' };
 
 let instances = 0;
 
@@ -81,17 +91,26 @@ class Model implements CausalLM {
     return [...this.params.entries()];
   }
 
-  async save(dir: string): Promise<void> {
+  async save(dir: string, opts: SaveOptions = {}): Promise<void> {
     this.alive();
+    if (opts.dtype !== undefined && !(opts.dtype in ST_DTYPE)) throw new RangeError(`save: unknown dtype '${opts.dtype}' (float32, bfloat16, float16)`);
     await mkdir(dir, { recursive: true });
+    const forced = opts.dtype ? ST_DTYPE[opts.dtype] : undefined;
     const tensors = [...this.params.entries()].map(([name, v]) => ({
       name,
-      dtype: this.dtypes.get(name) ?? ('F32' as SafetensorsDtype),
+      dtype: forced ?? this.dtypes.get(name) ?? ('F32' as SafetensorsDtype),
       shape: v.shape,
       values: async () => (await v.data()) as Float32Array,
     }));
     await saveWeights(dir, tensors, { shards: this.shards });
-    await writeJsonAtomic(join(dir, 'config.json'), this.rawConfig);
+    let config = this.rawConfig;
+    if (opts.dtype) {
+      // transformers 5 writes `dtype`, 4.x `torch_dtype`: update whichever the file has
+      config = { ...config };
+      if ('dtype' in config) config.dtype = opts.dtype;
+      if ('torch_dtype' in config || !('dtype' in config)) config.torch_dtype = opts.dtype;
+    }
+    await writeJsonAtomic(join(dir, 'config.json'), config);
     for (const [file, text] of this.extraFiles) {
       const { writeFile, rename } = await import('node:fs/promises');
       const tmp = join(dir, `.${file}.tmp-${process.pid}`);

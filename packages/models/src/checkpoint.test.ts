@@ -52,6 +52,22 @@ describe('save then load', () => {
     });
   }
 
+  it('save({ dtype }) converts every tensor and updates config.json (bf16 -> float32 is exact)', async () => {
+    const m = await loadCausalLM(fixtureDir('qwen2-tiny-bf16'));
+    const out = join(tmp, 'bf16-as-f32');
+    await m.save(out, { dtype: 'float32' });
+    m.dispose();
+    const h = await readSafetensorsHeader(join(out, 'model.safetensors'));
+    expect(new Set([...h.tensors.values()].map((e) => e.dtype))).toEqual(new Set(['F32']));
+    expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).dtype).toBe('float32');
+    const a = await logitsFor(fixtureDir('qwen2-tiny-bf16'), 'qwen2-tiny-bf16');
+    const b = await logitsFor(out, 'qwen2-tiny-bf16');
+    expect(Buffer.from(b.buffer).equals(Buffer.from(a.buffer))).toBe(true);
+    const m2 = await loadCausalLM(out);
+    await expect(m2.save(join(tmp, 'x'), { dtype: 'int8' as never })).rejects.toThrow(RangeError);
+    m2.dispose();
+  });
+
   it('reads and writes sharded checkpoints (model.safetensors.index.json)', async () => {
     const m = await loadCausalLM(fixtureDir('llama-tiny'));
     const dir = join(tmp, 'sharded');

@@ -1,7 +1,7 @@
 // Public API of @verl-ts/models.
 export { initBackend, activeBackend, BACKENDS, type Backend } from './backend.js';
 export { parseHFConfig, readHFConfig, toHFConfig, type ModelConfig, type RopeScaling, type Architecture } from './config.js';
-export { loadCausalLM, createCausalLM, type CausalLM } from './causal-lm.js';
+export { loadCausalLM, createCausalLM, type CausalLM, type SaveOptions, type SaveDtype } from './causal-lm.js';
 export type { ForwardBatch, ForwardOptions, ForwardOutput } from './decoder.js';
 export type { KVCache } from './kv-cache.js';
 export { positionsFromMask } from './masks.js';
