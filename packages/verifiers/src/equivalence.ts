@@ -8,24 +8,15 @@
 //   4. scalars: exact rational arithmetic in-process; otherwise a float64 evaluation in-process
 //      that can only *reject*; what survives is confirmed by the CAS worker (mathjs, 64-digit
 //      BigNumbers, tolerance 1e-40 relative), so rounded decimals of irrational values fail.
-import { freeSymbols, type Node } from './ast.js';
-import { exactValue, floatValue, negativePoints, samplePoints } from './evaluate.js';
+import type { Node } from './ast.js';
+import { floatValue } from './evaluate.js';
 import { isInfinite, toIntervals, type Interval } from './intervals.js';
 import { canonicalString, isTextAnswer, normalizeAnswer, splitConnectives, textKey } from './normalize.js';
 import { parseList } from './parse.js';
-import { Rational } from './rational.js';
-import { toMathjs, UnsupportedNode } from './to-mathjs.js';
-import type { CasPool } from './worker-pool.js';
+import { expandItems } from './plus-minus.js';
+import { checkDeadline, nodeKey, proportional, scalarEqual, type EquivContext } from './scalar.js';
 
-export class CheckTimeout extends Error {}
-
-export interface EquivContext {
-  /** comma lists are ordered (fill-in blanks) rather than solution sets */
-  ordered: boolean;
-  /** absolute time (ms since epoch) by which the check must end */
-  deadline: number;
-  pool: CasPool;
-}
+export { CheckTimeout, type EquivContext } from './scalar.js';
 
 /** One reading of an answer: its top-level items; `alternatives` when joined by "or". */
 interface Candidate {
@@ -70,136 +61,6 @@ export async function answersEquivalent(pred: string, gold: string, ctx: EquivCo
     }
   }
   return false;
-}
-
-function checkDeadline(ctx: EquivContext): void {
-  if (Date.now() > ctx.deadline) throw new CheckTimeout('timeout: time limit reached while comparing');
-}
-
-// ---------- ± expansion ----------
-
-function containsPm(n: Node): boolean {
-  let found = false;
-  const visit = (x: Node): void => {
-    if (found) return;
-    if (x.t === 'pm') {
-      found = true;
-      return;
-    }
-    for (const c of children(x)) visit(c);
-  };
-  visit(n);
-  return found;
-}
-
-function children(n: Node): Node[] {
-  switch (n.t) {
-    case 'add':
-    case 'mul':
-      return n.a;
-    case 'div':
-      return [n.n, n.d];
-    case 'neg':
-    case 'pct':
-      return [n.x];
-    case 'pow':
-      return [n.b, n.e];
-    case 'fn':
-      return n.args;
-    case 'pm':
-      return [n.a, n.b];
-    case 'rel':
-      return n.args;
-    case 'brk':
-    case 'set':
-      return n.items;
-    case 'union':
-      return n.parts;
-    case 'setb':
-      return [n.v, n.cond];
-    case 'matrix':
-      return n.rows.flat();
-    default:
-      return [];
-  }
-}
-
-/** Replaces the first ± node by `+` and by `-`: two trees. */
-function splitFirstPm(n: Node): [Node, Node] | null {
-  if (n.t === 'pm') {
-    const plus: Node = { t: 'add', a: [n.a, n.sign === 1 ? n.b : { t: 'neg', x: n.b }] };
-    const minus: Node = { t: 'add', a: [n.a, n.sign === 1 ? { t: 'neg', x: n.b } : n.b] };
-    return [plus, minus];
-  }
-  const kids = children(n);
-  for (let k = 0; k < kids.length; k++) {
-    const r = splitFirstPm(kids[k]);
-    if (r) return [replaceChild(n, k, r[0]), replaceChild(n, k, r[1])];
-  }
-  return null;
-}
-
-function replaceChild(n: Node, k: number, c: Node): Node {
-  const kids = children(n).slice();
-  kids[k] = c;
-  switch (n.t) {
-    case 'add':
-    case 'mul':
-      return { ...n, a: kids };
-    case 'div':
-      return { t: 'div', n: kids[0], d: kids[1] };
-    case 'neg':
-      return { t: 'neg', x: kids[0] };
-    case 'pct':
-      return { t: 'pct', x: kids[0] };
-    case 'pow':
-      return { t: 'pow', b: kids[0], e: kids[1] };
-    case 'fn':
-      return { ...n, args: kids };
-    case 'pm':
-      return { ...n, a: kids[0], b: kids[1] };
-    case 'rel':
-      return { ...n, args: kids };
-    case 'brk':
-    case 'set':
-      return { ...n, items: kids };
-    case 'union':
-      return { ...n, parts: kids };
-    case 'setb':
-      return { t: 'setb', v: kids[0], cond: kids[1] };
-    default:
-      return n; // matrices with ± are compared as written
-  }
-}
-
-function expandPm(n: Node): Node[] {
-  let out = [n];
-  for (let round = 0; round < 4; round++) {
-    const next: Node[] = [];
-    let changed = false;
-    for (const x of out) {
-      const r = splitFirstPm(x);
-      if (r) {
-        next.push(...r);
-        changed = true;
-      } else next.push(x);
-    }
-    out = next;
-    if (!changed) break;
-  }
-  return out;
-}
-
-function expandItems(items: Node[]): { items: Node[]; expanded: boolean } {
-  let expanded = false;
-  const out: Node[] = [];
-  for (const it of items) {
-    if (it.t !== 'rel' && it.t !== 'set' && it.t !== 'brk' && it.t !== 'matrix' && it.t !== 'union' && containsPm(it)) {
-      out.push(...expandPm(it));
-      expanded = true;
-    } else out.push(it);
-  }
-  return { items: out, expanded };
 }
 
 // ---------- lists and sets ----------
@@ -411,76 +272,3 @@ function diff(l: Node, r: Node): Node {
   return { t: 'add', a: [l, { t: 'neg', x: r }] };
 }
 
-// ---------- scalars ----------
-
-/** A canonical key of a tree (structural identity). */
-export function nodeKey(n: Node): string {
-  return JSON.stringify(n, (_k, v: unknown) => (v instanceof Rational ? v.toString() : v));
-}
-
-function close(x: number, y: number, rel: number): boolean {
-  return Math.abs(x - y) <= rel * Math.max(Math.abs(x), Math.abs(y)) + 1e-300;
-}
-
-function varsOf(a: Node, b: Node): string[] {
-  return [...new Set([...freeSymbols(a), ...freeSymbols(b)])].sort();
-}
-
-async function scalarEqual(a: Node, b: Node, ctx: EquivContext): Promise<boolean> {
-  checkDeadline(ctx);
-  const ea = exactValue(a);
-  const eb = exactValue(b);
-  if (ea && eb) return ea.equals(eb);
-  if (nodeKey(a) === nodeKey(b)) return true;
-  const vars = varsOf(a, b);
-  const strict = samplePoints(vars, vars.length ? 6 : 1);
-  const envs = vars.length ? [...strict, ...negativePoints(vars, 2)] : strict;
-  for (const env of envs) {
-    const x = floatValue(a, env);
-    const y = floatValue(b, env);
-    if (Number.isFinite(x) && Number.isFinite(y) && !close(x, y, 1e-7)) return false;
-    if (Number.isFinite(x) !== Number.isFinite(y) && !Number.isNaN(x) && !Number.isNaN(y)) return false;
-  }
-  return cas(a, b, 'equal', vars, envs, ctx, strict.length);
-}
-
-async function proportional(a: Node, b: Node, ctx: EquivContext): Promise<boolean> {
-  checkDeadline(ctx);
-  const vars = varsOf(a, b);
-  if (!vars.length) return false;
-  const envs = samplePoints(vars, 6);
-  let ratio: number | null = null;
-  for (const env of envs) {
-    const x = floatValue(a, env);
-    const y = floatValue(b, env);
-    if (!Number.isFinite(x) || !Number.isFinite(y) || y === 0) continue;
-    const r = x / y;
-    if (ratio === null) ratio = r;
-    else if (!close(r, ratio, 1e-7)) return false;
-  }
-  return cas(a, b, 'proportional', vars, envs, ctx);
-}
-
-async function cas(a: Node, b: Node, mode: 'equal' | 'proportional', vars: string[], envs: Record<string, number>[], ctx: EquivContext, lenientFrom = envs.length): Promise<boolean> {
-  const names = new Map<string, string>();
-  vars.forEach((v, k) => names.set(v, `v${k}`));
-  let sa: string;
-  let sb: string;
-  try {
-    sa = toMathjs(a, names);
-    sb = toMathjs(b, names);
-  } catch (e) {
-    if (e instanceof UnsupportedNode) return false;
-    throw e;
-  }
-  const points = envs.map((env) => Object.fromEntries(vars.map((v) => [names.get(v)!, env[v]])));
-  const remaining = ctx.deadline - Date.now();
-  if (remaining <= 0) throw new CheckTimeout('timeout: time limit reached before the CAS check');
-  const r = await ctx.pool.run({ pairs: [{ a: sa, b: sb, mode }], points, lenientFrom }, remaining);
-  if (r.startupMs) ctx.deadline += r.startupMs;
-  if (!r.ok) {
-    if (r.reason.startsWith('timeout')) throw new CheckTimeout(r.reason);
-    throw new Error(r.reason); // reported by gradeAnswer as `error: …`
-  }
-  return r.results[0];
-}
