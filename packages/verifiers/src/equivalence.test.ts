@@ -71,6 +71,9 @@ table('mixed numbers, fractions and roots', [
   ['0.785', '\\frac{\\pi}{4}', false],
   ['e^{2}', '\\exp(2)', true],
   ['\\log_2 8', '3', true],
+  ['\\sqrt[3]{-8}', '-2', true],
+  ['8 \\cdot 2^{7/10}', '8(\\sqrt[10]{2^{7}})', true],
+  ['12\\times18\\times11', '2376', true],
   ['\\ln(e^3)', '3', true],
 ]);
 
