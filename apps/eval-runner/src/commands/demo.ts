@@ -20,6 +20,7 @@ export const command: Command = {
       'prompts-per-step': { type: 'string', value: 'N', description: `prompts per RL step (default: ${DEMO_DEFAULTS.promptsPerStep}; --quick: ${QUICK.promptsPerStep})` },
       n: { type: 'string', value: 'N', description: `responses per prompt, the GRPO group size (default: ${DEMO_DEFAULTS.n})` },
       'eval-problems': { type: 'string', value: 'N', description: `held-out problems evaluated (default: ${DEMO_DEFAULTS.evalProblems}; --quick: ${QUICK.evalProblems})` },
+      lr: { type: 'string', value: 'LR', description: `actor learning rate (default: ${DEMO_DEFAULTS.lr})` },
       seed: { type: 'string', value: 'S', default: String(DEMO_DEFAULTS.seed), description: 'seed of training data and sampling' },
       quick: { type: 'boolean', description: 'a smoke-test budget (2 steps, 20 problems), for trying the pipeline' },
       model: { type: 'string', value: 'DIR', description: 'start from this model folder instead of the bundled one' },
@@ -36,6 +37,7 @@ export const command: Command = {
       promptsPerStep: num(v, 'prompts-per-step', { integer: true, min: 1 }) ?? base.promptsPerStep,
       n: num(v, 'n', { integer: true, min: 2 }) ?? base.n,
       evalProblems: num(v, 'eval-problems', { integer: true, min: 1 }) ?? base.evalProblems,
+      lr: num(v, 'lr', { min: 0 }) ?? base.lr,
       seed: num(v, 'seed', { integer: true })!,
     };
     const { tinyArithDir } = await import('../demo/assets.js');

@@ -27,7 +27,8 @@ export const command: Command = {
       stop: { type: 'string', value: 'LIST', description: 'extra stop strings, comma-separated' },
       'data-dir': { type: 'string', value: 'DIR', description: 'folder with <benchmark>/test.jsonl (otherwise the datasets cache / download)' },
       out: { type: 'string', value: 'DIR', description: 'output folder (default: runs/eval/<model>); rerun with the same folder to resume' },
-      limit: { type: 'string', value: 'N', description: 'only the first N problems of each benchmark' },
+      limit: { type: 'string', value: 'N', description: "only the first N problems of each benchmark ('arithmetic': how many to generate, default 200)" },
+      difficulty: { type: 'string', value: 'LEVEL', default: '2', description: "difficulty level 1-5 of the 'arithmetic' benchmark (the bundled model's is 2)" },
       seed: { type: 'string', value: 'S', default: '0', description: 'sampling seed' },
       batch: { type: 'string', value: 'N', default: '8', description: 'problems per generation batch' },
       backend: { type: 'string', value: 'NAME', description: 'TensorFlow.js backend for --model: wasm (default), cpu, webgpu, tensorflow' },
@@ -58,7 +59,8 @@ export const command: Command = {
     const datasets = await import('@verl-ts/datasets');
     const verifiers = await import('@verl-ts/verifiers');
     const benchmarks = [];
-    for (const b of benches) benchmarks.push({ name: b, problems: await loadProblems(b, { dataDir, limit }) });
+    const difficulty = num(v, 'difficulty', { integer: true, min: 1, max: 5 });
+    for (const b of benches) benchmarks.push({ name: b, problems: await loadProblems(b, { dataDir, limit, difficulty }) });
 
     const opened = await openEngine({
       model: str(v, 'model'),

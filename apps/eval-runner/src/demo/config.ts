@@ -2,8 +2,9 @@
 // sized to finish in about 10 minutes on 2 CPU cores (TensorFlow.js WASM backend).
 // Differences from the paper's settings, and why:
 // - lr 1e-4 (paper 5e-7 for 7B models): a 1M-parameter model from a short SFT moves slowly otherwise;
-// - rank-metric stride 4 (paper 40): demo responses are ~10-40 tokens, and ERV/ERA need T ≥ 2·stride;
+// - rank-metric stride 4 (paper 40): demo responses are ~8-20 tokens, and ERV/ERA need T ≥ 2·stride;
 // - n 8 responses per prompt (paper 4): more groups with mixed rewards, so more non-zero GRPO advantages.
+import { ARITHMETIC_LEVEL } from '../commands/shared/problems.js';
 
 export interface DemoSettings {
   steps: number;
@@ -21,7 +22,7 @@ export const DEMO_DEFAULTS: DemoSettings = {
   steps: 30,
   promptsPerStep: 16,
   n: 8,
-  maxNewTokens: 40,
+  maxNewTokens: 24,
   lr: 1e-4,
   stride: 4,
   evalProblems: 200,
@@ -36,7 +37,7 @@ export function demoRLConfig(arm: 'grpo' | 'grpo-verl', modelDir: string, outDir
     outputDir: outDir,
     seed: s.seed,
     model: { path: modelDir },
-    data: { source: 'arithmetic', template: 'arithmetic', count: 4000, seed: s.seed + 1 },
+    data: { source: 'arithmetic', template: 'arithmetic', difficulty: ARITHMETIC_LEVEL, count: 4000, seed: s.seed + 1 },
     rollout: { n: s.n, temperature: 1.0, topP: 1.0, maxNewTokens: s.maxNewTokens, maxPromptTokens: 32 },
     reward: { fn: 'binary' },
     algorithm: { estimator: 'grpo', verl: { enabled: arm === 'grpo-verl' } },
