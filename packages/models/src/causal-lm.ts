@@ -46,7 +46,10 @@ let instances = 0;
 function makeVariable(values: Float32Array, shape: number[], name: string, trainable: boolean, instance: number): tf.Variable {
   const registered = (tf.engine() as unknown as { registeredVariables: Record<string, unknown> }).registeredVariables;
   const varName = registered[name] ? `${name}#${instance}` : name;
-  return tf.variable(tf.tensor(values, shape, 'float32'), trainable, varName);
+  const init = tf.tensor(values, shape, 'float32');
+  const v = tf.variable(init, trainable, varName);
+  init.dispose(); // the variable holds its own reference to the data
+  return v;
 }
 
 class Model implements CausalLM {
@@ -131,14 +134,13 @@ class Model implements CausalLM {
 export async function loadCausalLM(dir: string, opts: { backend?: Backend; trainable?: boolean } = {}): Promise<CausalLM> {
   if (opts.backend !== undefined || activeBackend() === undefined) await initBackend(opts.backend);
   const { config, raw } = await readHFConfig(dir);
-  const weights = await loadWeights(dir, config);
   const instance = ++instances;
   const params = new Map<string, tf.Variable>();
+  let weights;
   try {
-    for (const s of weightSpecs(config)) {
-      params.set(s.name, makeVariable(weights.values.get(s.name)!, s.shape, s.name, opts.trainable ?? true, instance));
-      weights.values.delete(s.name);
-    }
+    weights = await loadWeights(dir, config, (s, values) => {
+      params.set(s.name, makeVariable(values, s.shape, s.name, opts.trainable ?? true, instance));
+    });
   } catch (e) {
     for (const v of params.values()) v.dispose();
     throw e;

@@ -104,6 +104,17 @@ describe('KV cache: incremental decoding equals the full forward pass', () => {
 });
 
 describe('memory', () => {
+  it('load then dispose frees every tensor and data buffer', async () => {
+    await initBackend('wasm');
+    const count = () => [tf.memory().numTensors, (tf.engine().backend as unknown as { numDataIds(): number }).numDataIds()];
+    const before = count();
+    const model = await loadCausalLM(fixtureDir('qwen2-tiny'));
+    const out = model.forward({ inputIds: [[1, 2, 3]], attentionMask: [[1, 1, 1]] });
+    tf.dispose([out.logits, out.hidden]);
+    model.dispose();
+    expect(count()).toEqual(before);
+  });
+
   it('forward and a backward pass leave only their outputs behind', async () => {
     await initBackend('wasm');
     const model = await loadCausalLM(fixtureDir('llama-tiny'));

@@ -55,7 +55,6 @@ function isIgnorable(name: string, c: ModelConfig): boolean {
 }
 
 export interface LoadedWeights {
-  values: Map<string, Float32Array>;
   dtypes: Map<string, SafetensorsDtype>;
   /** shard file of each tensor when the checkpoint was sharded (so a save keeps the layout) */
   shards?: Map<string, string>;
@@ -68,8 +67,16 @@ async function exists(p: string): Promise<boolean> {
   );
 }
 
-/** Reads every weight of `c` from `dir` (model.safetensors or model.safetensors.index.json), checking names and shapes. */
-export async function loadWeights(dir: string, c: ModelConfig): Promise<LoadedWeights> {
+/**
+ * Reads every weight of `c` from `dir` (model.safetensors or model.safetensors.index.json), checking
+ * names and shapes first, then hands each tensor to `onTensor` in weightSpecs order as it is read,
+ * so only one tensor at a time is held as a JS array.
+ */
+export async function loadWeights(
+  dir: string,
+  c: ModelConfig,
+  onTensor: (spec: WeightSpec, values: Float32Array) => void,
+): Promise<LoadedWeights> {
   const single = join(dir, 'model.safetensors');
   const indexFile = join(dir, 'model.safetensors.index.json');
   const fileOf = new Map<string, string>();
@@ -94,7 +101,7 @@ export async function loadWeights(dir: string, c: ModelConfig): Promise<LoadedWe
     for (const [name, e] of h.tensors) entries.set(name, { ...e, file: f });
   }
   const specs = weightSpecs(c);
-  const out: LoadedWeights = { values: new Map(), dtypes: new Map() };
+  const out: LoadedWeights = { dtypes: new Map() };
   if (sharded) out.shards = new Map();
   const wanted = new Set(specs.map((s) => s.name));
   for (const name of entries.keys()) {
@@ -102,23 +109,26 @@ export async function loadWeights(dir: string, c: ModelConfig): Promise<LoadedWe
       throw new Error(`${dir}: unexpected tensor '${name}' for a ${c.architecture} model with this config.json`);
     }
   }
+  for (const s of specs) {
+    const e = entries.get(s.name);
+    if (!e) {
+      const hint = s.name === 'lm_head.weight' ? ' (config.json says tie_word_embeddings=false)' : '';
+      throw new Error(`${dir}: missing tensor '${s.name}'${hint}`);
+    }
+    if (e.shape.length !== s.shape.length || e.shape.some((v, i) => v !== s.shape[i])) {
+      throw new Error(`tensor '${s.name}' in ${join(dir, e.file)} has shape [${e.shape}] but config.json implies [${s.shape}]`);
+    }
+  }
   const handles = new Map<string, Awaited<ReturnType<typeof open>>>();
   try {
     for (const s of specs) {
-      const e = entries.get(s.name);
-      if (!e) {
-        const hint = s.name === 'lm_head.weight' ? ' (config.json says tie_word_embeddings=false)' : '';
-        throw new Error(`${dir}: missing tensor '${s.name}'${hint}`);
-      }
-      if (e.shape.length !== s.shape.length || e.shape.some((v, i) => v !== s.shape[i])) {
-        throw new Error(`tensor '${s.name}' in ${join(dir, e.file)} has shape [${e.shape}] but config.json implies [${s.shape}]`);
-      }
+      const e = entries.get(s.name)!;
       let fh = handles.get(e.file);
       if (!fh) {
         fh = await open(join(dir, e.file), 'r');
         handles.set(e.file, fh);
       }
-      out.values.set(s.name, await readTensorF32(fh, e));
+      onTensor(s, await readTensorF32(fh, e));
       out.dtypes.set(s.name, e.dtype);
       out.shards?.set(s.name, e.file);
     }
