@@ -119,10 +119,31 @@ export class Decoder {
     let positions = batch.positionIds;
     if (positions) checkPositions(positions, B, T);
     else positions = positionsFromMask(batch.attentionMask, T);
-    const rep = c.numHeads / c.numKvHeads;
     const newKV: { k: tf.Tensor4D; v: tf.Tensor4D }[] = [];
-    const out = tf.tidy(() => {
-      const { cos, sin } = ropeTables(positions!, this.invFreq);
+    let out: ForwardOutput;
+    try {
+      out = this.compute(batch, opts, positions, B, T, newKV, cache);
+    } catch (e) {
+      tf.dispose(newKV.flatMap((kv) => [kv.k, kv.v])); // keep the cache unchanged on failure
+      throw e;
+    }
+    if (cache) cache.update(newKV, T);
+    return out;
+  }
+
+  private compute(
+    batch: ForwardBatch,
+    opts: ForwardOptions,
+    positions: number[][],
+    B: number,
+    T: number,
+    newKV: { k: tf.Tensor4D; v: tf.Tensor4D }[],
+    cache?: LayerKVCache,
+  ): ForwardOutput {
+    const c = this.config;
+    const rep = c.numHeads / c.numKvHeads;
+    return tf.tidy(() => {
+      const { cos, sin } = ropeTables(positions, this.invFreq);
       const maskBias = attentionMaskBias(batch.attentionMask, T, rep, c.slidingWindow);
       const ids = tf.tensor1d(batch.inputIds.flat(), 'int32');
       let h = tf.gather(this.p('model.embed_tokens.weight'), ids) as tf.Tensor2D; // [B*T, d]
@@ -145,8 +166,6 @@ export class Decoder {
         hidden: tf.reshape(hidden, [B, T, c.hiddenSize]) as tf.Tensor3D,
       };
     });
-    if (cache) cache.update(newKV, T);
-    return out;
   }
 
   dispose(): void {
