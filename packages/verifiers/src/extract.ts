@@ -13,6 +13,8 @@ export interface Extraction {
   method: 'boxed' | 'minerva' | 'marker' | 'last-number';
   /** several boxed answers joined by "or" */
   hedged: boolean;
+  /** the separate boxed answers when there are several */
+  parts?: string[];
 }
 
 /** Responses longer than this are cut to their last MAX_RESPONSE_CHARS characters. */
@@ -127,7 +129,13 @@ export function extractDetailed(response: string): Extraction | null {
   const boxed = lastBoxes(s);
   if (boxed) {
     const parts = boxed.boxes.map((b) => b.content.trim());
-    return { answer: parts.join(boxed.hedged ? ' or ' : ', '), boxed: true, method: 'boxed', hedged: boxed.hedged };
+    return {
+      answer: parts.join(boxed.hedged ? ' or ' : ', '),
+      boxed: true,
+      method: 'boxed',
+      hedged: boxed.hedged,
+      ...(parts.length > 1 ? { parts } : {}),
+    };
   }
   const minerva = lastMatchEnd(s, MINERVA);
   if (minerva) {

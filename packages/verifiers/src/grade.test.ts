@@ -40,6 +40,9 @@ describe('gradeAnswer', () => {
   it('a hedge between two boxed answers is wrong', async () => {
     expect((await gradeAnswer('either $\\boxed{6}$ or $\\boxed{7}$', { answer: '7' }, opts)).correct).toBe(false);
     expect((await gradeAnswer('$\\boxed{18 \\text{ or } 19}$', { answer: '18' }, opts)).correct).toBe(false);
+    // the same answer written twice is not a hedge
+    expect((await gradeAnswer('so $\\boxed{x+11}$ or $\\boxed{11+x}$', { answer: '11+x' }, opts)).correct).toBe(true);
+    expect((await gradeAnswer('$\\boxed{C}$ or $\\boxed{D}$', { answer: 'C', benchmark: 'gaokao2024_I' }, opts)).reason).toBe('hedged between different answers');
   });
 
   it('accepts GSM8K worked solutions as gold, refuses an empty gold', async () => {

@@ -76,6 +76,15 @@ export async function gradeAnswer(response: string, problem: Problem, opts: Grad
   if (ext.answer.length > maxChars) return { ...base, correct: false, reason: `answer longer than ${maxChars} characters` };
   if (gold.length > 4 * maxChars) return { ...base, correct: false, reason: 'gold answer too long' };
   const ctx: EquivContext = { ordered: listsAreOrdered(problem), deadline, pool: opts.pool ?? sharedPool() };
+  // "\boxed{x+11} or \boxed{11+x}" restates one answer; a real hedge ("\boxed{6} or \boxed{7}")
+  // is wrong because one of its alternatives is
+  if (ext.hedged && ext.parts) {
+    for (const part of ext.parts) {
+      const r = await gradeAnswer(`\\boxed{${part}}`, problem, { ...opts, timeoutMs: Math.max(1, deadline - Date.now()) });
+      if (!r.correct) return { ...base, correct: false, reason: r.reason?.startsWith('timeout') ? r.reason : 'hedged between different answers' };
+    }
+    return { ...base, correct: true, reason: undefined };
+  }
   try {
     const options = parseOptions(problem.question);
     const goldLetters = goldChoice(gold, problem, options);

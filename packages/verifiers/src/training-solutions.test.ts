@@ -1,0 +1,40 @@
+// A realistic extraction + equivalence workload: every worked solution of the MATH training
+// sets (the paper's RL data) graded against its own `answer`. The only misses allowed are
+// solutions that box several answers (the dataset's `answer` keeps just the last one, e.g.
+// "the points are \boxed{(-2,18)} and \boxed{(8,38)}") and rows with an empty answer.
+import { afterAll, describe, expect, it } from 'vitest';
+import { extractDetailed } from './extract.js';
+import { gradeAnswer } from './grade.js';
+import { readJsonl } from './test-utils/benchmarks.js';
+import { CasPool } from './worker-pool.js';
+
+const pool = new CasPool(2);
+afterAll(() => pool.close());
+
+interface Row {
+  problem: string;
+  solution: string;
+  answer: string;
+}
+
+describe('MATH training solutions graded against their own answers', () => {
+  for (const set of ['math_level1to2', 'math_level3to5']) {
+    it(set, async () => {
+      const rows = readJsonl<Row>('train', set, 'train.jsonl');
+      const unexplained: string[] = [];
+      let correct = 0;
+      for (const r of rows) {
+        const g = await gradeAnswer(r.solution, { answer: r.answer, question: r.problem }, { pool, timeoutMs: 10_000 });
+        if (g.correct) {
+          correct++;
+          continue;
+        }
+        const several = (extractDetailed(r.solution)?.parts?.length ?? 1) > 1;
+        if (!several && r.answer.trim() !== '') unexplained.push(`${JSON.stringify(r.answer)} <- ${JSON.stringify(g.extracted)}: ${g.reason}`);
+      }
+      console.log(`${set}: ${correct}/${rows.length} solutions graded correct`);
+      expect(unexplained, unexplained.join('\n')).toEqual([]);
+      expect(correct / rows.length).toBeGreaterThan(0.995);
+    });
+  }
+});
