@@ -6,34 +6,15 @@
 // number `4\frac{2}{3}` = 14/3 (grader.py reads it as a product).
 import { type Node, type RelOp } from './ast.js';
 import { Rational } from './rational.js';
+import { FRAC_CMDS, FUNCS, IGNORED, numNode, parseCommand, REL_CMDS, REL_OPS } from './parse-commands.js';
+import { ParseError } from './parse-error.js';
 import { tokenize, type Token } from './tokenize.js';
 
-export class ParseError extends Error {}
+export { ParseError } from './parse-error.js';
 
 /** Maximum nesting depth; deeper input is refused instead of risking the stack. */
 export const MAX_DEPTH = 60;
 export const MAX_TOKENS = 4000;
-
-const TRIG = new Set(['sin', 'cos', 'tan', 'cot', 'sec', 'csc', 'sinh', 'cosh', 'tanh', 'coth']);
-const FUNCS = new Set([
-  ...TRIG, 'arcsin', 'arccos', 'arctan', 'arccot', 'arcsec', 'arccsc', 'ln', 'log', 'lg', 'exp', 'abs',
-  'det', 'max', 'min', 'gcd', 'lcm', 'deg',
-]);
-const FRAC_CMDS = new Set(['frac', 'dfrac', 'tfrac', 'cfrac']);
-const BINOM_CMDS = new Set(['binom', 'dbinom', 'tbinom', 'choose']);
-const REL_CMDS: Record<string, RelOp> = {
-  le: '<=', leq: '<=', leqslant: '<=', ge: '>=', geq: '>=', geqslant: '>=', lt: '<', gt: '>',
-  ne: '!=', neq: '!=', in: 'in', approx: '~', equiv: '=',
-};
-const REL_OPS: Record<string, RelOp> = { '=': '=', '<': '<', '>': '>', '<=': '<=', '>=': '>=', '!=': '!=' };
-const ACCENTS = new Set(['vec', 'overrightarrow', 'overline', 'bar', 'hat', 'widehat', 'tilde', 'dot', 'ddot', 'underline', 'mathbf', 'boldsymbol', 'mathit', 'mathbb', 'mathcal', 'mathrm', 'text', 'textbf', 'textit', 'mbox', 'operatorname', 'mathsf', 'bm']);
-const STYLE = new Set(['mathbf', 'boldsymbol', 'mathit', 'mathrm', 'text', 'textbf', 'textit', 'mbox', 'mathsf', 'bm', 'operatorname']);
-const IGNORED = new Set(['left', 'right', 'big', 'Big', 'bigg', 'Bigg', 'bigl', 'bigr', 'Bigl', 'Bigr', 'displaystyle', 'limits', 'quad', 'qquad', 'cdotp']);
-const CONSTS: Record<string, Node> = {
-  pi: { t: 'const', name: 'pi' },
-  infty: { t: 'const', name: 'inf' },
-  infinity: { t: 'const', name: 'inf' },
-};
 
 export function parseExpression(src: string): Node {
   const toks = tokenize(src);
@@ -58,23 +39,24 @@ export function parseList(src: string): Node[] {
   return items;
 }
 
-class Parser {
-  private i = 0;
+/** The parser state; its methods are shared with parse-commands.ts (not public API). */
+export class Parser {
+  pos = 0;
   private depth = 0;
   /** '|' closes the innermost absolute value / set-builder instead of opening a new one */
   private barStops = 0;
-  private rightStops: string[] = [];
+  rightStops: string[] = [];
 
-  constructor(private readonly toks: Token[]) {}
+  constructor(readonly toks: Token[]) {}
 
   done(): boolean {
-    return this.i >= this.toks.length;
+    return this.pos >= this.toks.length;
   }
   peek(o = 0): Token | undefined {
-    return this.toks[this.i + o];
+    return this.toks[this.pos + o];
   }
   next(): Token {
-    const t = this.toks[this.i++];
+    const t = this.toks[this.pos++];
     if (!t) throw new ParseError('unexpected end of input');
     return t;
   }
@@ -96,10 +78,10 @@ class Parser {
   private leave(): void {
     this.depth--;
   }
-  private skipIgnored(): void {
+  skipIgnored(): void {
     while (true) {
       const t = this.peek();
-      if (t && t.k === 'cmd' && IGNORED.has(t.s)) this.i++;
+      if (t && t.k === 'cmd' && IGNORED.has(t.s)) this.pos++;
       else break;
     }
   }
@@ -162,7 +144,7 @@ class Parser {
     return terms.length === 1 ? terms[0] : { t: 'add', a: terms };
   }
 
-  private startsFactor(): boolean {
+  startsFactor(): boolean {
     const t = this.peek();
     if (!t) return false;
     if (t.k === 'num' || t.k === 'id') return true;
@@ -201,7 +183,7 @@ class Parser {
         acc = { t: 'div', n: acc, d: this.parseUnary() };
       } else if (this.startsFactor()) {
         // two numerals side by side ("1 000", "2 3") have no reliable reading: refuse
-        const prev = this.toks[this.i - 1];
+        const prev = this.toks[this.pos - 1];
         if (t.k === 'num' && prev && prev.k === 'num') throw new ParseError(`adjacent numbers ${prev.s} ${t.s}`);
         factors.push(this.parsePower());
       } else break;
@@ -228,7 +210,7 @@ class Parser {
     return this.parsePower();
   }
 
-  private parsePower(): Node {
+  parsePower(): Node {
     this.enter();
     let base = this.parsePostfix(this.parsePrimary());
     this.skipIgnored();
@@ -241,7 +223,7 @@ class Parser {
     return base;
   }
 
-  private parseExponent(): Node {
+  parseExponent(): Node {
     this.skipIgnored();
     const t = this.peek();
     if (!t) throw new ParseError('missing exponent');
@@ -332,7 +314,7 @@ class Parser {
   }
 
   /** One `\frac`/`\binom` argument: a braced group, or a single character (`\frac43`). */
-  private fracArg(): Node {
+  fracArg(): Node {
     this.skipIgnored();
     const t = this.peek();
     if (!t) throw new ParseError('missing \\frac argument');
@@ -341,8 +323,8 @@ class Parser {
       this.next();
       if (t.s.length > 1) {
         // split off the first digit and push the rest back
-        this.i--;
-        (this.toks as Token[])[this.i] = { k: 'num', s: t.s.slice(1) };
+        this.pos--;
+        (this.toks as Token[])[this.pos] = { k: 'num', s: t.s.slice(1) };
         return numNode(t.s[0]);
       }
       return numNode(t.s);
@@ -350,7 +332,7 @@ class Parser {
     return this.parsePrimary();
   }
 
-  private parsePrimary(): Node {
+  parsePrimary(): Node {
     this.enter();
     try {
       return this.parsePrimaryInner();
@@ -366,14 +348,14 @@ class Parser {
       const n = numNode(t.s);
       // mixed number: integer immediately followed by \frac{int}{int}
       if (/^\d+$/.test(t.s) && this.peek()?.k === 'cmd' && FRAC_CMDS.has(this.peek()!.s)) {
-        const save = this.i;
+        const save = this.pos;
         this.next();
         const a = this.fracArg();
         const b = this.fracArg();
         if (a.t === 'num' && b.t === 'num' && a.v.isInteger() && b.v.isInteger() && !b.v.isZero()) {
           return { t: 'num', v: (n as { v: Rational }).v.add(a.v.div(b.v)) };
         }
-        this.i = save;
+        this.pos = save;
       }
       return n;
     }
@@ -389,7 +371,7 @@ class Parser {
         case '[':
           return this.parseBracket(t.s);
         case '{':
-          this.i--;
+          this.pos--;
           return this.parseGroup();
         case '\\{':
           return this.parseBraceSet();
@@ -404,7 +386,7 @@ class Parser {
           throw new ParseError(`unexpected ${t.s}`);
       }
     }
-    return this.parseCommand(t.s);
+    return parseCommand(this, t.s);
   }
 
   private parseBracket(open: '(' | '['): Node {
@@ -451,191 +433,6 @@ class Parser {
     return { t: 'set', items };
   }
 
-  private parseCommand(name: string): Node {
-    if (CONSTS[name]) return CONSTS[name];
-    if (FRAC_CMDS.has(name)) {
-      const n = this.fracArg();
-      const d = this.fracArg();
-      return { t: 'div', n, d };
-    }
-    if (BINOM_CMDS.has(name)) {
-      const n = this.fracArg();
-      const k = this.fracArg();
-      return { t: 'fn', name: 'binom', args: [n, k] };
-    }
-    if (name === 'sqrt') {
-      let index: Node | null = null;
-      if (this.isOp('[')) {
-        this.next();
-        index = this.parseTop();
-        this.expectOp(']');
-      }
-      let arg: Node;
-      const t = this.peek();
-      if (t && t.k === 'num') {
-        this.next();
-        arg = numNode(t.s); // `\sqrt13` means sqrt(13)
-      } else if (t && t.k === 'op' && t.s === '{') arg = this.parseGroup();
-      else arg = this.parsePrimary();
-      return index ? { t: 'fn', name: 'root', args: [arg, index] } : { t: 'fn', name: 'sqrt', args: [arg] };
-    }
-    if (name === 'lfloor' || name === 'lceil') {
-      const close = name === 'lfloor' ? 'rfloor' : 'rceil';
-      this.rightStops.push(close);
-      const x = this.parseTop();
-      this.rightStops.pop();
-      this.skipIgnored();
-      const c = this.next();
-      if (c.k !== 'cmd' || c.s !== close) throw new ParseError(`expected \\${close}`);
-      return { t: 'fn', name: name === 'lfloor' ? 'floor' : 'ceil', args: [x] };
-    }
-    if (name === 'lvert' || name === 'vert') {
-      this.rightStops.push(name === 'lvert' ? 'rvert' : 'vert');
-      const x = this.parseTop();
-      this.rightStops.pop();
-      this.skipIgnored();
-      const c = this.next();
-      if (c.k !== 'cmd' || (c.s !== 'rvert' && c.s !== 'vert')) throw new ParseError('expected \\rvert');
-      return { t: 'fn', name: 'abs', args: [x] };
-    }
-    if (name === 'begin') return this.parseEnvironment();
-    if (STYLE.has(name) || ACCENTS.has(name)) return this.parseStyled(name);
-    if (name === 'prime') return { t: 'sym', name: "'" };
-    if (name === 'cdots' || name === 'ldots' || name === 'dots') return { t: 'sym', name: '...' };
-    if (FUNCS.has(name) || name === 'arcsin' || name === 'exp') return this.parseFunction(name);
-    if (REL_CMDS[name] || name === 'cup' || name === 'end' || name === 'right' || name === 'mid') throw new ParseError(`unexpected \\${name}`);
-    // Greek letters and any other symbol-like command
-    return { t: 'sym', name: `\\${name}` };
-  }
-
-  private parseStyled(name: string): Node {
-    // text-like wrappers: read the raw group content
-    this.skipIgnored();
-    if (!this.isOp('{')) {
-      const inner = this.parsePrimary();
-      return STYLE.has(name) ? inner : { t: 'fn', name: `@${name}`, args: [inner] };
-    }
-    if (name === 'operatorname' || name === 'mathrm' || name === 'text' || name === 'mbox' || name === 'textbf' || name === 'textit') {
-      // `\operatorname{sin}`, `\mathrm{i}`, `\text{ cm}`: look at the letters
-      const save = this.i;
-      this.next();
-      const letters: string[] = [];
-      while (this.peek() && this.peek()!.k === 'id') letters.push(this.next().s);
-      if (this.isOp('}') && letters.length) {
-        this.next();
-        const w = letters.join('');
-        if (name === 'operatorname' && FUNCS.has(w)) return this.parseFunction(w);
-        if (FUNCS.has(w) && name === 'mathrm') return this.parseFunction(w);
-        if (w.length === 1) return w === 'e' ? { t: 'const', name: 'e' } : w === 'i' ? { t: 'const', name: 'i' } : { t: 'sym', name: w };
-        return { t: 'sym', name: w };
-      }
-      this.i = save;
-    }
-    const inner = this.parseGroup();
-    if (STYLE.has(name)) return inner;
-    if (inner.t === 'sym') return { t: 'sym', name: `${name}(${inner.name})` };
-    return { t: 'fn', name: `@${name}`, args: [inner] };
-  }
-
-  private parseFunction(name: string): Node {
-    let power: Node | null = null;
-    let base: Node | null = null;
-    for (let k = 0; k < 2; k++) {
-      this.skipIgnored();
-      if (this.isOp('^')) {
-        this.next();
-        power = this.parseExponent();
-      } else if (this.isOp('_')) {
-        this.next();
-        base = this.fracArg();
-      }
-    }
-    let fname = name === 'lg' ? 'log10' : name;
-    if (power && isMinusOne(power) && (TRIG.has(name))) {
-      fname = `arc${name}`;
-      power = null;
-    }
-    this.skipIgnored();
-    let args: Node[];
-    if (this.isOp('(')) {
-      this.next();
-      args = [this.parseTop()];
-      while (this.isOp(',')) {
-        this.next();
-        args.push(this.parseTop());
-      }
-      this.skipIgnored();
-      this.expectOp(')');
-    } else if (this.isOp('{')) {
-      args = [this.parseGroup()];
-    } else {
-      // `\sin 2x`, `\ln 2`: the argument runs over implicitly multiplied factors
-      const factors: Node[] = [this.parsePower()];
-      while (this.startsFactor()) {
-        const t = this.peek()!;
-        if (t.k === 'cmd' && (FUNCS.has(t.s) || t.s === 'exp')) break;
-        factors.push(this.parsePower());
-      }
-      args = [factors.length === 1 ? factors[0] : { t: 'mul', a: factors }];
-    }
-    let out: Node;
-    if (fname === 'log' && base) out = { t: 'fn', name: 'logb', args: [args[0], base] };
-    else out = { t: 'fn', name: fname, args };
-    return power ? { t: 'pow', b: out, e: power } : out;
-  }
-
-  private parseEnvironment(): Node {
-    this.expectOp('{');
-    const env: string[] = [];
-    while (!this.isOp('}')) {
-      const t = this.next();
-      env.push(t.s);
-    }
-    this.next();
-    const envName = env.join('');
-    if (envName === 'array' && this.isOp('{')) {
-      // column spec
-      let depth = 0;
-      do {
-        const t = this.next();
-        if (t.k === 'op' && t.s === '{') depth++;
-        if (t.k === 'op' && t.s === '}') depth--;
-      } while (depth > 0);
-    }
-    const rows: Node[][] = [[]];
-    while (true) {
-      this.skipIgnored();
-      if (this.isCmd('end')) {
-        this.next();
-        this.expectOp('{');
-        while (!this.isOp('}')) this.next();
-        this.next();
-        break;
-      }
-      if (this.isOp('rowsep')) {
-        this.next();
-        rows.push([]);
-        continue;
-      }
-      if (this.isOp('&')) {
-        this.next();
-        continue;
-      }
-      rows[rows.length - 1].push(this.parseTop());
-    }
-    while (rows.length && rows[rows.length - 1].length === 0) rows.pop();
-    return { t: 'matrix', rows };
-  }
-}
-
-function isMinusOne(n: Node): boolean {
-  return n.t === 'neg' && n.x.t === 'num' && n.x.v.equals(Rational.int(1));
-}
-
-function numNode(s: string): Node {
-  const v = Rational.parseDecimal(s);
-  if (!v) throw new ParseError(`bad number ${s}`);
-  return { t: 'num', v };
 }
 
 function nameOf(n: Node): string {
