@@ -96,7 +96,15 @@ async function initWebGpu(): Promise<void> {
       );
     }
     Object.assign(globalThis, dawn.globals);
-    const gpu = dawn.create([]);
+    // Dawn options, e.g. VERL_WEBGPU_FLAGS='backend=vulkan,adapter=NVIDIA H100' (see the webgpu package README)
+    const flags = (process.env.VERL_WEBGPU_FLAGS ?? '').split(',').map((f) => f.trim()).filter(Boolean);
+    const gpu = dawn.create(flags) as { requestAdapter: (o?: Record<string, unknown>) => Promise<unknown> };
+    if (process.env.VERL_WEBGPU_COMPAT === '1') {
+      // WebGPU compatibility mode (OpenGL ES adapters, e.g. Mesa's software llvmpipe): lets the
+      // webgpu path run on machines without a Vulkan GPU, slowly; for testing
+      const request = gpu.requestAdapter.bind(gpu);
+      gpu.requestAdapter = (o?: Record<string, unknown>) => request({ ...o, featureLevel: 'compatibility' });
+    }
     if (g.navigator) {
       Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
     } else {

@@ -24,7 +24,11 @@ function maskedMeanNll(model: CausalLM, ids: number[][], mask: number[][], pos?:
   return tf.div(tf.neg(tf.sum(tf.mul(tokLp, m))), tf.sum(m)) as tf.Scalar;
 }
 
-for (const backend of ['wasm', 'cpu'] as Backend[]) {
+// webgpu joins when asked for (it needs a GPU, or Mesa's software GL with
+// VERL_WEBGPU_FLAGS=backend=opengles VERL_WEBGPU_COMPAT=1 EGL_PLATFORM=surfaceless; see README)
+const TESTED: Backend[] = process.env.VERL_TEST_WEBGPU === '1' ? ['wasm', 'cpu', 'webgpu'] : ['wasm', 'cpu'];
+
+for (const backend of TESTED) {
   describe(`HF reference agreement on ${backend}`, () => {
     beforeAll(async () => {
       expect(await initBackend(backend)).toBe(backend);
