@@ -83,6 +83,21 @@ describe('KV cache: incremental decoding equals the full forward pass', () => {
     cache.dispose();
   });
 
+  it('select can repeat rows: prefill a prompt once, then decode n samples from copies', async () => {
+    const ids = ref.input_ids;
+    const cache = model.createKVCache(1);
+    tf.dispose(Object.values(model.forwardCached({ inputIds: [ids[0].slice(0, 6)], attentionMask: [new Array(6).fill(1)] }, cache)));
+    cache.select([0, 0, 0]);
+    expect(cache.batchSize).toBe(3);
+    const next = [[ids[0][6]], [7], [9]];
+    const got = await logitsOf(model.forwardCached({ inputIds: next, attentionMask: next.map(() => new Array(7).fill(1)) }, cache));
+    for (let r = 0; r < 3; r++) {
+      const full = await logitsOf(model.forward({ inputIds: [[...ids[0].slice(0, 6), next[r][0]]], attentionMask: [new Array(7).fill(1)] }));
+      expect(maxAbsDiff(got[r][0], full[0][6])).toBeLessThan(1e-5);
+    }
+    cache.dispose();
+  });
+
   it('rejects a mask that does not cover cached + new positions and a wrong batch size', () => {
     const cache = model.createKVCache(1);
     tf.dispose(Object.values(model.forwardCached({ inputIds: [[5, 6]], attentionMask: [[1, 1]] }, cache)));

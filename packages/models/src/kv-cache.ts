@@ -5,7 +5,7 @@ export interface KVCache {
   /** positions cached so far (P) */
   readonly length: number;
   readonly batchSize: number;
-  /** keeps only the given rows, in that order (compacts finished sequences out of a batch) */
+  /** keeps the given rows, in that order: compacts finished sequences out of a batch, or repeats rows (prefill once, sample n) */
   select(rows: number[]): void;
   dispose(): void;
 }
