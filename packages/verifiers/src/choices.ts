@@ -56,3 +56,18 @@ export function choiceLetters(answer: string): string | null {
   }
   return [...new Set(s)].sort().join('');
 }
+
+/**
+ * A choice letter mentioned at the end of a response without an answer marker: "(B)",
+ * "option C", "选B". Used only for multiple-choice golds when no boxed or marked answer exists.
+ */
+export function lastChoiceMention(response: string): string | null {
+  const tail = response.slice(-300);
+  const re = /\(([A-E])\)|\b(?:option|choice)\s*\(?([A-E])\b|选\s*([A-E])/gi;
+  let last: string | null = null;
+  for (let m = re.exec(tail); m; m = re.exec(tail)) {
+    const L = m[1] ?? m[2] ?? m[3];
+    if (L && /^[A-E]$/.test(L)) last = L;
+  }
+  return last;
+}

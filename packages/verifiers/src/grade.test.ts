@@ -28,6 +28,9 @@ describe('gradeAnswer', () => {
     expect((await gradeAnswer('$\\boxed{1+i}$', mc, opts)).correct).toBe(false);
     expect((await gradeAnswer('$\\boxed{D}$', mc, opts)).correct).toBe(false);
     expect((await gradeAnswer('$\\boxed{C}$ or $\\boxed{D}$', mc, opts)).correct).toBe(false);
+    // no box, no marker: a trailing "(C)" names the choice, not the last number
+    expect((await gradeAnswer('z = i(-1-i) = 1 - i, which is option (C).', mc, opts)).correct).toBe(true);
+    expect((await gradeAnswer('z = 1 - i, so (D) is wrong and 2 remains', mc, opts)).correct).toBe(false);
   });
 
   it('multi-answer choice letters are compared as sets', async () => {

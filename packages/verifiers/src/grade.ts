@@ -1,7 +1,7 @@
 // gradeAnswer and the RL rewards. A check never exceeds its time limit (default 2 s): parsing
 // is length-capped and depth-capped in-process, and symbolic work runs in the CAS worker pool,
 // whose workers are killed at the deadline. A timeout is reported as incorrect with a reason.
-import { choiceLetters, parseOptions } from './choices.js';
+import { choiceLetters, lastChoiceMention, parseOptions } from './choices.js';
 import { answersEquivalent, CheckTimeout, type EquivContext } from './equivalence.js';
 import { extractDetailed } from './extract.js';
 import { CasPool, sharedPool } from './worker-pool.js';
@@ -89,7 +89,9 @@ export async function gradeAnswer(response: string, problem: Problem, opts: Grad
     const options = parseOptions(problem.question);
     const goldLetters = goldChoice(gold, problem, options);
     if (goldLetters) {
-      const predLetters = choiceLetters(ext.answer);
+      // without a box or an answer marker, a trailing "(B)" / "option B" names the choice
+      const mention = ext.method === 'last-number' ? lastChoiceMention(response) : null;
+      const predLetters = mention ?? choiceLetters(ext.answer);
       if (predLetters) return { ...base, correct: predLetters === goldLetters, reason: predLetters === goldLetters ? undefined : 'different choice' };
       // the option's content instead of its letter
       if (options && goldLetters.length === 1 && options[goldLetters] && !ext.hedged) {
