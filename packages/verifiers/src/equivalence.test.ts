@@ -191,4 +191,9 @@ table('text answers', [
   ['\\text{an ellipse}', '\\text{ellipse}', true],
   ['\\varnothing', '\\emptyset', true],
   ['\\{\\}', '\\emptyset', true],
+  ['0.\\overline{3}', '\\frac13', true],
+  ['1.2\\overline{45}', '\\frac{137}{110}', true],
+  ['0.\\overline{3}', '0.3', false],
+  ['\\mathbb{R}', '(-\\infty,\\infty)', true],
+  ['x \\in \\mathbb{R}', '(-\\infty, +\\infty)', true],
 ]);

@@ -114,7 +114,7 @@ export async function binaryReward(response: string, problem: Problem, opts?: Gr
 }
 
 /**
- * The paper's training reward (simpleRL-reason, the code base VERL builds on):
+ * The paper's training reward (issue 4):
  * 1 correct and boxed, 0.5 correct but not boxed, -0.5 wrong but boxed, -1 otherwise.
  */
 export async function paperReward(response: string, problem: Problem, opts?: GradeOptions): Promise<number> {

@@ -95,6 +95,15 @@ export function normalizeAnswer(raw: string): string {
   s = s.replace(/\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ|\\degree|\^\s*\{\s*\\text\{\s*o\s*\}\s*\}/g, ' ');
   s = s.replace(/\^\s*\{\s*\\prime\s*\}|\^\s*\\prime/g, "'");
   s = s.replace(/\\%/g, '%').replace(/\s*\b(?:percent|percentage|pct)\b/gi, '%');
+  // repeating decimals 0.\overline{3} -> \frac{1}{3} (exact)
+  s = s.replace(/(-?)(\d*)\.(\d*)\\overline\s*\{(\d{1,30})\}/g, (_m, sign: string, ip: string, nr: string, rep: string) => {
+    const whole = BigInt((ip || '0') + nr + rep);
+    const head = BigInt((ip || '0') + nr);
+    const den = 10n ** BigInt(nr.length) * (10n ** BigInt(rep.length) - 1n);
+    return `${sign}\\frac{${whole - head}}{${den}}`;
+  });
+  // the real line
+  s = s.replace(/\\mathbb\s*\{?\s*R\s*\}?|^all real numbers$/gi, '(-\\infty, \\infty)');
   s = s.replace(/\\varnothing(?![A-Za-z])|\\\{\s*\\\}/g, '\\emptyset ');
   s = s.replace(/\\langle(?![A-Za-z])/g, '(').replace(/\\rangle(?![A-Za-z])/g, ')');
   s = s.replace(/\bnp\./g, '').replace(/\bmath\./g, '');
