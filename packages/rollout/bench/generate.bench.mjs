@@ -1,7 +1,7 @@
 // Generated tokens/s of the local engine for batch sizes 1, 8, 32 on the active backend
 // (VERL_BACKEND, default wasm), with a random-init 4-layer d=256 Qwen2-style decoder. Baseline
 // measured in the same run: generation without the KV cache (a full forward pass over the whole
-// sequence per new token, batch 1), which is what the cache saves.
+// sequence per new token, batch 1, last-position logits only), which is what the cache saves.
 // Run: pnpm --filter @verl-ts/rollout bench   (env: BENCH_NEW_TOKENS, BENCH_PROMPT, BENCH_VOCAB)
 import * as tf from '@tensorflow/tfjs';
 import { execSync } from 'node:child_process';
@@ -29,8 +29,9 @@ async function uncached(model, prompt) {
   const t0 = performance.now();
   for (let i = 0; i < NEW; i++) {
     const row = tf.tidy(() => {
-      const { logits } = model.forward({ inputIds: [seq], attentionMask: [seq.map(() => 1)] });
-      return logits.slice([0, seq.length - 1, 0], [1, 1, config.vocabSize]).reshape([config.vocabSize]);
+      const { logits, hidden } = model.forward({ inputIds: [seq], attentionMask: [seq.map(() => 1)] }, { logits: 'last' });
+      hidden.dispose();
+      return logits.reshape([config.vocabSize]);
     });
     const data = await row.data();
     row.dispose();
