@@ -7,12 +7,30 @@ import { main } from '../cli/main.js';
 import { readRecords } from '../eval/records.js';
 import type { EvalSummary } from '../eval/summary-types.js';
 import { writeTinyTestModel } from '../test-utils/tiny-model.js';
+import { tinyArithDir } from '../demo/assets.js';
 
 function capture(signal = new AbortController().signal) {
   const out: string[] = [];
   const err: string[] = [];
   return { out, err, io: { stdout: { write: (s: string) => (out.push(s), true) }, stderr: { write: (s: string) => (err.push(s), true) }, signal } };
 }
+
+describe('verl eval on the bundled tiny-arith policy', () => {
+  it('scores the synthetic held-out set well above chance (SFT start is ~30%)', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'verl-bundled-'));
+    const c = capture();
+    const code = await main(['eval', '--model', tinyArithDir(), '--bench', 'arithmetic', '--limit', '60', '--n', '2', '--k', '1,2', '--max-tokens', '24', '--out', out], c.io);
+    expect(code, c.err.join('')).toBe(0);
+    const b = (JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as EvalSummary).benchmarks[0];
+    expect(b.problems).toBe(60);
+    expect(b.extractedRate).toBeGreaterThan(0.95); // it always ends with \boxed{…}
+    expect(b.truncatedRate).toBeLessThan(0.05);
+    expect(b.avgN).toBeGreaterThan(0.15);
+    expect(b.avgN).toBeLessThan(0.6);
+    const rec = [...readRecords(join(out, 'arithmetic.jsonl')).values()][0];
+    expect(rec.responses[0]).toMatch(/\\boxed\{-?\d+\}$/);
+  });
+});
 
 describe('verl eval with a tiny random model', () => {
   let modelDir: string;

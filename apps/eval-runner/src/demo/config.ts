@@ -41,7 +41,7 @@ export function demoRLConfig(arm: 'grpo' | 'grpo-verl', modelDir: string, outDir
     rollout: { n: s.n, temperature: 1.0, topP: 1.0, maxNewTokens: s.maxNewTokens, maxPromptTokens: 32 },
     reward: { fn: 'binary' },
     algorithm: { estimator: 'grpo', verl: { enabled: arm === 'grpo-verl' } },
-    actor: { lr: s.lr, miniBatchSize: s.promptsPerStep, microBatchSize: s.promptsPerStep * s.n, klCoef: 0.001, entropyCoef: 0.001, warmupSteps: 0 },
+    actor: { lr: s.lr, miniBatchSize: s.promptsPerStep, microBatchSize: s.promptsPerStep * s.n, logProbMicroBatchSize: s.promptsPerStep * s.n, klCoef: 0.001, entropyCoef: 0.001, warmupSteps: 0 },
     metrics: { stride: s.stride, maxTokens: 512, samplesPerStep: 16 },
     trainer: { steps: s.steps, promptsPerStep: s.promptsPerStep, saveEvery: 5, keepLast: 1, resume: 'auto' },
   };
