@@ -8,7 +8,8 @@ import { readHFConfig, toHFConfig, validateConfig, type ModelConfig } from './co
 import { Decoder, type ForwardBatch, type ForwardOptions, type ForwardOutput } from './decoder.js';
 import { LayerKVCache, type KVCache } from './kv-cache.js';
 import type { SafetensorsDtype } from './safetensors.js';
-import { loadWeights, saveWeights, weightSpecs, writeJsonAtomic } from './weights.js';
+import { writeJsonAtomic, writeTextAtomic } from './atomic-write.js';
+import { loadWeights, saveWeights, weightSpecs } from './weights.js';
 
 export interface CausalLM {
   readonly config: ModelConfig;
@@ -114,12 +115,7 @@ class Model implements CausalLM {
       if ('torch_dtype' in config || !('dtype' in config)) config.torch_dtype = opts.dtype;
     }
     await writeJsonAtomic(join(dir, 'config.json'), config);
-    for (const [file, text] of this.extraFiles) {
-      const { writeFile, rename } = await import('node:fs/promises');
-      const tmp = join(dir, `.${file}.tmp-${process.pid}`);
-      await writeFile(tmp, text);
-      await rename(tmp, join(dir, file));
-    }
+    for (const [file, text] of this.extraFiles) await writeTextAtomic(join(dir, file), text);
   }
 
   dispose(): void {

@@ -1,6 +1,7 @@
 // HF tensor names and shapes of a decoder, and loading/saving them as safetensors (single file or sharded).
-import { open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { open, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeJsonAtomic } from './atomic-write.js';
 import type { ModelConfig } from './config.js';
 import {
   readSafetensorsHeader,
@@ -183,11 +184,4 @@ export async function saveWeights(dir: string, tensors: TensorToWrite[], opts: S
   }
   // old shards or an old index from an earlier save into the same folder would shadow the new weights
   for (const f of stale) if (!(groups.size > 1 && f === 'model.safetensors.index.json')) await rm(join(dir, f), { force: true });
-}
-
-/** JSON written to a temporary file then renamed, so readers never see half a file. */
-export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
-  const tmp = join(dirname(file), `.${basename(file)}.tmp-${process.pid}-${Date.now()}`);
-  await writeFile(tmp, JSON.stringify(value, null, 2) + '\n');
-  await rename(tmp, file);
 }

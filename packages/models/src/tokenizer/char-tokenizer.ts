@@ -3,8 +3,9 @@
 // A Split pre-tokenizer isolates every character (newlines included), a WordLevel model maps it to
 // its id, and the Fuse decoder joins tokens without separators, so decode(encode(s)) == s for any
 // string over the alphabet. Loadable by `tokenizers` (Rust, Python and Node) and by loadTokenizer.
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeTextAtomic } from '../atomic-write.js';
 
 export const CHAR_SPECIAL_TOKENS = ['<pad>', '<bos>', '<eos>', '<unk>'] as const;
 
@@ -36,17 +37,11 @@ export function charTokenizerJson(alphabet: string): Record<string, unknown> {
   };
 }
 
-async function writeAtomic(file: string, text: string): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
-  await writeFile(tmp, text);
-  await rename(tmp, file);
-}
-
 /** Writes tokenizer.json and tokenizer_config.json for a character-level tokenizer into `dir`. */
 export async function writeCharTokenizer(dir: string, alphabet: string): Promise<void> {
   const json = charTokenizerJson(alphabet);
   await mkdir(dir, { recursive: true });
-  await writeAtomic(join(dir, 'tokenizer.json'), JSON.stringify(json, null, 2) + '\n');
+  await writeTextAtomic(join(dir, 'tokenizer.json'), JSON.stringify(json, null, 2) + '\n');
   const config = {
     tokenizer_class: 'PreTrainedTokenizerFast',
     bos_token: '<bos>',
@@ -56,5 +51,5 @@ export async function writeCharTokenizer(dir: string, alphabet: string): Promise
     clean_up_tokenization_spaces: false,
     model_max_length: 4096,
   };
-  await writeAtomic(join(dir, 'tokenizer_config.json'), JSON.stringify(config, null, 2) + '\n');
+  await writeTextAtomic(join(dir, 'tokenizer_config.json'), JSON.stringify(config, null, 2) + '\n');
 }
