@@ -121,6 +121,26 @@ describe('save then load', () => {
   });
 });
 
+describe('parameters', () => {
+  it('are variables named by HF tensor names; a second live model gets suffixed names; trainable: false freezes them', async () => {
+    const a = await loadCausalLM(fixtureDir('qwen2-tiny'));
+    const b = await loadCausalLM(fixtureDir('qwen2-tiny'), { trainable: false });
+    const names = a.namedParameters().map(([n]) => n);
+    expect(names[0]).toBe('model.embed_tokens.weight');
+    expect(names[names.length - 1]).toBe('model.norm.weight');
+    expect(names).toContain('model.layers.1.self_attn.q_proj.bias');
+    expect(a.trainableVariables().map((v) => v.name)).toEqual(names);
+    expect(b.namedParameters().map(([n]) => n)).toEqual(names);
+    expect(b.trainableVariables().every((v, i) => v.name.startsWith(`${names[i]}#`) && !v.trainable)).toBe(true);
+    a.dispose();
+    b.dispose();
+    // names are free again after dispose
+    const c = await loadCausalLM(fixtureDir('qwen2-tiny'));
+    expect(c.trainableVariables()[0].name).toBe('model.embed_tokens.weight');
+    c.dispose();
+  });
+});
+
 describe('bad input gives clear errors', () => {
   it('missing folder, missing weights, corrupt files', async () => {
     await expect(loadCausalLM(join(tmp, 'nope'))).rejects.toThrow(/cannot read .*nope\/config\.json: ENOENT/);
