@@ -1,5 +1,6 @@
 // verl demo: the embedded default. Trains the bundled tiny policy with GRPO and GRPO+VERL and
 // compares held-out accuracy against the start. No download; ~10 minutes on 2 CPU cores.
+import { resolve } from 'node:path';
 import { bool, num, str } from '../cli/args.js';
 import type { Command } from '../cli/command.js';
 import { formatDuration } from '../cli/progress.js';
@@ -15,7 +16,7 @@ export const command: Command = {
     summary: 'the embedded demo: GRPO vs GRPO+VERL on the bundled tiny model (~10 min on 2 cores)',
     usage: 'verl demo [--out DIR] [--steps N] [--quick]',
     options: {
-      out: { type: 'string', value: 'DIR', default: 'runs/demo', description: 'output folder (rerun to resume an interrupted demo)' },
+      out: { type: 'string', value: 'DIR', description: 'output folder, rerun to resume an interrupted demo (default: runs/demo where the command was started)' },
       steps: { type: 'string', value: 'N', description: `RL steps per arm (default: ${DEMO_DEFAULTS.steps}; --quick: ${QUICK.steps})` },
       'prompts-per-step': { type: 'string', value: 'N', description: `prompts per RL step (default: ${DEMO_DEFAULTS.promptsPerStep}; --quick: ${QUICK.promptsPerStep})` },
       n: { type: 'string', value: 'N', description: `responses per prompt, the GRPO group size (default: ${DEMO_DEFAULTS.n})` },
@@ -46,7 +47,9 @@ export const command: Command = {
     const { prepareBackend } = await import('../runtime/prepare.js');
     io.stderr.write(`backend: ${await prepareBackend(backend)}\n`);
     const t0 = Date.now();
-    const result = await runDemo({ modelDir: str(v, 'model') ?? tinyArithDir(), outDir: str(v, 'out')!, settings, io, backend });
+    // `pnpm --filter … demo` runs in the package folder; INIT_CWD is where the user typed it.
+    const outDir = str(v, 'out') ?? resolve(process.env.INIT_CWD ?? process.cwd(), 'runs', 'demo');
+    const result = await runDemo({ modelDir: str(v, 'model') ?? tinyArithDir(), outDir, settings, io, backend });
     if (!result.complete) {
       io.stderr.write('demo stopped; run the same command again to resume where it stopped.\n');
       return 130;

@@ -26,7 +26,7 @@ export const DEMO_DEFAULTS: DemoSettings = {
   lr: 1e-4,
   stride: 4,
   evalProblems: 200,
-  evalN: 4,
+  evalN: 8,
   seed: 0,
 };
 

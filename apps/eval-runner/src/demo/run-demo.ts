@@ -50,7 +50,7 @@ async function evalModel(label: string, modelDir: string, outDir: string, s: Dem
         return { correct: g.correct, extracted: g.extracted };
       },
       n: s.evalN,
-      ks: [1, s.evalN],
+      ks: Array.from({ length: Math.floor(Math.log2(s.evalN)) + 1 }, (_, i) => 2 ** i),
       temperature: 0.6,
       topP: 0.95,
       maxTokens: s.maxNewTokens,
