@@ -6,7 +6,7 @@ import { isEquivalent } from './grade.js';
 import { BENCHMARKS, benchmarkGolds } from './test-utils/benchmarks.js';
 import { CasPool } from './worker-pool.js';
 
-const pool = new CasPool(2);
+const pool = new CasPool(1);
 afterAll(() => pool.close());
 
 describe('distinct benchmark golds', () => {

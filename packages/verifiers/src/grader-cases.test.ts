@@ -5,7 +5,7 @@ import { gradeAnswer } from './grade.js';
 import { graderCases, questionIndex } from './test-utils/benchmarks.js';
 import { CasPool } from './worker-pool.js';
 
-const pool = new CasPool(2);
+const pool = new CasPool(1);
 afterAll(() => pool.close());
 
 describe('grader-cases.jsonl', () => {

@@ -8,7 +8,7 @@ import { gradeAnswer } from './grade.js';
 import { readJsonl } from './test-utils/benchmarks.js';
 import { CasPool } from './worker-pool.js';
 
-const pool = new CasPool(2);
+const pool = new CasPool(1);
 afterAll(() => pool.close());
 
 interface Row {
