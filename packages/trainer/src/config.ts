@@ -60,8 +60,9 @@ export const rolloutSchema = z.strictObject({
 });
 
 export const rewardSchema = z.strictObject({
-  /** paper: 1 correct, 0.5/-0.5/-1 by format (verifiers.paperReward); binary: 1/0 */
-  fn: z.enum(['paper', 'binary']).default('binary'),
+  /** paper: 1 correct and boxed, 0.5 correct unboxed, -0.5 wrong boxed, -1 otherwise
+   *  (verifiers.paperReward, the SimpleRL reward VERL trains with); binary: 1/0 */
+  fn: z.enum(['paper', 'binary']).default('paper'),
   timeoutMs: positiveInt.default(2000),
 });
 

@@ -93,3 +93,18 @@ describe('PPO update direction', () => {
     expect(seqLp(after, 3)).toBeLessThan(seqLp(before, 3));
   });
 });
+
+describe('tensor hygiene', () => {
+  it('scoring and updating leave no tensors behind', () => {
+    const { model, batch, old, ref, adv } = setup(13);
+    const opt = new AdamW(model.trainableVariables());
+    const data = { batch, oldLogProbs: old, refLogProbs: ref, advantages: adv };
+    ppoUpdate(model, opt, data, settings, 1e-3); // creates the AdamW moments
+    const before = tf.memory().numTensors;
+    for (let k = 0; k < 3; k++) {
+      scoreBatch(model, batch, { microBatchSize: 3, withEntropy: true });
+      ppoUpdate(model, opt, data, settings, 1e-3);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

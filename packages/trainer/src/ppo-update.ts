@@ -114,7 +114,7 @@ export function ppoUpdate(
         const adv = cut(data.advantages);
         const scale = (u1 - u0) / (m1 - m0);
         let parts: { pg: number; ent: number; kl: number; clip: number; clipLower: number; approxKl: number; loss: number } | null = null;
-        const { grads } = tf.variableGrads(() => {
+        const { value, grads } = tf.variableGrads(() => {
           const r = microBatchLoss(model, mb, old, ref, adv, s);
           parts = {
             pg: r.pg.dataSync()[0], ent: r.ent.dataSync()[0], kl: r.kl.dataSync()[0], clip: r.clip.dataSync()[0],
@@ -125,7 +125,7 @@ export function ppoUpdate(
         const p = parts!;
         const list = vars.map((v) => grads[v.name] ?? tf.zerosLike(v));
         acc.add(list);
-        tf.dispose(Object.values(grads));
+        tf.dispose([value, ...list]);
         if (!Number.isFinite(p.loss)) { finite = false; events.push(`epoch ${epoch} rows ${u0}-${u1}: loss is ${p.loss}`); }
         sums.pg += p.pg; sums.ent += p.ent; sums.kl += p.kl; sums.clip += p.clip; sums.clipLower += p.clipLower; sums.approxKl += p.approxKl; sums.n++;
       }

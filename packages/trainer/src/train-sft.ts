@@ -151,13 +151,14 @@ export async function trainSFT(configInput: SFTConfig, hooks: TrainerHooks = {},
       for (let s = 0; s < batch.inputIds.length; s += config.microBatchSize) {
         const mb = sliceTokenBatch(batch, s, Math.min(batch.inputIds.length, s + config.microBatchSize));
         let parts = { nll: 0, correct: 0 };
-        const { grads } = tf.variableGrads(() => {
+        const { value, grads } = tf.variableGrads(() => {
           const r = sftLoss(model, mb, batchTokens);
           parts = { nll: r.nllSum.dataSync()[0], correct: r.correct.dataSync()[0] };
           return r.loss;
         }, vars);
-        acc.add(vars.map((v) => grads[v.name] ?? tf.zerosLike(v)));
-        tf.dispose(Object.values(grads));
+        const list = vars.map((v) => grads[v.name] ?? tf.zerosLike(v));
+        acc.add(list);
+        tf.dispose([value, ...list]);
         nll += parts.nll; correct += parts.correct;
         hooks.onPhase?.('update', s + mb.inputIds.length, batch.inputIds.length);
       }
