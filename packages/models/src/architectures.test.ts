@@ -61,6 +61,37 @@ describe('Mistral', () => {
   });
 });
 
+describe('Qwen2 per-layer sliding window', () => {
+  const ref = loadReference('qwen2-tiny');
+  function qwenVariant(name: string, patch: Record<string, unknown>): string {
+    const d = join(tmp, name);
+    mkdirSync(d, { recursive: true });
+    copyFileSync(join(fixtureDir('qwen2-tiny'), 'model.safetensors'), join(d, 'model.safetensors'));
+    const cfg = JSON.parse(readFileSync(join(fixtureDir('qwen2-tiny'), 'config.json'), 'utf8'));
+    delete cfg.layer_types;
+    writeFileSync(join(d, 'config.json'), JSON.stringify({ ...cfg, ...patch }));
+    return d;
+  }
+  it('slides only the layers transformers slides', async () => {
+    const ids = [[5, 17, 33, 8, 90, 41, 7, 66, 12, 3]];
+    const mask = [new Array(10).fill(1)];
+    const full = await logits(fixtureDir('qwen2-tiny'), ids, mask);
+    // max_window_layers >= num layers: no layer slides, transformers' reference logits unchanged
+    const none = await logits(qwenVariant('q-none', { use_sliding_window: true, sliding_window: 3, max_window_layers: 2 }), ref.input_ids, ref.attention_mask);
+    expect(maskedMaxAbs(none, ref.logits, ref.attention_mask, 320)).toBeLessThan(1e-4);
+    const upper = await logits(qwenVariant('q-upper', { use_sliding_window: true, sliding_window: 3, max_window_layers: 1 }), ids, mask);
+    const typed = await logits(qwenVariant('q-typed', { use_sliding_window: true, sliding_window: 3, layer_types: ['full_attention', 'sliding_attention'] }), ids, mask);
+    const lower = await logits(qwenVariant('q-lower', { use_sliding_window: true, sliding_window: 3, layer_types: ['sliding_attention', 'full_attention'] }), ids, mask);
+    expect(Array.from(typed)).toEqual(Array.from(upper));
+    const V = 320;
+    const diff = (a: Float32Array, b: Float32Array, t: number) => Math.max(...Array.from(a.subarray(t * V, (t + 1) * V), (x, i) => Math.abs(x - b[t * V + i])));
+    // within the window nothing changes; past it the windowed layer sees fewer tokens
+    for (let t = 0; t < 3; t++) expect(diff(upper, full, t)).toBe(0);
+    expect(diff(upper, full, 9)).toBeGreaterThan(1e-4);
+    expect(diff(lower, upper, 9)).toBeGreaterThan(1e-4);
+  });
+});
+
 describe('Llama 3 rope scaling', () => {
   it('changes the logits only through the rescaled frequencies', async () => {
     const ref = loadReference('llama-tiny');

@@ -47,6 +47,20 @@ describe('parseHFConfig', () => {
     expect(parseHFConfig({ ...llama, model_type: 'mistral', sliding_window: null }).slidingWindow).toBeUndefined();
   });
 
+  it('reads Qwen2 sliding windows per layer (max_window_layers or layer_types) and rejects other activations', () => {
+    const q = parseHFConfig({ ...qwen, use_sliding_window: true, sliding_window: 8, max_window_layers: 1, layer_types: undefined });
+    expect(q.slidingWindow).toBe(8);
+    expect(q.slidingLayers).toEqual([1]);
+    const typed = parseHFConfig({ ...qwen, use_sliding_window: true, sliding_window: 8, layer_types: ['full_attention', 'sliding_attention'] });
+    expect(typed.slidingLayers).toEqual([1]);
+    expect(parseHFConfig(toHFConfig(typed))).toEqual(typed);
+    // no layer at or past max_window_layers: no sliding at all
+    expect(parseHFConfig({ ...qwen, use_sliding_window: true, sliding_window: 8, max_window_layers: 28, layer_types: undefined }).slidingWindow).toBeUndefined();
+    expect(parseHFConfig({ ...qwen, sliding_window: 8 }).slidingWindow).toBeUndefined(); // use_sliding_window false
+    expect(() => parseHFConfig({ ...qwen, use_sliding_window: true, sliding_window: 8, layer_types: ['full_attention'] })).toThrow(/layer_types has 1 entries for 2 layers/);
+    expect(() => parseHFConfig({ ...llama, hidden_act: 'gelu' })).toThrow(/unsupported hidden_act 'gelu'/);
+  });
+
   it('round-trips through toHFConfig', () => {
     for (const raw of [qwen, llama]) {
       const c = parseHFConfig(raw);

@@ -30,8 +30,13 @@ export interface ModelConfig {
   /** bias on gate/up/down (Llama `mlp_bias`) */
   mlpBias?: boolean;
   maxPositionEmbeddings: number;
-  /** sliding-window attention width, when the checkpoint enables it (Mistral v0.1) */
+  /** sliding-window attention width, when the checkpoint enables it (Mistral v0.1, Qwen2 use_sliding_window) */
   slidingWindow?: number;
+  /**
+   * which layers use the sliding window (transformers' `layer_types`); absent: every layer when
+   * slidingWindow is set. Qwen2 slides only layers >= max_window_layers.
+   */
+  slidingLayers?: number[];
   bosTokenId?: number;
   eosTokenId?: number | number[];
   padTokenId?: number;
@@ -103,6 +108,9 @@ export function parseHFConfig(raw: Json, file = 'config.json'): ModelConfig {
   const rp = (raw.rope_parameters ?? null) as Json | null;
   const ropeTheta = rp && rp.rope_theta !== undefined ? num(rp, 'rope_theta', file) : num(raw, 'rope_theta', file, 10000);
   const ropeScaling = parseRopeScaling((rp && (rp.rope_type ?? rp.type) ? rp : (raw.rope_scaling as Json | null)) ?? null, file);
+  if (raw.hidden_act !== undefined && raw.hidden_act !== 'silu') {
+    throw new Error(`${file}: unsupported hidden_act '${String(raw.hidden_act)}' (only silu, as in Qwen2/Llama/Mistral)`);
+  }
   const useSliding = architecture === 'mistral' ? raw.sliding_window != null : raw.use_sliding_window === true;
   const cfg: ModelConfig = {
     architecture,
@@ -122,7 +130,21 @@ export function parseHFConfig(raw: Json, file = 'config.json'): ModelConfig {
     maxPositionEmbeddings: posInt(raw, 'max_position_embeddings', file, 32768),
   };
   if (ropeScaling) cfg.ropeScaling = ropeScaling;
-  if (useSliding && typeof raw.sliding_window === 'number') cfg.slidingWindow = raw.sliding_window;
+  if (useSliding && typeof raw.sliding_window === 'number') {
+    cfg.slidingWindow = raw.sliding_window;
+    const numLayers = cfg.numLayers;
+    let sliding: number[] | undefined;
+    if (Array.isArray(raw.layer_types)) {
+      if (raw.layer_types.length !== numLayers) throw new Error(`${file}: layer_types has ${raw.layer_types.length} entries for ${numLayers} layers`);
+      sliding = (raw.layer_types as string[]).flatMap((t, i) => (t === 'sliding_attention' ? [i] : []));
+    } else if (architecture === 'qwen2') {
+      // transformers Qwen2Config: sliding window on layers i >= max_window_layers
+      const from = num(raw, 'max_window_layers', file, 28);
+      sliding = [...Array(numLayers).keys()].filter((i) => i >= from);
+    }
+    if (sliding && sliding.length < numLayers) cfg.slidingLayers = sliding;
+    if (sliding && sliding.length === 0) delete cfg.slidingWindow;
+  }
   if (typeof raw.bos_token_id === 'number') cfg.bosTokenId = raw.bos_token_id;
   if (typeof raw.eos_token_id === 'number' || Array.isArray(raw.eos_token_id)) cfg.eosTokenId = raw.eos_token_id as number | number[];
   if (typeof raw.pad_token_id === 'number') cfg.padTokenId = raw.pad_token_id;
@@ -192,6 +214,10 @@ export function toHFConfig(c: ModelConfig, dtype = 'float32'): Json {
   if (c.slidingWindow !== undefined) {
     out.sliding_window = c.slidingWindow;
     if (c.architecture === 'qwen2') out.use_sliding_window = true;
+    if (c.slidingLayers) {
+      const sl = new Set(c.slidingLayers);
+      out.layer_types = [...Array(c.numLayers).keys()].map((i) => (sl.has(i) ? 'sliding_attention' : 'full_attention'));
+    }
   } else if (c.architecture !== 'llama') {
     out.sliding_window = null;
   }

@@ -144,13 +144,17 @@ export class Decoder {
     const rep = c.numHeads / c.numKvHeads;
     return tf.tidy(() => {
       const { cos, sin } = ropeTables(positions, this.invFreq);
-      const maskBias = attentionMaskBias(batch.attentionMask, T, rep, c.slidingWindow);
+      const fullMask = attentionMaskBias(batch.attentionMask, T, rep);
+      // sliding-window layers (Mistral, some Qwen2) get their own banded mask
+      const Tk = batch.attentionMask[0].length;
+      const slidingMask = c.slidingWindow && c.slidingWindow < Tk ? attentionMaskBias(batch.attentionMask, T, rep, c.slidingWindow) : undefined;
+      const slides = (i: number) => slidingMask !== undefined && (!c.slidingLayers || c.slidingLayers.includes(i));
       const ids = tf.tensor1d(batch.inputIds.flat(), 'int32');
       let h = tf.gather(this.p('model.embed_tokens.weight'), ids) as tf.Tensor2D; // [B*T, d]
       for (let i = 0; i < c.numLayers; i++) {
         const w = this.layer(i);
         const past = cache?.layers[i];
-        const a = attention(rmsNorm(h, w.inputNorm, c.rmsNormEps) as tf.Tensor2D, B, T, w.attn, c, { cos, sin, maskBias }, past);
+        const a = attention(rmsNorm(h, w.inputNorm, c.rmsNormEps) as tf.Tensor2D, B, T, w.attn, c, { cos, sin, maskBias: slides(i) ? slidingMask! : fullMask }, past);
         if (cache) newKV.push({ k: tf.keep(a.k), v: tf.keep(a.v) });
         h = tf.add(h, a.out);
         h = tf.add(h, swiGluMlp(rmsNorm(h, w.postNorm, c.rmsNormEps) as tf.Tensor2D, w.mlp));
