@@ -31,7 +31,8 @@ export async function initBackend(backend?: Backend): Promise<Backend> {
       : process.env.VERL_BACKEND
         ? parseBackend(process.env.VERL_BACKEND, 'VERL_BACKEND')
         : 'wasm';
-  if (active === choice && tf.getBackend() === tfName(choice)) return choice;
+  // TensorFlow.js names its backends like ours
+  if (active === choice && tf.getBackend() === choice) return choice;
   switch (choice) {
     case 'wasm':
       await initWasm();
@@ -48,11 +49,6 @@ export async function initBackend(backend?: Backend): Promise<Backend> {
   }
   active = choice;
   return choice;
-}
-
-/** TensorFlow.js's own name for each backend. */
-function tfName(b: Backend): string {
-  return b === 'tensorflow' ? 'tensorflow' : b;
 }
 
 async function setBackendOrThrow(name: string, hint: string): Promise<void> {
