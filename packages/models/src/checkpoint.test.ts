@@ -90,6 +90,11 @@ describe('save then load', () => {
     await m2.save(again);
     m2.dispose();
     expect(readdirSync(again).filter((f) => f.endsWith('.safetensors')).sort()).toEqual(files);
+    // a missing shard or a broken index names the file
+    rmSync(join(again, files[1]));
+    await expect(loadCausalLM(again)).rejects.toThrow(new RegExp(`cannot open .*${files[1]}: ENOENT`));
+    writeFileSync(join(again, 'model.safetensors.index.json'), '{"weight_map": ');
+    await expect(loadCausalLM(again)).rejects.toThrow(/model\.safetensors\.index\.json: invalid JSON/);
   });
 
   it('a created model saves as float32 HF layout that loads back with the same outputs', async () => {
