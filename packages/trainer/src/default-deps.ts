@@ -53,7 +53,10 @@ export async function defaultRLDeps(): Promise<RLDeps> {
     loadModel: async (dir) => (await loadCausalLM(dir)) as PolicyModel,
     loadTokenizer: async (dir) => (await loadTokenizer(dir)) as TokenizerLike,
     createEngine: (model, tokenizer, r) => r.engine === 'remote'
-      ? createRemoteEngine({ baseUrl: r.remote!.baseUrl, model: r.remote!.model, apiKey: r.remote!.apiKey, concurrency: r.remote!.concurrency, timeoutMs: r.remote!.timeoutMs })
+      ? createRemoteEngine({
+        baseUrl: r.remote!.baseUrl, model: r.remote!.model, apiKey: r.remote!.apiKey, concurrency: r.remote!.concurrency,
+        timeoutMs: r.remote!.timeoutMs, tokenizer: tokenizer as unknown as Tokenizer,
+      })
       : createLocalEngine(model as unknown as CausalLM, tokenizer as unknown as Tokenizer, { batchSize: r.batchSize }),
     loadProblems: (d) => loadProblems(d),
     formatPrompt: (t, q) => formatPrompt(t, q),

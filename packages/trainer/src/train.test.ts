@@ -74,3 +74,29 @@ describe('trainSFT', () => {
     expect(strip(join(rest.runDir, 'metrics.jsonl'))).toEqual(strip(join(full.runDir, 'metrics.jsonl')));
   });
 });
+
+describe('trainRL with a remote rollout engine', () => {
+  it('trains from completions served over HTTP (OpenAI /v1/completions on 127.0.0.1)', async () => {
+    const { createCompletionsServer, createLocalEngine } = await import('@verl-ts/rollout');
+    const { loadTokenizer } = await import('@verl-ts/models');
+    const served = await loadCausalLM(modelDir);
+    const tok = await loadTokenizer(modelDir);
+    const server = createCompletionsServer({ engine: createLocalEngine(served, tok), tokenizer: tok, modelName: 'tiny' });
+    await new Promise<void>((res) => server.listen(0, '127.0.0.1', () => res()));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const r = await trainRL(parseRLConfig(rl('remote', {
+        rollout: { engine: 'remote', n: 2, maxNewTokens: 6, remote: { baseUrl: `http://127.0.0.1:${port}`, model: 'tiny' } },
+        trainer: { steps: 2, promptsPerStep: 2, saveEvery: 0 },
+      })));
+      expect(r.steps).toBe(2);
+      const lines = readFileSync(join(r.runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      expect(lines[1].updates).toBe(1);
+      expect(lines[0].responseLengthMean).toBeGreaterThan(0);
+      expect(Number.isFinite(lines[1].gradNorm)).toBe(true);
+    } finally {
+      await new Promise((res) => server.close(res));
+      served.dispose();
+    }
+  });
+});
