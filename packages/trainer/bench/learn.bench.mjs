@@ -3,7 +3,8 @@
 // accuracy (test split, never seen in training) greedy and sampled at T = 1 (4 samples per
 // problem), before and after, next to sampled accuracy on the RL training pool. Baseline = the SFT policy, measured
 // in the same run.
-// Usage: pnpm --filter @verl-ts/trainer bench:learn   (LEARN_SFT_STEPS, LEARN_RL_STEPS, LEARN_LR)
+// Usage: pnpm --filter @verl-ts/trainer bench:learn
+//   (env: LEARN_SFT_STEPS 200, LEARN_RL_STEPS 40, LEARN_LR 1e-4, LEARN_PROMPTS 16, LEARN_N 8)
 import { mkdtempSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,8 @@ const out = mkdtempSync(join(tmpdir(), 'trainer-learn-bench-'));
 const sftSteps = Number(process.env.LEARN_SFT_STEPS ?? 200);
 const rlSteps = Number(process.env.LEARN_RL_STEPS ?? 40);
 const lr = Number(process.env.LEARN_LR ?? 1e-4);
+const prompts = Number(process.env.LEARN_PROMPTS ?? 16);
+const n = Number(process.env.LEARN_N ?? 8);
 const data = { source: 'arithmetic', template: 'arithmetic', difficulty: 1, count: 160 };
 const test = arithmeticProblems({ count: 30, seed: 0, split: 'test', difficulty: 1 });
 const train = arithmeticProblems({ count: 160, seed: 0, split: 'train', difficulty: 1 }); // = the RL data (data.seed 0)
@@ -46,10 +49,10 @@ for (const verl of [false, true]) {
   t = performance.now();
   const r = await trainRL(parseRLConfig({
     name: verl ? 'grpo-verl' : 'grpo', outputDir: out, seed: 1, model: { path: sft.modelDir, backend: 'wasm' }, data,
-    rollout: { n: 8, maxNewTokens: 16, temperature: 1 }, reward: { fn: 'binary' },
-    actor: { lr, klCoef: 0.001, entropyCoef: 0, miniBatchSize: 16, microBatchSize: 128, logProbMicroBatchSize: 128 },
+    rollout: { n, maxNewTokens: 16, temperature: 1 }, reward: { fn: 'binary' },
+    actor: { lr, klCoef: 0.001, entropyCoef: 0, miniBatchSize: prompts, microBatchSize: 128, logProbMicroBatchSize: 128 },
     algorithm: { verl: { enabled: verl } }, metrics: { stride: 2, samplesPerStep: 0 },
-    trainer: { steps: rlSteps, promptsPerStep: 16, saveEvery: 0 },
+    trainer: { steps: rlSteps, promptsPerStep: prompts, saveEvery: 0 },
   }));
   console.log(`${verl ? 'GRPO+VERL' : 'GRPO'} ${rlSteps} steps: ${((performance.now() - t) / 1000).toFixed(0)} s`);
   rows.push([verl ? 'GRPO+VERL' : 'GRPO', await heldOut(r.checkpointDir)]);
