@@ -102,15 +102,15 @@ export function buildReport(runs: RunData[], opts: ReportOptions = {}): string {
   // 2. Reward and accuracy
   if (trainRuns.length > 0) {
     parts.push('<h2>Training</h2><div class="grid2">');
-    parts.push(figure(lineChart({ id: 'plot-reward', title: 'Reward over steps', xLabel: 'step', yLabel: 'mean reward' }, perRun(trainRuns, STEP_METRICS.reward)), 'Mean reward of the sampled responses at each step.'));
-    parts.push(figure(lineChart({ id: 'plot-accuracy', title: 'Accuracy over steps', xLabel: 'step', yLabel: 'fraction correct', yInclude: [0, 1] }, perRun(trainRuns, STEP_METRICS.accuracy)), 'Fraction of sampled responses graded correct at each step.'));
+    parts.push(figure(lineChart({ id: 'plot-reward', smooth: 5, title: 'Reward over steps', xLabel: 'step', yLabel: 'mean reward' }, perRun(trainRuns, STEP_METRICS.reward)), 'Mean reward of the sampled responses at each step (faint), with its 5-step trailing mean.'));
+    parts.push(figure(lineChart({ id: 'plot-accuracy', smooth: 5, title: 'Accuracy over steps', xLabel: 'step', yLabel: 'fraction correct', yInclude: [0, 1] }, perRun(trainRuns, STEP_METRICS.accuracy)), 'Fraction of sampled responses graded correct at each step.'));
     parts.push('</div>');
 
     // 3. Rank dynamics
     parts.push('<h2>Hidden-state dynamics</h2><div class="grid2">');
-    parts.push(figure(lineChart({ id: 'plot-er', title: 'Effective rank (ER)', xLabel: 'step', yLabel: 'ER' }, perRun(trainRuns, STEP_METRICS.er)), 'Exploration: effective rank of the response hidden states (mean over the batch).'));
-    parts.push(figure(lineChart({ id: 'plot-erv', title: 'ER velocity (ERV)', xLabel: 'step', yLabel: 'ERV' }, perRun(trainRuns, STEP_METRICS.erv)), 'Exploitation: mean growth of ER over prefix windows (window stride from the run config; paper 40).'));
-    parts.push(figure(lineChart({ id: 'plot-era', title: 'ER acceleration (ERA)', xLabel: 'step', yLabel: 'ERA' }, perRun(trainRuns, STEP_METRICS.era)), 'Second difference; VERL uses it as the meta-controller between ER and ERV.'));
+    parts.push(figure(lineChart({ id: 'plot-er', smooth: 5, title: 'Effective rank (ER)', xLabel: 'step', yLabel: 'ER' }, perRun(trainRuns, STEP_METRICS.er)), 'Exploration: effective rank of the response hidden states (mean over the batch).'));
+    parts.push(figure(lineChart({ id: 'plot-erv', smooth: 5, title: 'ER velocity (ERV)', xLabel: 'step', yLabel: 'ERV' }, perRun(trainRuns, STEP_METRICS.erv)), 'Exploitation: mean growth of ER over prefix windows (window stride from the run config; paper 40).'));
+    parts.push(figure(lineChart({ id: 'plot-era', smooth: 5, title: 'ER acceleration (ERA)', xLabel: 'step', yLabel: 'ERA' }, perRun(trainRuns, STEP_METRICS.era)), 'Second difference; VERL uses it as the meta-controller between ER and ERV.'));
     parts.push('</div>');
 
   }

@@ -1,6 +1,7 @@
 // Hand-written SVG charts (no plotting library, no CDN): line charts for per-step curves and
 // pass@k, scatter plots for the exploration/exploitation comparison.
 import { formatTick, linearScale, log2Scale, type Scale } from './scale.js';
+import { movingAverage } from './stats.js';
 
 export const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
 
@@ -23,6 +24,8 @@ export interface ChartOptions {
   yInclude?: number[];
   /** Extra caption line under the title (e.g. Pearson r). */
   subtitle?: string;
+  /** Moving-average window: long noisy series are drawn faint, with their trailing mean on top. */
+  smooth?: number;
 }
 
 export function escapeXml(s: string): string {
@@ -88,8 +91,15 @@ export function lineChart(opts: ChartOptions, series: Series[]): string {
     const color = s.color ?? PALETTE[i % PALETTE.length];
     const good = s.points.filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b) && (!opts.logX || a > 0));
     if (good.length === 0) return;
-    const d = good.map(([a, b], j) => `${j === 0 ? 'M' : 'L'}${fmt(f.x(a))},${fmt(f.y(b))}`).join('');
-    body.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="1.8"${s.dashed ? ' stroke-dasharray="5 3"' : ''} class="series" data-series="${escapeXml(s.name)}"/>`);
+    const path = (pts: [number, number][]) => pts.map(([a, b], j) => `${j === 0 ? 'M' : 'L'}${fmt(f.x(a))},${fmt(f.y(b))}`).join('');
+    const dash = s.dashed ? ' stroke-dasharray="5 3"' : '';
+    if (opts.smooth && good.length > 2 * opts.smooth) {
+      const ma = movingAverage(good.map((p) => p[1]), opts.smooth);
+      body.push(`<path d="${path(good)}" fill="none" stroke="${color}" stroke-width="1" stroke-opacity="0.3"${dash}/>`);
+      body.push(`<path d="${path(good.map((p, j) => [p[0], ma[j]]))}" fill="none" stroke="${color}" stroke-width="2"${dash} class="series" data-series="${escapeXml(s.name)}"/>`);
+      return;
+    }
+    body.push(`<path d="${path(good)}" fill="none" stroke="${color}" stroke-width="1.8"${dash} class="series" data-series="${escapeXml(s.name)}"/>`);
     if (good.length <= 40) for (const [a, b] of good) body.push(`<circle cx="${fmt(f.x(a))}" cy="${fmt(f.y(b))}" r="2.6" fill="${color}"/>`);
   });
   if (series.length > 1 || (series.length === 1 && series[0].name)) body.push(legend(series, f));
