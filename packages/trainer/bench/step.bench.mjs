@@ -1,6 +1,6 @@
 // Time per phase of RL steps in the embedded demo's configuration (apps/eval-runner
-// src/demo/config.ts: 16 prompts × 8 responses, ≤24 new tokens, stride 4, one update of 128
-// rows per step), on the WASM backend. The starting policy is the bundled tiny-arith model when
+// src/demo/config.ts: 16 prompts × 8 responses, ≤24 new tokens, stride 4, lr 3e-4, one update
+// and one no-grad forward of 128 rows per step), on the WASM backend. The starting policy is the bundled tiny-arith model when
 // it is present, else the same architecture briefly SFT-ed here (timings depend on the
 // architecture and response lengths, not on quality). Prints seconds per phase, each phase's
 // share of the step, and the update's cost relative to the no-gradient forward measured in
@@ -34,7 +34,7 @@ const res = await trainRL(parseRLConfig({
   data: { source: 'arithmetic', template: 'arithmetic', difficulty: 2, count: 4000, seed: 1 },
   rollout: { n: 8, temperature: 1, topP: 1, maxNewTokens: 24, maxPromptTokens: 32 },
   reward: { fn: 'binary' },
-  actor: { lr: 1e-4, miniBatchSize: 16, microBatchSize: 128, klCoef: 0.001, entropyCoef: 0.001 },
+  actor: { lr: 3e-4, miniBatchSize: 16, microBatchSize: 128, logProbMicroBatchSize: Number(process.env.BENCH_LOGPROB_MB ?? 128), klCoef: 0.001, entropyCoef: 0.001 },
   algorithm: { verl: { enabled: true } },
   metrics: { stride: 4, maxTokens: 512, samplesPerStep: 0 },
   trainer: { steps, promptsPerStep: 16, saveEvery: 0, keepLast: 1, resume: 'never' },
