@@ -19,8 +19,15 @@ describe('verl eval on the bundled tiny-arith policy', () => {
   it('scores the synthetic held-out set well above chance (SFT start is ~30%)', async () => {
     const out = mkdtempSync(join(tmpdir(), 'verl-bundled-'));
     const c = capture();
-    const code = await main(['eval', '--model', tinyArithDir(), '--bench', 'arithmetic', '--limit', '60', '--n', '2', '--k', '1,2', '--max-tokens', '24', '--out', out], c.io);
+    const code = await main(['eval', '--model', tinyArithDir(), '--bench', 'arithmetic', '--limit', '60', '--n', '2', '--k', '1,2', '--max-tokens', '24', '--out', out, '--probe', '--probe-stride', '4'], c.io);
     expect(code, c.err.join('')).toBe(0);
+    const probe = readFileSync(join(out, 'probe.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { entropy: number; confidence: number; er: number; erv: number });
+    expect(probe).toHaveLength(120);
+    for (const p of probe) {
+      expect(p.confidence).toBeGreaterThan(0);
+      expect(p.confidence).toBeLessThanOrEqual(1);
+      expect(p.er).toBeGreaterThan(1);
+    }
     const b = (JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as EvalSummary).benchmarks[0];
     expect(b.problems).toBe(60);
     expect(b.extractedRate).toBeGreaterThan(0.95); // it always ends with \boxed{…}

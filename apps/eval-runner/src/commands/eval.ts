@@ -34,6 +34,8 @@ export const command: Command = {
       backend: { type: 'string', value: 'NAME', description: 'TensorFlow.js backend for --model: wasm (default), cpu, webgpu, tensorflow' },
       concurrency: { type: 'string', value: 'N', default: '8', description: 'parallel requests for --remote' },
       'no-equivalence-vote': { type: 'boolean', description: 'maj@k groups answers by exact text instead of math equivalence' },
+      probe: { type: 'boolean', description: 'with --model: also write probe.jsonl (per response: token entropy, confidence, ER, ERV, ERA) for report' },
+      'probe-stride': { type: 'string', value: 'S', default: '40', description: 'ERV/ERA window stride of the probe (paper: 40)' },
     },
     examples: [
       'verl eval --model assets/tiny-arith --bench arithmetic --n 8 --k 1,4,8 --max-tokens 48',
@@ -103,6 +105,19 @@ export const command: Command = {
       if (!complete) {
         io.stderr.write(`stopped; finished problems are in ${outDir}. Run the same command again to resume.\n`);
         return 130;
+      }
+      if (bool(v, 'probe')) {
+        if (!opened.local) throw new UsageError('--probe needs --model (the hidden states come from a local forward pass)');
+        const { probeResponses, writeProbe } = await import('../eval/probe.js');
+        const { readRecords } = await import('../eval/records.js');
+        const rows = [];
+        for (const b of benchmarks) {
+          const records = [...readRecords(join(outDir, `${b.name}.jsonl`)).values()];
+          const tpl = template ?? defaultTemplate([b.name]);
+          rows.push(...(await probeResponses(opened.local.model, opened.local.tokenizer, records, (q) => datasets.formatPrompt(tpl as never, q), { stride: num(v, 'probe-stride', { integer: true, min: 1 })! })));
+        }
+        writeProbe(join(outDir, 'probe.jsonl'), rows);
+        io.stderr.write(`probe: ${rows.length} responses → ${join(outDir, 'probe.jsonl')}\n`);
       }
       io.stdout.write('\n' + formatSummaryTable(summary));
       io.stdout.write(`\nper-problem records: ${outDir}/<benchmark>.jsonl\nsummary: ${join(outDir, 'summary.json')}, ${join(outDir, 'summary.md')}\n`);

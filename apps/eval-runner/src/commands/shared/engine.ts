@@ -8,6 +8,8 @@ export interface OpenedEngine {
   engine: EvalEngine;
   /** Model name for summaries (folder name or the server's model id). */
   name: string;
+  /** The loaded model and tokenizer when the engine is local (for the probe). */
+  local?: Awaited<ReturnType<typeof openLocalModel>>;
   close(): Promise<void>;
 }
 
@@ -51,11 +53,13 @@ export async function openEngine(opts: { model?: string; remote?: string; remote
     return { engine: engine as EvalEngine, name, close: async () => engine.close?.() };
   }
   if (opts.model) {
-    const { model, engine } = await openLocalModel(opts.model, opts);
+    const local = await openLocalModel(opts.model, opts);
+    const { model, engine } = local;
     const { basename, resolve } = await import('node:path');
     return {
       engine: engine as EvalEngine,
       name: basename(resolve(opts.model)),
+      local,
       close: async () => {
         await engine.close?.();
         model.dispose();
