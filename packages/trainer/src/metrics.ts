@@ -52,6 +52,8 @@ export interface StepMetrics {
 export interface TrainerHooks {
   onStep?(m: StepMetrics | SFTStepMetrics): void;
   onPhase?(phase: string, done: number, total: number): void;
+  /** after a checkpoint is complete (e.g. tell a remote rollout server to load the new weights) */
+  onCheckpoint?(dir: string, step: number): void | Promise<void>;
   /** aborting stops after the current phase; the last finished step is checkpointed */
   signal?: AbortSignal;
 }

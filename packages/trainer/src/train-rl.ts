@@ -115,6 +115,7 @@ export async function trainRL(configInput: RLConfig, hooks: TrainerHooks = {}, o
     }, config.trainer.keepLast);
     savedStep = step;
     hooks.onPhase?.('checkpoint', 1, 1);
+    await hooks.onCheckpoint?.(lastCheckpoint!, step);
   };
 
   let aborted = false;

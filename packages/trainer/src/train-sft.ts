@@ -136,6 +136,7 @@ export async function trainSFT(configInput: SFTConfig, hooks: TrainerHooks = {},
     }, config.keepLast);
     savedStep = step;
     hooks.onPhase?.('checkpoint', 1, 1);
+    await hooks.onCheckpoint?.(lastCheckpoint!, step);
   };
 
   let aborted = false;

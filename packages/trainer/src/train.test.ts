@@ -33,7 +33,9 @@ describe('trainRL', () => {
   });
   it('writes config, metrics, samples and keeps the last K checkpoints; refuses to overwrite with resume never', async () => {
     const phases = new Set<string>();
-    const r = await trainRL(parseRLConfig(rl('files')), { onPhase: (p) => phases.add(p) });
+    const saved: number[] = [];
+    const r = await trainRL(parseRLConfig(rl('files')), { onPhase: (p) => phases.add(p), onCheckpoint: (d, s) => { expect(existsSync(join(d, 'manifest.json'))).toBe(true); saved.push(s); } });
+    expect(saved).toEqual([2, 4, 5]);
     expect(r).toMatchObject({ steps: 5, aborted: false });
     expect(r.checkpointDir).toBe(join(root, 'files', 'checkpoints', 'step-5'));
     for (const f of ['model.safetensors', 'config.json', 'tokenizer.json', 'optimizer.json', 'optimizer.bin', 'trainer_state.json', 'manifest.json']) {
