@@ -4,7 +4,7 @@
 // problem), before and after, next to sampled accuracy on the RL training pool. Baseline = the SFT policy, measured
 // in the same run.
 // Usage: pnpm --filter @verl-ts/trainer bench:learn
-//   (env: LEARN_SFT_STEPS 200, LEARN_RL_STEPS 40, LEARN_LR 1e-4, LEARN_PROMPTS 16, LEARN_N 8)
+//   (env: LEARN_SFT_STEPS 200, LEARN_RL_STEPS 40, LEARN_LR 1e-4, LEARN_PROMPTS 16, LEARN_N 8, LEARN_ESTIMATOR grpo)
 import { mkdtempSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,7 @@ const rlSteps = Number(process.env.LEARN_RL_STEPS ?? 40);
 const lr = Number(process.env.LEARN_LR ?? 1e-4);
 const prompts = Number(process.env.LEARN_PROMPTS ?? 16);
 const n = Number(process.env.LEARN_N ?? 8);
+const estimator = process.env.LEARN_ESTIMATOR ?? 'grpo';
 const data = { source: 'arithmetic', template: 'arithmetic', difficulty: 1, count: 160 };
 const test = arithmeticProblems({ count: 30, seed: 0, split: 'test', difficulty: 1 });
 const train = arithmeticProblems({ count: 160, seed: 0, split: 'train', difficulty: 1 }); // = the RL data (data.seed 0)
@@ -51,13 +52,13 @@ for (const verl of [false, true]) {
     name: verl ? 'grpo-verl' : 'grpo', outputDir: out, seed: 1, model: { path: sft.modelDir, backend: 'wasm' }, data,
     rollout: { n, maxNewTokens: 16, temperature: 1 }, reward: { fn: 'binary' },
     actor: { lr, klCoef: 0.001, entropyCoef: 0, miniBatchSize: prompts, microBatchSize: 128, logProbMicroBatchSize: 128 },
-    algorithm: { verl: { enabled: verl } }, metrics: { stride: 2, samplesPerStep: 0 },
+    algorithm: { estimator, verl: { enabled: verl } }, metrics: { stride: 2, samplesPerStep: 0 },
     trainer: { steps: rlSteps, promptsPerStep: prompts, saveEvery: 0 },
   }));
   console.log(`${verl ? 'GRPO+VERL' : 'GRPO'} ${rlSteps} steps: ${((performance.now() - t) / 1000).toFixed(0)} s`);
   rows.push([verl ? 'GRPO+VERL' : 'GRPO', await heldOut(r.checkpointDir)]);
 }
-console.log(`machine: ${cpus()[0]?.model ?? 'unknown'}, ${cpus().length} cores; wasm; lr ${lr}; held-out: ${test.length} test problems`);
+console.log(`machine: ${cpus()[0]?.model ?? 'unknown'}, ${cpus().length} cores; wasm; ${estimator}, lr ${lr}, ${prompts} prompts × ${n} per step; held-out: ${test.length} test problems`);
 console.log('policy        held-out greedy   held-out T=1 (avg@4)   train-pool T=1 (avg@2)');
 const pct = (x) => `${(100 * x).toFixed(1)}%`.padStart(6);
 for (const [name, acc] of rows) {
