@@ -49,8 +49,8 @@ export interface StepMetrics {
   events?: string[];
 }
 
-export interface TrainerHooks {
-  onStep?(m: StepMetrics | SFTStepMetrics): void;
+export interface TrainerHooks<M = StepMetrics | SFTStepMetrics> {
+  onStep?(m: M): void;
   onPhase?(phase: string, done: number, total: number): void;
   /** after a checkpoint is complete (e.g. tell a remote rollout server to load the new weights) */
   onCheckpoint?(dir: string, step: number): void | Promise<void>;

@@ -27,7 +27,7 @@ export interface RLStepContext {
   cursor: DataCursor;
   rng: Rng;
   shaper: ShaperWithRewards | null;
-  hooks: TrainerHooks;
+  hooks: TrainerHooks<StepMetrics>;
 }
 
 export interface SampleRecord {

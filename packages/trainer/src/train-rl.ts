@@ -45,7 +45,7 @@ async function resolveDeps(overrides?: Partial<RLDeps>): Promise<RLDeps> {
   return { ...(await defaultRLDeps()), ...overrides };
 }
 
-export async function trainRL(configInput: RLConfig, hooks: TrainerHooks = {}, overrides?: Partial<RLDeps>): Promise<TrainRLResult> {
+export async function trainRL(configInput: RLConfig, hooks: TrainerHooks<StepMetrics> = {}, overrides?: Partial<RLDeps>): Promise<TrainRLResult> {
   const config = parseRLConfig(configInput);
   const deps = await resolveDeps(overrides);
   const runDir = resolve(config.outputDir, config.name);

@@ -63,7 +63,7 @@ async function resolveSFTDeps(overrides?: Partial<SFTDeps>): Promise<SFTDeps> {
   return { ...(await defaultSFTDeps()), ...overrides };
 }
 
-export async function trainSFT(configInput: SFTConfig, hooks: TrainerHooks = {}, overrides?: Partial<SFTDeps>): Promise<TrainSFTResult> {
+export async function trainSFT(configInput: SFTConfig, hooks: TrainerHooks<SFTStepMetrics> = {}, overrides?: Partial<SFTDeps>): Promise<TrainSFTResult> {
   const config = parseSFTConfig(configInput);
   const deps = await resolveSFTDeps(overrides);
   const runDir = resolve(config.outputDir, config.name);
