@@ -108,3 +108,46 @@ describe('tensor hygiene', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('PPO objective gradient through the real decoder', () => {
+  it('matches central finite differences through a 1-layer Qwen2 from @verl-ts/models', async () => {
+    const { createCausalLM, initBackend } = await import('@verl-ts/models');
+    await initBackend('wasm');
+    const model = createCausalLM({
+      architecture: 'qwen2', vocabSize: 7, hiddenSize: 8, intermediateSize: 16, numLayers: 1, numHeads: 2, numKvHeads: 1, headDim: 4,
+      rmsNormEps: 1e-6, ropeTheta: 10000, tieWordEmbeddings: true, attentionBias: true, maxPositionEmbeddings: 32,
+    }, { seed: 5, initializerRange: 0.5 });
+    try {
+      const batch = buildTokenBatch([
+        { promptIds: [1, 2], responseIds: [3, 4, 5] },
+        { promptIds: [3, 3, 1], responseIds: [0, 5, 2] },
+      ], 0);
+      const cur = scoreBatch(model, batch, { microBatchSize: 2 }).logProbs;
+      const old = cur.map((r, i) => r.map((x, j) => x + 0.03 * Math.sin(i * 5 + j)));
+      const ref = cur.map((r, i) => r.map((x, j) => x - 0.1 + 0.05 * Math.cos(i + 2 * j)));
+      const adv = batch.lossMask.map((r, i) => r.map(() => (i === 0 ? 0.8 : -1.2)));
+      const vars = model.trainableVariables();
+      const lossValue = () => tf.tidy(() => microBatchLoss(model, batch, old, ref, adv, settings).loss.dataSync()[0]);
+      const { value, grads } = tf.variableGrads(() => microBatchLoss(model, batch, old, ref, adv, settings).loss, vars);
+      value.dispose();
+      const eps = 1e-2;
+      let checked = 0;
+      for (const v of vars.filter((_, i) => i % 3 === 0)) {
+        const g = grads[v.name].dataSync();
+        const base = v.dataSync().slice() as Float32Array;
+        for (const k of [0, Math.floor(base.length / 3), base.length - 1]) {
+          const bump = (d: number) => { const w = base.slice(); w[k] += d; v.assign(tf.tensor(w, v.shape)); };
+          bump(eps); const up = lossValue();
+          bump(-eps); const down = lossValue();
+          v.assign(tf.tensor(base, v.shape));
+          expect(Math.abs((up - down) / (2 * eps) - g[k])).toBeLessThan(3e-3 + 3e-2 * Math.abs(g[k]));
+          checked++;
+        }
+      }
+      expect(checked).toBeGreaterThanOrEqual(9);
+      tf.dispose(Object.values(grads));
+    } finally {
+      model.dispose();
+    }
+  });
+});
