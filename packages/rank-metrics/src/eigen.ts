@@ -7,6 +7,8 @@
 // so each step reads the trailing matrix once instead of twice. This is what makes the
 // solver fast enough at n = 512..896 for rank dynamics (see README benchmarks).
 
+import { tridiagonalEigenvalues } from './tridiagonal-eigenvalues.js';
+
 /** Work arrays reused across calls of the same (or smaller) size, to avoid allocation. */
 export class EigenWorkspace {
   capacity = 0;
@@ -350,8 +352,7 @@ export function symmetricEigenvalues(
   const ws = opts.workspace ?? new EigenWorkspace();
   tridiagonalize(work, n, ws);
   const d = ws.d.slice(0, n);
-  const e = ws.e.slice(0, n);
-  tridiagonalQL(d, e, n);
+  tridiagonalEigenvalues(d, ws.e, n);
   return d.sort();
 }
 

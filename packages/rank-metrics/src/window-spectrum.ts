@@ -8,7 +8,8 @@
 // the covariance once k > D. The raw products of earlier rows are kept, so a new window
 // only pays for its new rows.
 
-import { EigenWorkspace, tridiagonalize, tridiagonalQL } from './eigen.js';
+import { EigenWorkspace, tridiagonalize } from './eigen.js';
+import { TridiagonalWorkspace, tridiagonalEigenvalues } from './tridiagonal-eigenvalues.js';
 
 /**
  * out[i*outStride + j] += sum_{c in [c0, c1)} M[i*stride + c] * M[j*stride + c]
@@ -117,6 +118,7 @@ export class WindowSpectrum {
   private covRows = 0;
   private work = new Float64Array(0);
   private readonly ws = new EigenWorkspace();
+  private readonly tws = new TridiagonalWorkspace();
 
   /** @param x rows [T, D] in float64, already shifted (see shiftedRows). */
   constructor(x: Float64Array, T: number, D: number) {
@@ -138,8 +140,7 @@ export class WindowSpectrum {
     else this.centredCovariance(k);
     tridiagonalize(this.work, n, this.ws);
     const d = this.ws.d.slice(0, n);
-    const e = this.ws.e.slice(0, n);
-    tridiagonalQL(d, e, n);
+    tridiagonalEigenvalues(d, this.ws.e, n, this.tws);
     return d.sort();
   }
 
