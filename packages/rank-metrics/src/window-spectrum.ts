@@ -85,10 +85,27 @@ export function accumulateLowerProducts(
       out[r2 + j] += s2;
     }
   }
+  // Leftover rows (at most 2): one row against three rows at a time, then single dots.
   for (; i < i1; i++) {
     const oi = i * stride;
     const ri = i * outStride;
-    for (let j = 0; j <= i; j++) {
+    let j = 0;
+    for (; j + 2 <= i; j += 3) {
+      const y0 = j * stride;
+      const y1 = y0 + stride;
+      const y2 = y1 + stride;
+      let s0 = 0, s1 = 0, s2 = 0;
+      for (let c = c0; c < c1; c++) {
+        const m = M[oi + c];
+        s0 += m * M[y0 + c];
+        s1 += m * M[y1 + c];
+        s2 += m * M[y2 + c];
+      }
+      out[ri + j] += s0;
+      out[ri + j + 1] += s1;
+      out[ri + j + 2] += s2;
+    }
+    for (; j <= i; j++) {
       const oj = j * stride;
       let s0 = 0;
       let s1 = 0;
