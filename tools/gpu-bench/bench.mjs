@@ -14,6 +14,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { clipOnDevice, median, mulberry32, randomIds, round, summarizeProfile } from './bench-util.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
@@ -70,7 +71,7 @@ const results = {
   timestampQuery: isWebGpu ? Boolean(backend.supportTimestampQuery) : null,
   tfFlags,
   env: { VERL_WEBGPU_FLAGS: process.env.VERL_WEBGPU_FLAGS ?? null, VERL_WEBGPU_COMPAT: process.env.VERL_WEBGPU_COMPAT ?? null,
-    WEBGPU_CPU_FORWARD: tf.env().getBool('WEBGPU_CPU_FORWARD') ?? null, WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE: safeFlag('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE') },
+    WEBGPU_CPU_FORWARD: safeFlag('WEBGPU_CPU_FORWARD'), WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE: safeFlag('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE') },
   notes: [], sizes: {}, matmul: [],
 };
 log(`backend ${backendName}; adapter ${JSON.stringify(results.adapter)}; timestamp-query ${results.timestampQuery}; tfjs ${results.tfjs}; node ${process.version}`);
@@ -113,31 +114,6 @@ if (isWebGpu) {
 const snapshot = () => ({ ...counters });
 const delta = (a) => Object.fromEntries(Object.entries(counters).map(([k, v]) => [k, v - a[k]]));
 
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
-const round = (x, d = 2) => (x == null || !Number.isFinite(x) ? x : Number(x.toFixed(d)));
-
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => { a = (a + 0x6d2b79f5) >>> 0; let t = a; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
-}
-const randomIds = (rand, rows, cols, vocab) => Array.from({ length: rows }, () => Array.from({ length: cols }, () => Math.floor(rand() * vocab)));
-
-/**
- * Global-norm clipping without a readback: the same math as trainer's clipByGlobalNorm and
- * torch.nn.utils.clip_grad_norm_ (coef = min(1, maxNorm / (norm + 1e-6))), with the coefficient
- * kept on the GPU as torch keeps it, and the squared norms summed pairwise (tfjs-backend-webgpu's
- * AddN binds every input as a storage buffer, so tf.addN of more than 7 tensors exceeds WebGPU's
- * default limit of 8 per shader stage).
- */
-function clipOnDevice(grads, maxNorm) {
-  return tf.tidy(() => {
-    const sq = grads.map((g) => tf.sum(tf.square(g)));
-    const norm = tf.sqrt(sq.reduce((a, b) => tf.add(a, b)));
-    const coef = tf.minimum(1, tf.div(maxNorm, tf.add(norm, 1e-6)));
-    return grads.map((g) => tf.mul(g, coef));
-  });
-}
-
 /**
  * Whether the trainer's clipByGlobalNorm runs on this backend (it reads the norm back with
  * dataSync and sums with tf.addN), tried on 12 GPU-resident tensors after a sync so that a failed
@@ -164,7 +140,7 @@ if (trainerClipError) {
   results.notes.push(`trainer clipByGlobalNorm does not run on ${backendName}: ${trainerClipError}; the step uses a readback-free clip with the same formula (clipOnDevice)`);
   log(`note: trainer clipByGlobalNorm fails on ${backendName} (${trainerClipError}); the step clips on the device with the same formula`);
 }
-const clip = trainerClipError ? (g) => clipOnDevice(g, opt.gradClip) : (g) => clipByGlobalNorm(g, opt.gradClip).grads;
+const clip = trainerClipError ? (g) => clipOnDevice(tf, g, opt.gradClip) : (g) => clipByGlobalNorm(g, opt.gradClip).grads;
 results.clip = trainerClipError ? 'on-device (clipOnDevice)' : 'trainer clipByGlobalNorm';
 
 async function benchSize(name, s) {
@@ -307,28 +283,8 @@ async function profileStep(step) {
     v.dispose();
   });
   const wallMs = performance.now() - t;
-  const ks = prof.kernels;
-  const phaseOf = (i) => (i < (bounds.forward ?? 0) ? 'forward' : i < (bounds.backward ?? 0) ? 'backward' : 'optimizer');
-  const byName = new Map(), byShape = new Map(), byPhase = { forward: 0, backward: 0, optimizer: 0 }, countPhase = { forward: 0, backward: 0, optimizer: 0 };
-  let total = 0, zero = 0;
-  ks.forEach((k, i) => {
-    const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
-    total += ms;
-    if (!(ms > 0)) zero++;
-    byPhase[phaseOf(i)] += ms;
-    countPhase[phaseOf(i)]++;
-    const a = byName.get(k.name) ?? { name: k.name, count: 0, ms: 0 };
-    a.count++; a.ms += ms; byName.set(k.name, a);
-    const key = `${k.name} ${JSON.stringify(k.inputShapes)}`;
-    const b = byShape.get(key) ?? { kernel: key, count: 0, ms: 0 };
-    b.count++; b.ms += ms; byShape.set(key, b);
-  });
-  const top = (m, n) => [...m.values()].sort((a, b) => b.ms - a.ms || b.count - a.count).slice(0, n).map((x) => ({ ...x, ms: round(x.ms, 3), share: total > 0 ? round(x.ms / total, 3) : null }));
-  const res = {
-    kernels: ks.length, kernelMsTotal: round(total, 2), wallMsProfiled: round(wallMs, 1), kernelsWithoutGpuTime: zero,
-    gpuMsByPhase: Object.fromEntries(Object.entries(byPhase).map(([k, v]) => [k, round(v, 2)])), kernelsByPhase: countPhase,
-    peakBytes: prof.peakBytes, topByName: top(byName, 15), topByNameAndShape: top(byShape, 12),
-  };
+  const res = { ...summarizeProfile(prof.kernels, bounds), wallMsProfiled: round(wallMs, 1), peakBytes: prof.peakBytes };
+  const ks = prof.kernels, zero = res.kernelsWithoutGpuTime;
   log(`profile: ${ks.length} kernels, GPU time ${res.kernelMsTotal} ms (forward ${res.gpuMsByPhase.forward}, backward ${res.gpuMsByPhase.backward}, optimizer ${res.gpuMsByPhase.optimizer}); ` +
     `${zero} kernels without GPU time (CPU-forwarded, reshapes, or no timestamp-query)`);
   log('  kernel                         count   GPU ms   share');
