@@ -28,7 +28,11 @@ const ratio = (a, b) => (typeof a === 'number' && typeof b === 'number' && b > 0
 const adapter = ours?.adapter ? [ours.adapter.vendor, ours.adapter.architecture, ours.adapter.description].filter(Boolean).join(' / ') : '–';
 p(`# verl-ts GPU benchmark (${(ours?.date ?? torch?.date ?? new Date().toISOString()).slice(0, 16)} UTC)`);
 p();
-p(`- card (PyTorch): ${torch?.device ?? '–'}; torch ${torch?.torch ?? '–'}, transformers ${torch?.transformers ?? '–'}, TF32 ${torch?.tf32 ? (torch.tf32.matmul || torch.tf32.cudnn ? 'ON' : 'off') : '–'}`);
+const tf32 = !torch?.tf32 ? '–' : torch.tf32.error ? `unknown (${torch.tf32.error})` : torch.tf32.matmul || torch.tf32.cudnn ? 'ON (not an fp32 baseline)' : 'off';
+p(`- card (PyTorch): ${torch?.device ?? '–'}; torch ${torch?.torch ?? '–'}, transformers ${torch?.transformers ?? '–'}, TF32 ${tf32}`);
+// an H100's fp32 FMA peak is ~67 TFLOP/s: a faster plain matMul means tensor cores (TF32) did the work
+const fastest = Math.max(0, ...(torch?.matmul ?? []).map((r) => r.plain?.tflops ?? 0));
+if (fastest > 70) p(`- WARNING: PyTorch fp32 matMul reached ${fastest} TFLOP/s, above an H100's fp32 peak: TF32 looks on`);
 p(`- ours: backend ${ours?.backend ?? '–'}, adapter ${adapter}, timestamp-query ${ours?.timestampQuery ?? '–'}, tfjs ${ours?.tfjs ?? '–'}, node ${ours?.node ?? '–'}, clip: ${ours?.clip ?? '–'}${ours?.quick ? ' — QUICK (tiny shapes, not the issue\'s)' : ''}`);
 if (hf?.rows) {
   const worst = Math.max(...hf.rows.flatMap((r) => [r.logits, r.hidden, r.logprobs, r.nll, r.gradSumRel]));

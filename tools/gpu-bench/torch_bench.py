@@ -279,15 +279,21 @@ def bench_matmul(shapes, quick, device):
     return rows
 
 
+def read_tf32_flags():
+    try:
+        return {'matmul': bool(torch.backends.cuda.matmul.allow_tf32), 'cudnn': bool(torch.backends.cudnn.allow_tf32)}
+    except Exception as e:  # report, do not stop the baseline
+        return {'error': repr(e)}
+
+
 def main():
     args = parse_args()
     with open(os.path.join(HERE, 'shapes.json')) as f:
         spec = json.load(f)
-    # fp32 against fp32: no TF32 tensor-core shortcuts
+    # fp32 against fp32: no TF32 tensor-core shortcuts. Only the legacy flags are set (torch 2.9+
+    # raises when the legacy and the fp32_precision APIs are mixed), and they are read back.
     torch.backends.cuda.matmul.allow_tf32 = False
     torch.backends.cudnn.allow_tf32 = False
-    if hasattr(torch, 'set_float32_matmul_precision'):
-        torch.set_float32_matmul_precision('highest')
     device = torch.device(args.device if (args.device != 'cuda' or torch.cuda.is_available()) else 'cpu')
     sizes = spec['quickSizes'] if args.quick else spec['sizes']
     it = spec['quickIterations'] if args.quick else spec['iterations']
@@ -299,7 +305,7 @@ def main():
     res = {
         'tool': 'verl-ts tools/gpu-bench/torch_bench.py', 'date': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()),
         'torch': torch.__version__, 'device': torch.cuda.get_device_name(device) if device.type == 'cuda' else str(device),
-        'tf32': {'matmul': torch.backends.cuda.matmul.allow_tf32, 'cudnn': torch.backends.cudnn.allow_tf32},
+        'tf32': read_tf32_flags(),
         'quick': args.quick, 'sizes': {}, 'matmul': [],
     }
     try:
@@ -307,7 +313,7 @@ def main():
         res['transformers'] = transformers.__version__
     except ImportError:
         res['transformers'] = None
-    print(f"torch {res['torch']} on {res['device']}; TF32 off; transformers {res['transformers']}", flush=True)
+    print(f"torch {res['torch']} on {res['device']}; TF32 flags {res['tf32']}; transformers {res['transformers']}", flush=True)
     t0 = time.perf_counter()
 
     def save():
