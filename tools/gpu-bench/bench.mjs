@@ -149,7 +149,8 @@ async function benchSize(name, s) {
   const model = models.createCausalLM(cfg, { seed: 1 });
   const vars = model.trainableVariables();
   const params = vars.reduce((a, v) => a + v.size, 0);
-  const out = { params, batch: B, seq: T, model: cfg };
+  // in results from the start and saved after each part, so a run cut short keeps what it measured
+  const out = Object.assign(results.sizes[name], { params, batch: B, seq: T, model: cfg });
   log(`\n== ${name}: ${(params / 1e6).toFixed(2)}M params, d=${cfg.hiddenSize}, L=${cfg.numLayers}, H=${cfg.numHeads}, FFN=${cfg.intermediateSize}, V=${cfg.vocabSize}; B=${B}, T=${T}`);
 
   const rand = mulberry32(7);
@@ -210,6 +211,7 @@ async function benchSize(name, s) {
   out.stepMs = { median: round(median(stepMs)), min: round(Math.min(...stepMs)), all: stepMs.map((x) => round(x)) };
   out.tokensPerSec = round((B * T) / (median(stepMs) / 1000), 0);
   out.perStep = perStep; // dispatches (GPU programs), reads (async readbacks), readSyncs
+  save();
   out.cpuEncodeMs = Object.fromEntries(Object.entries(encodeMs).map(([k, xs]) => [k, round(median(xs))]));
   log(`step (forward+backward+clip+AdamW): median ${out.stepMs.median} ms, min ${out.stepMs.min} ms (${out.tokensPerSec} tokens/s); ` +
     `${perStep.dispatches} GPU dispatches, ${perStep.reads + perStep.readSyncs} readbacks per step; ` +
@@ -239,9 +241,10 @@ async function benchSize(name, s) {
   }
   const fwd = median(ph.forward), fb = median(ph.forwardBackward), o = median(ph.optimizer);
   out.phasesMs = { forward: round(fwd), backward: round(fb - fwd), forwardBackward: round(fb), optimizer: round(o) };
+  save();
   log(`phases (synced): forward ${out.phasesMs.forward} ms (no tape), backward ~${out.phasesMs.backward} ms (forward+backward ${round(fb)} minus forward), clip+AdamW ${out.phasesMs.optimizer} ms`);
 
-  if (!args['no-profile']) out.profile = await profileStep(step);
+  if (!args['no-profile']) { out.profile = await profileStep(step); save(); }
 
   if (!args['no-generate']) {
     out.generation = {};
@@ -261,6 +264,7 @@ async function benchSize(name, s) {
         dispatchesPerToken: round(d.dispatches / genSpec.newTokens, 1) };
       log(`generation batch ${gb}: ${out.generation[gb].tokensPerSec} tokens/s (${tokens} tokens in ${out.generation[gb].seconds} s, prompt ${genSpec.promptTokens}, ` +
         `${out.generation[gb].dispatchesPerToken} dispatches per decode step)`);
+      save();
     }
   }
   adamw.dispose();
@@ -321,14 +325,15 @@ async function benchMatmul() {
   }
 }
 
-const save = () => writeFileSync(args.out, JSON.stringify(results, null, 1));
+function save() { writeFileSync(args.out, JSON.stringify(results, null, 1)); }
 try {
   if (!args['no-matmul']) await benchMatmul();
   for (const n of sizeNames) {
     try {
-      results.sizes[n] = await benchSize(n, sizesSpec[n]);
+      results.sizes[n] = {};
+      await benchSize(n, sizesSpec[n]);
     } catch (e) {
-      results.sizes[n] = { error: String(e.stack ?? e) };
+      results.sizes[n].error = String(e.stack ?? e);
       log(`${n} failed: ${e.stack ?? e}`);
     }
     save();

@@ -51,7 +51,7 @@ for (const n of sizes) {
   const r = ratio(o?.stepMs?.median, t?.stepMs?.median);
   if (!(r !== null && r <= target)) allMet = false;
   const params = o?.params ?? t?.params;
-  p(`| ${n} | ${params ? (params / 1e6).toFixed(2) + 'M' : '–'} | ${o?.batch ?? t?.batch ?? '–'}×${o?.seq ?? t?.seq ?? '–'} | ${o?.error ? 'error' : num(o?.stepMs?.median)} | ${t?.error ? 'error' : num(t?.stepMs?.median, 2)} | ${r === null ? '–' : r.toFixed(1) + '×'} | ${r === null ? '–' : r <= target ? 'yes' : 'no'} | ${o?.tokensPerSec ?? '–'} |`);
+  p(`| ${n} | ${params ? (params / 1e6).toFixed(2) + 'M' : '–'} | ${o?.batch ?? t?.batch ?? '–'}×${o?.seq ?? t?.seq ?? '–'} | ${o?.stepMs ? num(o.stepMs.median) : o?.error ? 'error' : '–'} | ${t?.stepMs ? num(t.stepMs.median, 2) : t?.error ? 'error' : '–'} | ${r === null ? '–' : r.toFixed(1) + '×'} | ${r === null ? '–' : r <= target ? 'yes' : 'no'} | ${o?.tokensPerSec ?? '–'} |`);
 }
 p();
 p(`Acceptance (issue 9, ratio ≤ ${target} for every size): ${allMet ? 'MET' : 'not met'}`);

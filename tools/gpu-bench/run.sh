@@ -3,9 +3,9 @@
 #   bash tools/gpu-bench/run.sh            (device tool: run, carry ['.gpu-bundle'], timeout_s 570)
 # Unpacks the bundle made by tools/gpu-bench/pack.sh (node, Vulkan loader, dist/, pruned
 # node_modules, fixtures), then runs, each under its own time limit:
-#   1. hf-check.mjs   the hf-reference fixtures on webgpu within 1e-3            (120 s)
+#   1. hf-check.mjs   the hf-reference fixtures on webgpu within 1e-3             (90 s)
 #   2. torch_bench.py PyTorch eager fp32 (TF32 off): step, phases, generation     (150 s)
-#   3. bench.mjs      ours on webgpu: step, phases, kernel profile, generation    (290 s)
+#   3. bench.mjs      ours on webgpu: step, phases, kernel profile, generation    (270 s)
 #   4. report.mjs     the tables with the ours/PyTorch ratios
 # and leaves run.log, report.md and the three results-*.json in $OUT (the device tool brings
 # them back), or in /tmp/gpu-bench-out when OUT is unset.
@@ -60,16 +60,16 @@ else
 fi
 say "VERL_WEBGPU_FLAGS=${VERL_WEBGPU_FLAGS:-} VERL_WEBGPU_COMPAT=${VERL_WEBGPU_COMPAT:-}"
 
-if ! stage hf-check 120 node tools/gpu-bench/hf-check.mjs --out "$out/results-hf-check.json"; then
+if ! stage hf-check 90 node tools/gpu-bench/hf-check.mjs --out "$out/results-hf-check.json"; then
   if grep -q 'no WebGPU adapter' "$log" && [[ -n ${VERL_WEBGPU_FLAGS:-} ]]; then
     say "no adapter with VERL_WEBGPU_FLAGS=$VERL_WEBGPU_FLAGS; trying Dawn's defaults"
     export VERL_WEBGPU_FLAGS=
-    stage hf-check-default-flags 120 node tools/gpu-bench/hf-check.mjs --out "$out/results-hf-check.json"
+    stage hf-check-default-flags 90 node tools/gpu-bench/hf-check.mjs --out "$out/results-hf-check.json"
   fi
 fi
 export PYTHONUNBUFFERED=1
 stage torch 150 python3 tools/gpu-bench/torch_bench.py $quick $sizes --out "$out/results-torch.json"
-stage ours 290 node tools/gpu-bench/bench.mjs $quick $sizes ${GPU_BENCH_ARGS:-} --out "$out/results-ours.json"
+stage ours 270 node tools/gpu-bench/bench.mjs $quick $sizes ${GPU_BENCH_ARGS:-} --out "$out/results-ours.json"
 stage report 30 node tools/gpu-bench/report.mjs --ours "$out/results-ours.json" --torch "$out/results-torch.json" \
   --hf "$out/results-hf-check.json" --out "$out/report.md"
 say "done in $SECONDS s; files in $out: $(cd "$out" && ls | tr '\n' ' ')"
