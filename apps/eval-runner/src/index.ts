@@ -13,5 +13,4 @@ export { runEval, scoreBenchmark, type EvalOptions, type EvalResult, type EvalPr
 export { readRecords, type ProblemRecord } from './eval/records.js';
 export { formatSummaryTable, formatSummaryMarkdown } from './eval/table.js';
 export { probeResponses, writeProbe, type ProbeRow } from './eval/probe.js';
-export { installWasmMatMulAdapter } from './runtime/wasm-matmul.js';
 export { DEMO_DEFAULTS, type DemoSettings } from './demo/config.js';

@@ -32,7 +32,6 @@ export const command: Command = {
       io.stdout.write(toYaml(config));
       return 0;
     }
-    (await import('../runtime/wasm-matmul.js')).installWasmMatMulAdapter();
     const runDir = resolve(join(config.outputDir, config.name));
     io.stderr.write(`SFT ${config.name}: ${config.steps} steps of ${config.batchSize} examples → ${runDir}\n`);
     const { bar, hooks } = trainingHooks(io, 'sft', config.steps);

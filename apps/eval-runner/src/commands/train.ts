@@ -32,7 +32,6 @@ export const command: Command = {
       io.stdout.write(toYaml(config));
       return 0;
     }
-    (await import('../runtime/wasm-matmul.js')).installWasmMatMulAdapter();
     const runDir = resolve(join(config.outputDir, config.name));
     io.stderr.write(`training ${config.name}: ${config.trainer.steps} steps, ${config.trainer.promptsPerStep} prompts × ${config.rollout.n} responses per step, VERL ${config.algorithm.verl.enabled ? 'on' : 'off'} → ${runDir}\n`);
     const { bar, hooks } = trainingHooks(io, 'train', config.trainer.steps);
