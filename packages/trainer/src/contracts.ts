@@ -1,7 +1,9 @@
-// The parts of the other packages' APIs the trainer relies on, written structurally (as in
-// /tmp/verl-contracts.md) so the loop can be tested with small stand-ins and so a model or
-// engine from elsewhere fits as long as it has these members.
+// The parts of the other packages' APIs the trainer relies on. Model, tokenizer, problem and
+// shaper are written structurally (the members the loop uses), so the loop can be tested with
+// small stand-ins and a model from elsewhere fits as long as it has these members; rollout
+// records and engines are @verl-ts/rollout's own types.
 import type * as tf from '@tensorflow/tfjs';
+import type { GenerateOptions, Rollout, RolloutEngine } from '@verl-ts/rollout';
 
 export interface ForwardBatchLike { inputIds: number[][]; attentionMask: number[][]; positionIds?: number[][] }
 
@@ -22,27 +24,9 @@ export interface TokenizerLike {
   readonly padTokenId: number;
 }
 
-export interface RolloutLike {
-  promptIndex: number;
-  sampleIndex: number;
-  promptIds: number[];
-  responseIds: number[];
-  text: string;
-  logprobs: number[];
-  finishReason: 'stop' | 'length';
-}
-
-export interface GenerateOptionsLike {
-  n?: number; temperature?: number; topP?: number; topK?: number; maxNewTokens: number; seed?: number;
-  stop?: string[]; eosTokenIds?: number[];
-  onProgress?: (p: { done: number; total: number; tokens: number }) => void;
-  signal?: AbortSignal;
-}
-
-export interface RolloutEngineLike {
-  generate(prompts: number[][] | string[], opts: GenerateOptionsLike): Promise<RolloutLike[]>;
-  close?(): Promise<void>;
-}
+export type RolloutLike = Rollout;
+export type GenerateOptionsLike = GenerateOptions;
+export type RolloutEngineLike = RolloutEngine;
 
 export interface ProblemLike { id: string; question: string; answer: string; benchmark: string; meta?: Record<string, unknown> }
 
