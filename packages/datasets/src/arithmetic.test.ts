@@ -6,6 +6,8 @@ import {
   ARITHMETIC_LEVELS,
   arithmeticProblems,
   arithmeticSolution,
+  arithmeticSolutions,
+  arithmeticSolutionStyles,
   arithmeticSplitOf,
   formatPrompt,
   lastBoxed,
@@ -141,5 +143,56 @@ describe('arithmeticSolution', () => {
     expect([...used].filter((ch) => !ARITHMETIC_ALPHABET.includes(ch))).toEqual([]);
     // Nothing in the alphabet is unused except the separators kept for decoding (space, newline).
     expect([...ARITHMETIC_ALPHABET].filter((ch) => !used.has(ch))).toEqual([' ', '\n']);
+  });
+});
+
+describe('solution styles', () => {
+  it('direct gives only the boxed value; worked is the default', () => {
+    expect(arithmeticSolution({ question: '12+7*3' }, { style: 'direct' })).toBe('\\boxed{33}');
+    expect(arithmeticSolution({ question: '12+7*3' }, { style: 'worked' })).toBe('12+21=\\boxed{33}');
+    expect(arithmeticSolution({ question: '3-12+5' }, {})).toBe('-9+5=\\boxed{-4}');
+    expect(arithmeticSolution({ question: '8-2' }, { style: 'direct' })).toBe(arithmeticSolution({ question: '8-2' }));
+    expect(() => arithmeticSolution({ question: '1+2' }, { style: 'terse' as never })).toThrow(RangeError);
+  });
+
+  it('the first character tells the styles apart for two or more operations', () => {
+    for (const p of arithmeticProblems({ count: 500, seed: 2, difficulty: 2 })) {
+      expect(arithmeticSolution(p, { style: 'direct' })[0]).toBe('\\');
+      expect(arithmeticSolution(p)[0]).toMatch(/[-0-9]/);
+      expect(lastBoxed(arithmeticSolution(p, { style: 'direct' }))).toBe(p.answer);
+    }
+  });
+
+  it('a seeded mixture has exactly round(fraction * count) worked solutions', () => {
+    const a = arithmeticSolutionStyles(1000, { workedFraction: 0.25, seed: 3 });
+    expect(a.filter((s) => s === 'worked')).toHaveLength(250);
+    expect(arithmeticSolutionStyles(1000, { workedFraction: 0.25, seed: 3 })).toEqual(a);
+    expect(arithmeticSolutionStyles(1000, { workedFraction: 0.25, seed: 4 })).not.toEqual(a);
+    // spread over the list, not a block: each tenth holds roughly a quarter
+    for (let k = 0; k < 10; k++) {
+      const w = a.slice(100 * k, 100 * (k + 1)).filter((s) => s === 'worked').length;
+      expect(w).toBeGreaterThan(10);
+      expect(w).toBeLessThan(40);
+    }
+    expect(arithmeticSolutionStyles(7, { workedFraction: 0.5, seed: 0 }).filter((s) => s === 'worked')).toHaveLength(4);
+    expect(arithmeticSolutionStyles(5, { workedFraction: 1, seed: 0 })).toEqual(Array(5).fill('worked'));
+    expect(arithmeticSolutionStyles(5, { workedFraction: 0, seed: 0 })).toEqual(Array(5).fill('direct'));
+    expect(arithmeticSolutionStyles(0, { workedFraction: 0.3, seed: 0 })).toEqual([]);
+  });
+
+  it('arithmeticSolutions applies the mixture; the default is all worked', () => {
+    const ps = arithmeticProblems({ count: 40, seed: 5, difficulty: 2 });
+    expect(arithmeticSolutions(ps)).toEqual(ps.map((p) => arithmeticSolution(p)));
+    const styles = arithmeticSolutionStyles(40, { workedFraction: 0.3, seed: 9 });
+    const mixed = arithmeticSolutions(ps, { workedFraction: 0.3, seed: 9 });
+    expect(mixed.map((s) => (s.startsWith('\\') ? 'direct' : 'worked'))).toEqual(styles);
+    expect(mixed.map((s) => lastBoxed(s))).toEqual(ps.map((p) => p.answer));
+  });
+
+  it('rejects a bad fraction, count or seed with RangeError', () => {
+    expect(() => arithmeticSolutionStyles(10, { workedFraction: 1.5, seed: 0 })).toThrow(/workedFraction must be in \[0, 1\]/);
+    expect(() => arithmeticSolutionStyles(10, { workedFraction: Number.NaN, seed: 0 })).toThrow(RangeError);
+    expect(() => arithmeticSolutionStyles(-1, { workedFraction: 0.5, seed: 0 })).toThrow(RangeError);
+    expect(() => arithmeticSolutionStyles(3, { workedFraction: 0.5, seed: Number.POSITIVE_INFINITY })).toThrow(RangeError);
   });
 });

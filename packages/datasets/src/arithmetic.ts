@@ -117,10 +117,50 @@ export function arithmeticProblems(opts: ArithmeticOptions): Problem[] {
   return out;
 }
 
-/** The worked solution of an arithmetic problem, e.g. `12+21=\boxed{33}` for `12+7*3`; the SFT target. */
-export function arithmeticSolution(p: Pick<Problem, 'question'>): string {
+/**
+ * How a solution is written: `worked` rewrites one operation at a time before the boxed value
+ * (`12+21=\boxed{33}` for `12+7*3`), `direct` gives only the boxed value (`\boxed{33}`). The first
+ * response character tells them apart (a digit or `-` versus `\`), except for one-operation
+ * problems, where both are the bare boxed value.
+ */
+export type ArithmeticSolutionStyle = 'worked' | 'direct';
+
+/** The solution of an arithmetic problem (default worked, e.g. `12+21=\boxed{33}` for `12+7*3`); the SFT target. */
+export function arithmeticSolution(p: Pick<Problem, 'question'>, opts: { style?: ArithmeticSolutionStyle } = {}): string {
+  const style = opts.style ?? 'worked';
+  if (style !== 'worked' && style !== 'direct') throw new RangeError(`style must be 'worked' or 'direct', got ${String(style)}`);
   const { rewrites, value } = solveArithmetic(p.question);
-  return [...rewrites, `\\boxed{${value}}`].join('=');
+  return style === 'direct' ? `\\boxed{${value}}` : [...rewrites, `\\boxed{${value}}`].join('=');
+}
+
+/**
+ * A deterministic mixture of solution styles for `count` problems: exactly
+ * round(workedFraction · count) `worked`, the rest `direct`, at positions chosen by a seeded
+ * shuffle (mulberry32 Fisher-Yates). SFT on such a mixture gives a policy that has a reasoning
+ * behaviour but uses it only some of the time, the starting point RLVR is meant to improve on.
+ */
+export function arithmeticSolutionStyles(count: number, opts: { workedFraction: number; seed: number }): ArithmeticSolutionStyle[] {
+  const { workedFraction, seed } = opts;
+  if (!Number.isInteger(count) || count < 0) throw new RangeError(`count must be a non-negative integer, got ${count}`);
+  if (!(workedFraction >= 0 && workedFraction <= 1)) throw new RangeError(`workedFraction must be in [0, 1], got ${workedFraction}`);
+  if (!Number.isFinite(seed)) throw new RangeError(`seed must be a finite number, got ${seed}`);
+  const worked = Math.round(workedFraction * count);
+  const order = Array.from({ length: count }, (_, i) => i);
+  // A stream of its own (seed mixed with a constant), not the problem generator's.
+  const rand = mulberry32((Math.trunc(seed) ^ 0x2c1b3c6d) >>> 0);
+  for (let i = count - 1; i > 0; i--) {
+    const j = randInt(rand, 0, i);
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  const styles = new Array<ArithmeticSolutionStyle>(count).fill('direct');
+  for (let k = 0; k < worked; k++) styles[order[k]] = 'worked';
+  return styles;
+}
+
+/** Solutions of `problems` in a seeded mixture of styles (arithmeticSolutionStyles); workedFraction 1 (default) = all worked. */
+export function arithmeticSolutions(problems: Pick<Problem, 'question'>[], opts: { workedFraction?: number; seed?: number } = {}): string[] {
+  const styles = arithmeticSolutionStyles(problems.length, { workedFraction: opts.workedFraction ?? 1, seed: opts.seed ?? 0 });
+  return problems.map((p, i) => arithmeticSolution(p, { style: styles[i] }));
 }
 
 /**

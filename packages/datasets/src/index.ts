@@ -46,6 +46,8 @@ export {
 export {
   arithmeticProblems,
   arithmeticSolution,
+  arithmeticSolutions,
+  arithmeticSolutionStyles,
   arithmeticDifficulty,
   arithmeticSplitOf,
   solveArithmetic,
@@ -55,4 +57,5 @@ export {
   type ArithmeticOptions,
   type ArithmeticDifficulty,
   type ArithmeticOperator,
+  type ArithmeticSolutionStyle,
 } from './arithmetic.js';
