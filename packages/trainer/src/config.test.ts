@@ -1,5 +1,7 @@
 import { describe, it, expect } from 'vitest';
+import { arithmeticSolution, arithmeticSolutionStyles } from '@verl-ts/datasets';
 import { ConfigError, parseRLConfig, parseSFTConfig } from './config.js';
+import { loadSFTProblems, sftTarget } from './default-sft-deps.js';
 
 describe('parseRLConfig', () => {
   it('fills the paper defaults', () => {
@@ -47,5 +49,28 @@ describe('parseSFTConfig', () => {
   });
   it('rejects bad values readably', () => {
     expect(() => parseSFTConfig({ name: 's', model: { path: 'x' }, batchSize: 0 })).toThrow(/batchSize:/);
+  });
+  it('data.workedFraction: default 1 (all worked), in [0, 1], arithmetic only, SFT only', () => {
+    expect(parseSFTConfig({ name: 's', model: { path: 'x' } }).data.workedFraction).toBe(1);
+    expect(parseSFTConfig({ name: 's', model: { path: 'x' }, data: { workedFraction: 0.25 } }).data.workedFraction).toBe(0.25);
+    expect(() => parseSFTConfig({ name: 's', model: { path: 'x' }, data: { workedFraction: 1.2 } })).toThrow(/data\.workedFraction:/);
+    expect(() => parseSFTConfig({ name: 's', model: { path: 'x' }, data: { source: 'benchmark', name: 'math500', workedFraction: 0.5 } }))
+      .toThrow(/data\.workedFraction: data\.workedFraction applies to data\.source 'arithmetic' only/);
+    expect(() => parseRLConfig({ name: 'r', model: { path: 'm' }, data: { workedFraction: 0.5 } })).toThrow(/workedFraction/);
+  });
+});
+
+describe('SFT targets from the data config', () => {
+  it('a mixture of worked and direct arithmetic solutions, seeded by data.seed', async () => {
+    const data = parseSFTConfig({ name: 's', model: { path: 'x' }, data: { source: 'arithmetic', difficulty: 2, count: 200, seed: 3, workedFraction: 0.25 } }).data;
+    const problems = await loadSFTProblems(data);
+    const targets = problems.map((p) => sftTarget(p, 'arithmetic'));
+    const styles = arithmeticSolutionStyles(200, { workedFraction: 0.25, seed: 3 });
+    expect(targets.map((t) => (t.startsWith('\\boxed{') ? 'direct' : 'worked'))).toEqual(styles);
+    expect(styles.filter((s) => s === 'worked')).toHaveLength(50);
+    problems.forEach((p, i) => expect(targets[i]).toBe(arithmeticSolution(p, { style: styles[i] })));
+    // the default (workedFraction 1) is the worked solution for every problem, as before the option existed
+    const plain = await loadSFTProblems(parseSFTConfig({ name: 's', model: { path: 'x' }, data: { source: 'arithmetic', difficulty: 2, count: 50 } }).data);
+    expect(plain.map((p) => sftTarget(p, 'arithmetic'))).toEqual(plain.map((p) => arithmeticSolution(p)));
   });
 });

@@ -17,7 +17,7 @@ export const modelSchema = z.strictObject({
   backend: z.enum(['webgpu', 'tensorflow', 'wasm', 'cpu']).optional(),
 });
 
-export const dataSchema = z.strictObject({
+const dataFields = {
   /** 'arithmetic': the synthetic task of the embedded demo; 'training-set' / 'benchmark': @verl-ts/datasets loaders */
   source: z.enum(['arithmetic', 'training-set', 'benchmark']).default('arithmetic'),
   name: z.string().optional(),
@@ -28,9 +28,23 @@ export const dataSchema = z.strictObject({
   template: z.enum(['qwen-math', 'abel', 'plain', 'arithmetic']).default('qwen-math'),
   /** seed of the data order (shuffled anew each epoch) */
   seed: z.number().int().default(0),
-}).refine((d) => d.source === 'arithmetic' || (d.name !== undefined && d.name.length > 0), {
-  message: "data.name is required when data.source is 'training-set' or 'benchmark'",
-  path: ['name'],
+};
+
+const hasName = (d: { source: string; name?: string }) => d.source === 'arithmetic' || (d.name !== undefined && d.name.length > 0);
+const nameRequired = { message: "data.name is required when data.source is 'training-set' or 'benchmark'", path: ['name'] };
+
+export const dataSchema = z.strictObject(dataFields).refine(hasName, nameRequired);
+
+/** SFT data: the RL data fields plus the arithmetic task's mixture of solution styles */
+export const sftDataSchema = z.strictObject({
+  ...dataFields,
+  /** arithmetic source: fraction of targets written as worked solutions (`12+21=\boxed{33}`), the
+   *  rest direct (`\boxed{33}`), a seeded mixture (datasets.arithmeticSolutionStyles with data.seed);
+   *  1 = all worked */
+  workedFraction: prob.default(1),
+}).refine(hasName, nameRequired).refine((d) => d.workedFraction === 1 || d.source === 'arithmetic', {
+  message: "data.workedFraction applies to data.source 'arithmetic' only",
+  path: ['workedFraction'],
 });
 
 export const rolloutSchema = z.strictObject({
@@ -160,7 +174,7 @@ export const sftConfigSchema = z.strictObject({
       backend: z.enum(['webgpu', 'tensorflow', 'wasm', 'cpu']).optional(),
     }),
   ]),
-  data: dataSchema.prefault({}),
+  data: sftDataSchema.prefault({}),
   /** include the prompt's tokens in the loss too (default: response tokens only) */
   trainOnPrompt: z.boolean().default(false),
   lr: z.number().nonnegative().default(1e-5),

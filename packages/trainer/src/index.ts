@@ -34,5 +34,5 @@ export { ppoUpdate, microBatchLoss } from './ppo-update.js';
 export type { PPOSettings, PPOData, PPOUpdateStats } from './ppo-update.js';
 export { computeStepAdvantages } from './advantages.js';
 export { responseRankMetrics, defaultRLDeps, loadProblems } from './default-deps.js';
-export { defaultSFTDeps, sftTarget } from './default-sft-deps.js';
+export { defaultSFTDeps, sftTarget, loadSFTProblems } from './default-sft-deps.js';
 export type { PolicyModel, TokenizerLike, RolloutEngineLike, RolloutLike, ProblemLike, ShaperLike, RankMetricsRow } from './contracts.js';
