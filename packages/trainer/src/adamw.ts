@@ -85,14 +85,18 @@ export class AdamW {
     };
   }
 
-  /** Write optimizer.json (header) and optimizer.bin (all m then all v, float32 little-endian). */
+  /**
+   * Write optimizer.json (header) and optimizer.bin (all m then all v, float32 little-endian).
+   * One `await data()` per tensor: webgpu in Node has no synchronous readback, and joining all
+   * moments into one tensor first would double their memory.
+   */
   async save(dir: string): Promise<void> {
     const header = this.header();
     const total = header.tensors.reduce((a, t) => a + t.size, 0);
     const blob = new Float32Array(2 * total);
     let off = 0;
-    for (const s of this.slots) { const d = s.m.dataSync() as Float32Array; blob.set(d, off); off += d.length; }
-    for (const s of this.slots) { const d = s.v.dataSync() as Float32Array; blob.set(d, off); off += d.length; }
+    for (const s of this.slots) { const d = (await s.m.data()) as Float32Array; blob.set(d, off); off += d.length; }
+    for (const s of this.slots) { const d = (await s.v.data()) as Float32Array; blob.set(d, off); off += d.length; }
     await writeFile(join(dir, 'optimizer.json'), JSON.stringify(header, null, 1));
     await writeFile(join(dir, 'optimizer.bin'), Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength));
   }

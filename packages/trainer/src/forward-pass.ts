@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { PolicyModel, RankMetricsRow } from './contracts.js';
 import { sliceTokenBatch, type TokenBatch } from './batch.js';
 import { entropyFromLogits, logProbsFromLogits } from './losses.js';
+import { readAsync, readSync, type TensorReads } from './readback.js';
 
 export type RankMetricsFn = (
   hidden: Float32Array, dims: { batch: number; time: number; dim: number }, mask: Float32Array,
@@ -30,7 +31,8 @@ export interface ScoreResult {
   metricsMs: number;
 }
 
-export function scoreBatch(model: PolicyModel, batch: TokenBatch, opts: ScoreOptions): ScoreResult {
+/** The passes as a sequence of readbacks (see readback.ts): one per micro-batch. */
+function* scoreBatchReads(model: PolicyModel, batch: TokenBatch, opts: ScoreOptions): TensorReads<ScoreResult> {
   const B = batch.inputIds.length;
   const T = batch.length - 1;
   const logProbs: number[][] = [];
@@ -55,11 +57,21 @@ export function scoreBatch(model: PolicyModel, batch: TokenBatch, opts: ScoreOpt
       const h = opts.rankMetrics ? tf.slice(hidden, [0, 0, 0], [rows, t, D]) : null;
       return { lp, ent, h } as unknown as tf.TensorContainer;
     }) as unknown as Out;
-    const lpData = out.lp.dataSync() as Float32Array;
-    const entData = out.ent ? (out.ent.dataSync() as Float32Array) : null;
-    const hData = out.h ? (out.h.dataSync() as Float32Array) : null;
+    // log-probs, entropies and hidden states leave the device in one read
     const D = out.h ? out.h.shape[2]! : 0;
-    tf.dispose([out.lp, ...(out.ent ? [out.ent] : []), ...(out.h ? [out.h] : [])]);
+    const parts = [out.lp, ...(out.ent ? [out.ent] : []), ...(out.h ? [out.h] : [])];
+    const joined = parts.length === 1 ? out.lp : tf.tidy(() => tf.concat(parts.map((p) => tf.reshape(p, [-1]))));
+    let all: Float32Array;
+    try {
+      all = yield joined;
+    } finally {
+      tf.dispose(parts);
+      joined.dispose();
+    }
+    const n = rows * t;
+    const lpData = all.subarray(0, n);
+    const entData = out.ent ? all.subarray(n, 2 * n) : null;
+    const hData = out.h ? all.slice((out.ent ? 2 : 1) * n) : null;
     forwardMs += performance.now() - t0;
     for (let r = 0; r < rows; r++) {
       const row = new Array<number>(T).fill(0);
@@ -80,4 +92,14 @@ export function scoreBatch(model: PolicyModel, batch: TokenBatch, opts: ScoreOpt
     }
   }
   return { logProbs, entropy, metrics, forwardMs, metricsMs };
+}
+
+/** Log-probs (and entropies, rank metrics) of a batch with synchronous readbacks (wasm/cpu). */
+export function scoreBatch(model: PolicyModel, batch: TokenBatch, opts: ScoreOptions): ScoreResult {
+  return readSync(scoreBatchReads(model, batch, opts));
+}
+
+/** `scoreBatch` with one asynchronous readback per micro-batch (works on every backend). */
+export function scoreBatchAsync(model: PolicyModel, batch: TokenBatch, opts: ScoreOptions): Promise<ScoreResult> {
+  return readAsync(scoreBatchReads(model, batch, opts));
 }

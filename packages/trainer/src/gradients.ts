@@ -1,24 +1,77 @@
 // Gradient bookkeeping: global-norm clipping (torch.nn.utils.clip_grad_norm_, as verl's actor
 // uses with grad_clip 1.0) and accumulation over micro-batches.
 import * as tf from '@tensorflow/tfjs';
+import { readAsync, readSync, type TensorReads } from './readback.js';
+
+/**
+ * Σ of the tensors with tf.addN in chunks: tfjs-backend-webgpu binds every addN input as a
+ * storage buffer, and WebGPU's default limit is 8 per shader (7 inputs + the output); a larger
+ * addN makes Dawn reject the pipeline and drop its command buffer. The chunks continue one
+ * running sum left to right (addN([acc, x7, …, x12]) …), so on cpu/wasm, whose addN adds the
+ * inputs in order, the result is bit-identical to a single addN.
+ */
+export function addNChunked<T extends tf.Tensor>(tensors: T[], maxInputs = 7): T {
+  if (tensors.length === 0) throw new RangeError('addNChunked: no tensors to add');
+  if (!(maxInputs >= 2)) throw new RangeError(`addNChunked: maxInputs must be at least 2, got ${maxInputs}`);
+  return tf.tidy(() => {
+    let acc = tensors.length === 1 ? tensors[0].clone() : tf.addN(tensors.slice(0, maxInputs));
+    for (let i = maxInputs; i < tensors.length; i += maxInputs - 1) acc = tf.addN([acc, ...tensors.slice(i, i + maxInputs - 1)]);
+    return acc;
+  }) as T;
+}
+
+/** sqrt(Σ_i ||g_i||²) over all gradients as a scalar tensor on the device (0 for no gradients). */
+export function globalNormTensor(grads: tf.Tensor[]): tf.Scalar {
+  if (grads.length === 0) return tf.scalar(0);
+  return tf.tidy(() => tf.sqrt(addNChunked(grads.map((g) => tf.sum(tf.square(g))))) as tf.Scalar);
+}
+
+function* globalNormReads(grads: tf.Tensor[]): TensorReads<number> {
+  if (grads.length === 0) return 0;
+  const t = globalNormTensor(grads);
+  try {
+    return (yield t)[0];
+  } finally {
+    t.dispose();
+  }
+}
 
 /** sqrt(Σ_i ||g_i||²) over all gradients, read back as a number (NaN/Infinity pass through). */
 export function globalNorm(grads: tf.Tensor[]): number {
-  if (grads.length === 0) return 0;
-  return tf.tidy(() => tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g))))).dataSync()[0]);
+  return readSync(globalNormReads(grads));
+}
+
+/** `globalNorm` with an asynchronous readback (needed on webgpu in Node). */
+export function globalNormAsync(grads: tf.Tensor[]): Promise<number> {
+  return readAsync(globalNormReads(grads));
+}
+
+/**
+ * Scale gradients whose global norm (already read back) is `norm` so that it becomes at most
+ * maxNorm: coefficient maxNorm / (norm + 1e-6), capped at 1, as torch does. New tensors; a
+ * non-finite norm leaves the gradients unchanged (the caller skips the update).
+ */
+export function clipWithNorm(grads: tf.Tensor[], norm: number, maxNorm: number): tf.Tensor[] {
+  if (!Number.isFinite(norm) || !(maxNorm > 0)) return grads.map((g) => g.clone());
+  const coef = Math.min(1, maxNorm / (norm + 1e-6));
+  return grads.map((g) => (coef < 1 ? tf.mul(g, coef) : g.clone()));
 }
 
 /**
  * Scale gradients so their global norm is at most maxNorm (coefficient maxNorm / (norm + 1e-6),
  * capped at 1, as torch does). Returns the norm before clipping and new tensors (the inputs are
  * left alone). A non-finite norm is returned as is with the gradients unchanged: the caller
- * skips the update.
+ * skips the update. Synchronous readback: on webgpu use `clipByGlobalNormAsync`.
  */
 export function clipByGlobalNorm(grads: tf.Tensor[], maxNorm: number): { grads: tf.Tensor[]; norm: number } {
   const norm = globalNorm(grads);
-  if (!Number.isFinite(norm) || !(maxNorm > 0)) return { grads: grads.map((g) => g.clone()), norm };
-  const coef = Math.min(1, maxNorm / (norm + 1e-6));
-  return { grads: grads.map((g) => (coef < 1 ? tf.mul(g, coef) : g.clone())), norm };
+  return { grads: clipWithNorm(grads, norm, maxNorm), norm };
+}
+
+/** `clipByGlobalNorm` with an asynchronous readback (works on every backend, webgpu included). */
+export async function clipByGlobalNormAsync(grads: tf.Tensor[], maxNorm: number): Promise<{ grads: tf.Tensor[]; norm: number }> {
+  const norm = await globalNormAsync(grads);
+  return { grads: clipWithNorm(grads, norm, maxNorm), norm };
 }
 
 /** Running weighted sum of gradient lists (one per micro-batch). */

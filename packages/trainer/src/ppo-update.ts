@@ -9,7 +9,8 @@ import type { PolicyModel } from './contracts.js';
 import { sliceTokenBatch, type TokenBatch } from './batch.js';
 import { aggregateLoss, entropyFromLogits, klPenalty, logProbsFromLogits, policyLoss, type KlEstimator, type LossAggMode } from './losses.js';
 import type { AdamW } from './adamw.js';
-import { clipByGlobalNorm, GradAccumulator } from './gradients.js';
+import { clipWithNorm, globalNormTensor, GradAccumulator } from './gradients.js';
+import { readAsync, readSync, type TensorReads } from './readback.js';
 
 export interface PPOSettings {
   clipLow: number;
@@ -85,10 +86,17 @@ export function microBatchLoss(
   return { loss, pg: pl.loss, ent, kl, clip: pl.clipFraction, clipLower: pl.clipFractionLower, approxKl: pl.approxKl };
 }
 
-export function ppoUpdate(
+// the per-micro-batch statistics, in the order they are stacked for the readback
+const STAT_KEYS = ['pg', 'ent', 'kl', 'clip', 'clipLower', 'approxKl', 'loss'] as const;
+
+/**
+ * The update as a sequence of readbacks (see readback.ts): one per optimizer update, holding the
+ * statistics of each of its micro-batches and the gradient norm.
+ */
+function* ppoUpdateReads(
   model: PolicyModel, optimizer: AdamW, data: PPOData, s: PPOSettings, lr: number,
   onProgress?: (done: number, total: number) => void,
-): PPOUpdateStats {
+): TensorReads<PPOUpdateStats> {
   const vars = model.trainableVariables();
   const B = data.batch.inputIds.length;
   const mini = Math.max(1, Math.min(s.miniBatchRows, B));
@@ -99,39 +107,58 @@ export function ppoUpdate(
   let updates = 0;
   let skipped = 0;
   const totalUpdates = s.ppoEpochs * Math.ceil(B / mini);
+  const K = STAT_KEYS.length;
   for (let epoch = 0; epoch < s.ppoEpochs; epoch++) {
     for (let m0 = 0; m0 < B; m0 += mini) {
       const m1 = Math.min(B, m0 + mini);
       const acc = new GradAccumulator();
+      const stats: tf.Tensor1D[] = [];
+      const ranges: [number, number][] = [];
+      let g: tf.Tensor[] | null = null;
+      let readback: tf.Tensor | null = null;
+      let values: Float32Array;
+      try {
+        for (let u0 = m0; u0 < m1; u0 += micro) {
+          const u1 = Math.min(m1, u0 + micro);
+          const mb = sliceTokenBatch(data.batch, u0, u1);
+          const T = mb.length - 1;
+          const cut = (rows: number[][]) => rows.slice(u0, u1).map((r) => r.slice(0, T));
+          const old = cut(data.oldLogProbs);
+          const ref = data.refLogProbs ? cut(data.refLogProbs) : null;
+          const adv = cut(data.advantages);
+          const scale = (u1 - u0) / (m1 - m0);
+          const { value, grads } = tf.variableGrads(() => {
+            const r = microBatchLoss(model, mb, old, ref, adv, s);
+            // kept on the device and read once per update, with the gradient norm
+            stats.push(tf.keep(tf.stack(STAT_KEYS.map((k) => tf.cast(r[k], 'float32'))) as tf.Tensor1D));
+            return tf.mul(r.loss, scale) as tf.Scalar;
+          }, vars);
+          ranges.push([u0, u1]);
+          const list = vars.map((v) => grads[v.name] ?? tf.zerosLike(v));
+          acc.add(list);
+          tf.dispose([value, ...list]);
+        }
+        g = acc.take()!;
+        const gg = g;
+        readback = tf.tidy(() => tf.concat([...stats, tf.reshape(globalNormTensor(gg), [1])]));
+        values = yield readback;
+      } catch (e) {
+        acc.dispose();
+        if (g) tf.dispose(g);
+        throw e;
+      } finally {
+        tf.dispose(stats);
+        if (readback) readback.dispose();
+      }
       let finite = true;
-      for (let u0 = m0; u0 < m1; u0 += micro) {
-        const u1 = Math.min(m1, u0 + micro);
-        const mb = sliceTokenBatch(data.batch, u0, u1);
-        const T = mb.length - 1;
-        const cut = (rows: number[][]) => rows.slice(u0, u1).map((r) => r.slice(0, T));
-        const old = cut(data.oldLogProbs);
-        const ref = data.refLogProbs ? cut(data.refLogProbs) : null;
-        const adv = cut(data.advantages);
-        const scale = (u1 - u0) / (m1 - m0);
-        let parts: { pg: number; ent: number; kl: number; clip: number; clipLower: number; approxKl: number; loss: number } | null = null;
-        const { value, grads } = tf.variableGrads(() => {
-          const r = microBatchLoss(model, mb, old, ref, adv, s);
-          parts = {
-            pg: r.pg.dataSync()[0], ent: r.ent.dataSync()[0], kl: r.kl.dataSync()[0], clip: r.clip.dataSync()[0],
-            clipLower: r.clipLower.dataSync()[0], approxKl: r.approxKl.dataSync()[0], loss: r.loss.dataSync()[0],
-          };
-          return tf.mul(r.loss, scale) as tf.Scalar;
-        }, vars);
-        const p = parts!;
-        const list = vars.map((v) => grads[v.name] ?? tf.zerosLike(v));
-        acc.add(list);
-        tf.dispose([value, ...list]);
+      ranges.forEach(([u0, u1], i) => {
+        const p = Object.fromEntries(STAT_KEYS.map((k, j) => [k, values[i * K + j]])) as Record<(typeof STAT_KEYS)[number], number>;
         if (!Number.isFinite(p.loss)) { finite = false; events.push(`epoch ${epoch} rows ${u0}-${u1}: loss is ${p.loss}`); }
         sums.pg += p.pg; sums.ent += p.ent; sums.kl += p.kl; sums.clip += p.clip; sums.clipLower += p.clipLower; sums.approxKl += p.approxKl; sums.n++;
-      }
-      const g = acc.take()!;
-      const { grads: clipped, norm } = clipByGlobalNorm(g, s.gradClip);
-      tf.dispose(g);
+      });
+      const norm = values[ranges.length * K];
+      const clipped = clipWithNorm(g!, norm, s.gradClip);
+      tf.dispose(g!);
       if (!Number.isFinite(norm)) { finite = false; events.push(`epoch ${epoch} rows ${m0}-${m1}: gradient norm is ${norm}`); }
       if (finite) {
         optimizer.apply(clipped, lr);
@@ -152,4 +179,20 @@ export function ppoUpdate(
     gradNorm: gradNorms.length ? gradNorms.reduce((a, b) => a + b, 0) / gradNorms.length : NaN,
     nonFiniteEvents: events,
   };
+}
+
+/** One actor update with synchronous readbacks (wasm/cpu); on webgpu use `ppoUpdateAsync`. */
+export function ppoUpdate(
+  model: PolicyModel, optimizer: AdamW, data: PPOData, s: PPOSettings, lr: number,
+  onProgress?: (done: number, total: number) => void,
+): PPOUpdateStats {
+  return readSync(ppoUpdateReads(model, optimizer, data, s, lr, onProgress));
+}
+
+/** `ppoUpdate` with one asynchronous readback per optimizer update (works on every backend). */
+export function ppoUpdateAsync(
+  model: PolicyModel, optimizer: AdamW, data: PPOData, s: PPOSettings, lr: number,
+  onProgress?: (done: number, total: number) => void,
+): Promise<PPOUpdateStats> {
+  return readAsync(ppoUpdateReads(model, optimizer, data, s, lr, onProgress));
 }

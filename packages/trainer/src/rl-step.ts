@@ -9,8 +9,8 @@ import type { DataCursor } from './data-cursor.js';
 import type { Rng } from './rng.js';
 import type { StepMetrics, TrainerHooks } from './metrics.js';
 import { buildTokenBatch } from './batch.js';
-import { scoreBatch } from './forward-pass.js';
-import { ppoUpdate } from './ppo-update.js';
+import { scoreBatchAsync } from './forward-pass.js';
+import { ppoUpdateAsync } from './ppo-update.js';
 import { computeStepAdvantages } from './advantages.js';
 import { learningRateAt } from './schedule.js';
 import { finiteOrNull, mean, std } from './stats.js';
@@ -106,14 +106,14 @@ export async function runRLStep(ctx: RLStepContext, step: number): Promise<{ met
   checkAbort(hooks.signal);
   const batch = buildTokenBatch(rollouts.map((r, i) => ({ promptIds: promptIds[r.promptIndex], responseIds: responseIds[i] })), ctx.tokenizer.padTokenId);
   phase('forward', 0, 1);
-  const old = scoreBatch(ctx.policy, batch, {
+  const old = await scoreBatchAsync(ctx.policy, batch, {
     microBatchSize: c.actor.logProbMicroBatchSize, temperature: c.rollout.temperature, withEntropy: true,
     rankMetrics: { fn: deps.rankMetrics, stride: c.metrics.stride, maxTokens: c.metrics.maxTokens },
   });
   let refLogProbs: number[][] | null = null;
   let refMs = 0;
   if (ctx.reference && c.actor.klCoef > 0) {
-    const ref = scoreBatch(ctx.reference, batch, { microBatchSize: c.actor.logProbMicroBatchSize, temperature: c.rollout.temperature });
+    const ref = await scoreBatchAsync(ctx.reference, batch, { microBatchSize: c.actor.logProbMicroBatchSize, temperature: c.rollout.temperature });
     refLogProbs = ref.logProbs;
     refMs = ref.forwardMs;
   }
@@ -133,7 +133,7 @@ export async function runRLStep(ctx: RLStepContext, step: number): Promise<{ met
   const lr = learningRateAt(step, {
     lr: c.actor.lr, warmupSteps: c.actor.warmupSteps, kind: c.actor.schedule, totalSteps: c.trainer.steps, minLrRatio: c.actor.minLrRatio,
   });
-  const upd = ppoUpdate(ctx.policy, ctx.optimizer, { batch, oldLogProbs: old.logProbs, refLogProbs, advantages: adv.tokens }, {
+  const upd = await ppoUpdateAsync(ctx.policy, ctx.optimizer, { batch, oldLogProbs: old.logProbs, refLogProbs, advantages: adv.tokens }, {
     clipLow: c.actor.clipLow, clipHigh: c.actor.clipHigh, clipRatioC: c.actor.clipRatioC, lossAggMode: c.actor.lossAggMode,
     entropyCoef: c.actor.entropyCoef, klCoef: c.actor.klCoef, klEstimator: c.actor.klEstimator, ppoEpochs: c.actor.ppoEpochs,
     miniBatchRows: c.actor.miniBatchSize * c.rollout.n, microBatchRows: c.actor.microBatchSize, gradClip: c.actor.gradClip,

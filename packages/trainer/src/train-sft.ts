@@ -14,7 +14,7 @@ import { AdamW } from './adamw.js';
 import { buildTokenBatch, sliceTokenBatch, type SequencePair } from './batch.js';
 import { DataCursor, type DataCursorState } from './data-cursor.js';
 import { latestCheckpoint, readManifest, writeCheckpoint } from './checkpoint.js';
-import { clipByGlobalNorm, GradAccumulator } from './gradients.js';
+import { clipWithNorm, globalNormTensor, GradAccumulator } from './gradients.js';
 import { logProbsFromLogits } from './losses.js';
 import { learningRateAt } from './schedule.js';
 import { appendJsonl, copyTokenizerFiles, ensureRunDir, hasLines, truncateJsonlToStep, writeJson } from './run-files.js';
@@ -148,23 +148,36 @@ export async function trainSFT(configInput: SFTConfig, hooks: TrainerHooks<SFTSt
       const batch = buildTokenBatch(cursor.take(config.batchSize).map((i) => pairs[i]), tokenizer.padTokenId, { includePrompt: config.trainOnPrompt });
       const batchTokens = Math.max(1, batch.lossTokens.reduce((a, b) => a + b, 0));
       const acc = new GradAccumulator();
-      let nll = 0; let correct = 0;
-      for (let s = 0; s < batch.inputIds.length; s += config.microBatchSize) {
-        const mb = sliceTokenBatch(batch, s, Math.min(batch.inputIds.length, s + config.microBatchSize));
-        let parts = { nll: 0, correct: 0 };
-        const { value, grads } = tf.variableGrads(() => {
-          const r = sftLoss(model, mb, batchTokens);
-          parts = { nll: r.nllSum.dataSync()[0], correct: r.correct.dataSync()[0] };
-          return r.loss;
-        }, vars);
-        const list = vars.map((v) => grads[v.name] ?? tf.zerosLike(v));
-        acc.add(list);
-        tf.dispose([value, ...list]);
-        nll += parts.nll; correct += parts.correct;
-        hooks.onPhase?.('update', s + mb.inputIds.length, batch.inputIds.length);
+      // the loss parts of each micro-batch stay on the device and are read once per step,
+      // with the gradient norm (await data(): webgpu in Node has no synchronous readback)
+      const partsPerMicro: tf.Tensor1D[] = [];
+      let g: tf.Tensor[];
+      let values: Float32Array;
+      try {
+        for (let s = 0; s < batch.inputIds.length; s += config.microBatchSize) {
+          const mb = sliceTokenBatch(batch, s, Math.min(batch.inputIds.length, s + config.microBatchSize));
+          const { value, grads } = tf.variableGrads(() => {
+            const r = sftLoss(model, mb, batchTokens);
+            partsPerMicro.push(tf.keep(tf.stack([tf.cast(r.nllSum, 'float32'), tf.cast(r.correct, 'float32')]) as tf.Tensor1D));
+            return r.loss;
+          }, vars);
+          const list = vars.map((v) => grads[v.name] ?? tf.zerosLike(v));
+          acc.add(list);
+          tf.dispose([value, ...list]);
+          hooks.onPhase?.('update', s + mb.inputIds.length, batch.inputIds.length);
+        }
+        g = acc.take()!;
+        const gg = g;
+        const readback = tf.tidy(() => tf.concat([...partsPerMicro, tf.reshape(globalNormTensor(gg), [1])]));
+        try { values = (await readback.data()) as Float32Array; } catch (e) { tf.dispose(gg); throw e; } finally { readback.dispose(); }
+      } finally {
+        acc.dispose();
+        tf.dispose(partsPerMicro);
       }
-      const g = acc.take()!;
-      const { grads: clipped, norm } = clipByGlobalNorm(g, config.gradClip);
+      let nll = 0; let correct = 0;
+      for (let i = 0; i < partsPerMicro.length; i++) { nll += values[2 * i]; correct += values[2 * i + 1]; }
+      const norm = values[2 * partsPerMicro.length];
+      const clipped = clipWithNorm(g, norm, config.gradClip);
       tf.dispose(g);
       const lr = learningRateAt(step, { lr: config.lr, warmupSteps: config.warmupSteps, kind: config.schedule, totalSteps: config.steps, minLrRatio: config.minLrRatio });
       const loss = nll / batchTokens;

@@ -41,7 +41,7 @@ export class TinyLM implements PolicyModel {
   trainableVariables(): tf.Variable[] { return this.vars; }
   async save(dir: string): Promise<void> {
     await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'tiny.json'), JSON.stringify({ config: this.config, weights: this.vars.map((v) => Array.from(v.dataSync())) }));
+    await writeFile(join(dir, 'tiny.json'), JSON.stringify({ config: this.config, weights: await Promise.all(this.vars.map(async (v) => Array.from(await v.data()))) }));
   }
   static async load(dir: string): Promise<TinyLM> {
     const j = JSON.parse(await readFile(join(dir, 'tiny.json'), 'utf8'));
