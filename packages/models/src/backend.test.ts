@@ -96,3 +96,22 @@ describe('WASM gap kernels', () => {
     }
   });
 });
+
+// Needs a WebGPU adapter (run with VERL_TEST_WEBGPU=1, e.g. on Mesa's software OpenGL ES, see README).
+describe.runIf(process.env.VERL_TEST_WEBGPU === '1')('webgpu device limits', () => {
+  it("requests the adapter's maxStorageBuffersPerShaderStage, so tf.addN of 12 tensors runs", async () => {
+    expect(await initBackend('webgpu')).toBe('webgpu');
+    const device = (tf.backend() as unknown as { device: { limits: Record<string, number> } }).device;
+    const gpu = (globalThis as unknown as { navigator: { gpu: { requestAdapter: () => Promise<{ limits: Record<string, number> }> } } }).navigator.gpu;
+    const adapterLimit = (await gpu.requestAdapter()).limits.maxStorageBuffersPerShaderStage;
+    expect(device.limits.maxStorageBuffersPerShaderStage).toBe(adapterLimit);
+    // 12 inputs + the output = 13 storage buffers: over WebGPU's default 8, within Mesa's 16
+    if (adapterLimit >= 13) {
+      const xs = Array.from({ length: 12 }, (_, i) => tf.fill([4], i + 1));
+      const sum = tf.addN(xs);
+      expect(Array.from(await sum.data())).toEqual([78, 78, 78, 78]);
+      tf.dispose([...xs, sum]);
+    }
+    await initBackend('wasm');
+  });
+});

@@ -78,6 +78,28 @@ async function initWasm(): Promise<void> {
   await setBackendOrThrow('wasm', 'reinstall @tensorflow/tfjs-backend-wasm; its .wasm binaries must be in its dist folder');
 }
 
+type GpuAdapterLike = { limits?: Record<string, number>; requestDevice: (d?: { requiredLimits?: Record<string, number> }) => Promise<unknown> };
+
+/**
+ * Make the devices that tfjs-backend-webgpu requests ask for the adapter's
+ * maxStorageBuffersPerShaderStage instead of WebGPU's default 8: tfjs binds every input of a
+ * kernel such as AddN as its own storage buffer, and a shader over the limit is rejected with its
+ * whole command buffer dropped (tfjs requests some limits itself, not this one).
+ */
+function requestHigherStorageBufferLimit(gpu: { requestAdapter: (o?: Record<string, unknown>) => Promise<unknown> }): void {
+  const request = gpu.requestAdapter.bind(gpu);
+  gpu.requestAdapter = async (o?: Record<string, unknown>) => {
+    const adapter = (await request(o)) as GpuAdapterLike | null;
+    const limit = adapter?.limits?.maxStorageBuffersPerShaderStage;
+    if (adapter && typeof limit === 'number' && limit > 8) {
+      const requestDevice = adapter.requestDevice.bind(adapter);
+      adapter.requestDevice = (d = {}) =>
+        requestDevice({ ...d, requiredLimits: { ...d.requiredLimits, maxStorageBuffersPerShaderStage: limit } });
+    }
+    return adapter;
+  };
+}
+
 async function initWebGpu(): Promise<void> {
   const g = globalThis as unknown as { navigator?: { gpu?: unknown } };
   if (!g.navigator?.gpu) {
@@ -101,6 +123,7 @@ async function initWebGpu(): Promise<void> {
       const request = gpu.requestAdapter.bind(gpu);
       gpu.requestAdapter = (o?: Record<string, unknown>) => request({ ...o, featureLevel: 'compatibility' });
     }
+    requestHigherStorageBufferLimit(gpu);
     if (g.navigator) {
       Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
     } else {
