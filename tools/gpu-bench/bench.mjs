@@ -39,7 +39,7 @@ const models = await import(dist('models'));
 const { createLocalEngine } = await import(dist('rollout'));
 const { AdamW } = await import(dist('trainer', 'adamw.js'));
 const { logProbsFromLogits } = await import(dist('trainer', 'losses.js'));
-const { clipByGlobalNorm } = await import(dist('trainer', 'gradients.js'));
+const { clipByGlobalNormAsync } = await import(dist('trainer', 'gradients.js'));
 const tfUrl = pathToFileURL(createRequire(join(root, 'packages', 'models', 'package.json')).resolve('@tensorflow/tfjs')).href;
 const tfModule = await import(tfUrl);
 const tf = tfModule.default ?? tfModule;
@@ -115,15 +115,16 @@ const snapshot = () => ({ ...counters });
 const delta = (a) => Object.fromEntries(Object.entries(counters).map(([k, v]) => [k, v - a[k]]));
 
 /**
- * Whether the trainer's clipByGlobalNorm runs on this backend (it reads the norm back with
- * dataSync and sums with tf.addN), tried on 12 GPU-resident tensors after a sync so that a failed
- * command buffer holds nothing else. Returns null when it works, else the error.
+ * Whether the trainer's clip (clipByGlobalNormAsync: one `await data()` of the norm, sums in
+ * addN chunks of <= 7 inputs) runs on this backend, tried on 12 GPU-resident tensors after a sync
+ * so that a failed command buffer holds nothing else. Returns null when it works, else the error
+ * (then the step falls back to clipOnDevice, the same formula without a readback).
  */
 async function probeTrainerClip() {
   await sync();
   const gs = Array.from({ length: 12 }, (_, i) => tf.fill([64, 64], (i + 1) / 1000));
   try {
-    const { grads, norm } = clipByGlobalNorm(gs, 1e-3);
+    const { grads, norm } = await clipByGlobalNormAsync(gs, 1e-3);
     const want = Math.sqrt(gs.reduce((a, _, i) => a + 4096 * ((i + 1) / 1000) ** 2, 0));
     tf.dispose(grads);
     if (!(Math.abs(norm - want) <= 1e-3 * want)) return `norm ${norm}, expected ${want}`;
@@ -137,10 +138,11 @@ async function probeTrainerClip() {
 }
 const trainerClipError = isWebGpu ? await probeTrainerClip() : null;
 if (trainerClipError) {
-  results.notes.push(`trainer clipByGlobalNorm does not run on ${backendName}: ${trainerClipError}; the step uses a readback-free clip with the same formula (clipOnDevice)`);
-  log(`note: trainer clipByGlobalNorm fails on ${backendName} (${trainerClipError}); the step clips on the device with the same formula`);
+  results.notes.push(`trainer clipByGlobalNormAsync does not run on ${backendName}: ${trainerClipError}; the step uses a readback-free clip with the same formula (clipOnDevice)`);
+  log(`note: trainer clipByGlobalNormAsync fails on ${backendName} (${trainerClipError}); the step clips on the device with the same formula`);
 }
-const clip = trainerClipError ? (g) => clipOnDevice(tf, g, opt.gradClip) : (g) => clipByGlobalNorm(g, opt.gradClip).grads;
+// the trainer's clip reads the norm back (its skip-on-non-finite rule needs it), one readback per step
+const clip = trainerClipError ? async (g) => clipOnDevice(tf, g, opt.gradClip) : async (g) => (await clipByGlobalNormAsync(g, opt.gradClip)).grads;
 results.clip = trainerClipError ? 'on-device (clipOnDevice)' : 'trainer clipByGlobalNorm';
 
 async function benchSize(name, s) {
@@ -164,11 +166,11 @@ async function benchSize(name, s) {
   };
   const adamw = new AdamW(vars, { beta1: opt.beta1, beta2: opt.beta2, eps: opt.eps, weightDecay: opt.weightDecay });
 
-  const step = (onMark) => {
+  const step = async (onMark) => {
     const { value, grads } = tf.variableGrads(() => { const l = loss(); onMark?.('forward'); return l; }, vars);
     onMark?.('backward');
     const list = vars.map((v) => grads[v.name]);
-    const clipped = clip(list);
+    const clipped = await clip(list);
     tf.dispose(list);
     adamw.apply(clipped, opt.lr);
     tf.dispose(clipped);
@@ -180,7 +182,7 @@ async function benchSize(name, s) {
   const tw = performance.now();
   let firstLoss;
   for (let i = 0; i < iters.warmup; i++) {
-    const v = step();
+    const v = await step();
     const l = (await v.data())[0];
     if (i === 0) firstLoss = l;
     v.dispose();
@@ -198,7 +200,7 @@ async function benchSize(name, s) {
     const c0 = snapshot();
     const t = performance.now();
     let last = t;
-    const v = step((m) => { const now = performance.now(); encodeMs[m].push(now - last); last = now; });
+    const v = await step((m) => { const now = performance.now(); encodeMs[m].push(now - last); last = now; });
     const l = (await v.data())[0];
     await sync();
     stepMs.push(performance.now() - t);
@@ -232,7 +234,7 @@ async function benchSize(name, s) {
     await sync(value);
     ph.forwardBackward.push(performance.now() - t);
     t = performance.now();
-    const clipped = clip(list);
+    const clipped = await clip(list);
     tf.dispose(list);
     adamw.apply(clipped, opt.lr);
     tf.dispose([clipped, value]);
@@ -282,7 +284,7 @@ async function profileStep(step) {
   const kernelsSoFar = () => tf.engine().state.activeProfile?.kernels?.length ?? 0;
   const t = performance.now();
   const prof = await tf.profile(async () => {
-    const v = step((m) => { bounds[m] = kernelsSoFar(); });
+    const v = await step((m) => { bounds[m] = kernelsSoFar(); });
     await v.data();
     v.dispose();
   });
