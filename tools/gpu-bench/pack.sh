@@ -47,6 +47,9 @@ for p in models rollout trainer; do
   cp -rL packages/$p/dist "$stage/packages/$p/dist"
   ln -s ../../packages/$p "$stage/node_modules/@verl-ts/$p"
 done
+# the fixture comparison hf-check.mjs shares with the models package's agreement bench
+mkdir -p "$stage/packages/models/bench"
+cp packages/models/bench/reference-agreement.mjs "$stage/packages/models/bench/"
 
 # third-party packages, resolved from the models package (where pnpm links them), flattened;
 # each entry: package name, then the files (relative to the package) that a webgpu run loads
