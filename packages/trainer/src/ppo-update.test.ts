@@ -1,10 +1,10 @@
 import { describe, it, expect } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { TinyLM } from './test-utils/tiny-model.js';
 import { buildTokenBatch } from './batch.js';
 import { scoreBatch } from './forward-pass.js';
 import { microBatchLoss, ppoUpdate, type PPOSettings } from './ppo-update.js';
 import { AdamW } from './adamw.js';
+import { tinyPPOBatch } from './test-utils/tiny-ppo-batch.js';
 
 const settings: PPOSettings = {
   clipLow: 0.2, clipHigh: 0.2, clipRatioC: 3, lossAggMode: 'seq-mean-token-mean', entropyCoef: 0.05,
@@ -12,19 +12,7 @@ const settings: PPOSettings = {
 };
 
 function setup(seed: number) {
-  const model = new TinyLM({ vocabSize: 7, hiddenSize: 5 }, seed);
-  const batch = buildTokenBatch([
-    { promptIds: [1, 2], responseIds: [3, 4, 5] },
-    { promptIds: [1], responseIds: [6, 2] },
-    { promptIds: [3, 3, 1], responseIds: [0, 5, 5, 2] },
-    { promptIds: [4], responseIds: [1] },
-  ], 0);
-  const scored = scoreBatch(model, batch, { microBatchSize: 3 });
-  // old / reference log-probs near the current ones (ratios inside the clip range, away from kinks)
-  const old = scored.logProbs.map((r, i) => r.map((x, j) => x + 0.03 * Math.sin(i * 7 + j)));
-  const ref = scored.logProbs.map((r, i) => r.map((x, j) => x - 0.2 + 0.1 * Math.cos(i + 3 * j)));
-  const adv = batch.lossMask.map((r, i) => r.map(() => [1.3, -0.7, 0.4, -1.1][i]));
-  return { model, batch, old, ref, adv };
+  return tinyPPOBatch(seed, 0.03);
 }
 
 describe('PPO objective gradient', () => {

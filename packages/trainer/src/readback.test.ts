@@ -4,11 +4,10 @@ import { describe, it, expect, vi } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { readAsync, readSync, type TensorReads } from './readback.js';
 import { addNChunked, clipByGlobalNorm, clipByGlobalNormAsync, globalNorm, globalNormAsync } from './gradients.js';
-import { TinyLM } from './test-utils/tiny-model.js';
-import { buildTokenBatch } from './batch.js';
 import { scoreBatch, scoreBatchAsync } from './forward-pass.js';
 import { ppoUpdate, ppoUpdateAsync, type PPOSettings } from './ppo-update.js';
 import { AdamW } from './adamw.js';
+import { tinyPPOBatch } from './test-utils/tiny-ppo-batch.js';
 
 function* twoReads(log: string[]): TensorReads<number> {
   const a = tf.tensor1d([1, 2, 3]);
@@ -71,18 +70,7 @@ const settings: PPOSettings = {
 };
 
 function setup() {
-  const model = new TinyLM({ vocabSize: 7, hiddenSize: 5 }, 11);
-  const batch = buildTokenBatch([
-    { promptIds: [1, 2], responseIds: [3, 4, 5] },
-    { promptIds: [1], responseIds: [6, 2] },
-    { promptIds: [3, 3, 1], responseIds: [0, 5, 5, 2] },
-    { promptIds: [4], responseIds: [1] },
-  ], 0);
-  const scored = scoreBatch(model, batch, { microBatchSize: 3 });
-  const old = scored.logProbs.map((r, i) => r.map((x, j) => x + 0.05 * Math.sin(i * 7 + j)));
-  const ref = scored.logProbs.map((r, i) => r.map((x, j) => x - 0.2 + 0.1 * Math.cos(i + 3 * j)));
-  const adv = batch.lossMask.map((r, i) => r.map(() => [1.3, -0.7, 0.4, -1.1][i]));
-  return { model, batch, old, ref, adv };
+  return tinyPPOBatch(11, 0.05);
 }
 
 describe('async twins of scoreBatch / ppoUpdate', () => {
