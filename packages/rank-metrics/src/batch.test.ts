@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { sharedPath } from '../../../tools/test-support/shared.js';
+import { fixturePath } from '../../../tools/test-support/fixtures.js';
 import {
   batchRankMetrics,
   batchResponseMetrics,
@@ -21,7 +21,7 @@ interface Case {
   diffs: Record<string, { erv_mean: number; era_mean: number }>;
 }
 const cases = (
-  JSON.parse(readFileSync(sharedPath('fixtures', 'rank-metrics', 'reference.json'), 'utf8')) as { cases: Case[] }
+  JSON.parse(readFileSync(fixturePath('rank-metrics', 'reference.json'), 'utf8')) as { cases: Case[] }
 ).cases;
 const byName = (n: string): Case => cases.find((c) => c.name === n)!;
 

@@ -1,8 +1,8 @@
-// Every value in ../shared/fixtures/rank-metrics/reference.json (computed by the authors'
+// Every value in fixtures/rank-metrics/reference.json (computed by the authors'
 // metric functions in float64) must be reproduced within 1e-4 relative / 1e-5 absolute.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { sharedPath } from '../../../tools/test-support/shared.js';
+import { fixturePath } from '../../../tools/test-support/fixtures.js';
 import {
   curvature,
   effectiveRank,
@@ -33,7 +33,7 @@ interface Case {
   diffs: Record<string, StrideDiffs>;
 }
 
-const fixture = JSON.parse(readFileSync(sharedPath('fixtures', 'rank-metrics', 'reference.json'), 'utf8')) as {
+const fixture = JSON.parse(readFileSync(fixturePath('rank-metrics', 'reference.json'), 'utf8')) as {
   cases: Case[];
 };
 

@@ -1,7 +1,7 @@
 // Spectra of the centred Gram (k x k) or covariance (D x D) matrix of the first k rows of a
 // sequence, built incrementally as k grows (the reference's "optimized" route in
 // hf618/VERL verl/trainer/metrics_utils.py, calculate_diffs_for_single_sample_optimized),
-// but accumulated in float64 on mean-shifted rows, as /work/shared/DESIGN.md asks.
+// but accumulated in float64 on mean-shifted rows, because float32 eigenvalues of a rank-deficient Gram shift ERV/ERA by tens of percent (README, "Numerics").
 //
 // Both matrices share their non-zero eigenvalues (the squared singular values of the
 // centred rows), so each window uses whichever is smaller: the Gram matrix while k <= D,

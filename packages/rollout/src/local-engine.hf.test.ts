@@ -1,11 +1,11 @@
-// The local engine on the HuggingFace reference checkpoints (../shared/fixtures/hf-reference):
+// The local engine on the HuggingFace reference checkpoints (fixtures/hf-reference):
 // greedy decoding must reproduce what transformers' generate() produced with its KV cache.
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, loadCausalLM, type CausalLM } from '@verl-ts/models';
 import { createLocalEngine } from './local-engine.js';
-import { sharedPath } from '../../../tools/test-support/shared.js';
+import { fixturePath } from '../../../tools/test-support/fixtures.js';
 
 interface Reference {
   input_ids: number[][];
@@ -14,7 +14,7 @@ interface Reference {
   greedy_continuation: number[];
 }
 const MODELS = ['qwen2-tiny', 'qwen2-tiny-bf16', 'llama-tiny'];
-const dir = (name: string) => sharedPath('fixtures', 'hf-reference', name);
+const dir = (name: string) => fixturePath('hf-reference', name);
 const reference = (name: string): Reference => JSON.parse(readFileSync(`${dir(name)}/reference.json`, 'utf8'));
 
 const models = new Map<string, CausalLM>();

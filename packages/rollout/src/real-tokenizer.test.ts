@@ -10,9 +10,9 @@ import { initBackend, loadCausalLM, loadTokenizer, writeCharTokenizer, type Caus
 import { createLocalEngine } from './local-engine.js';
 import { createCompletionsServer } from './completions-server.js';
 import { createRemoteEngine } from './remote-engine.js';
-import { sharedPath } from '../../../tools/test-support/shared.js';
+import { fixturePath } from '../../../tools/test-support/fixtures.js';
 
-const dir = sharedPath('fixtures', 'hf-reference', 'qwen2-tiny');
+const dir = fixturePath('hf-reference', 'qwen2-tiny');
 const ref = JSON.parse(readFileSync(`${dir}/reference.json`, 'utf8')) as { greedy_prompt: number[]; greedy_continuation: number[] };
 // 95 printable ASCII characters, newline, then 220 characters from U+00C0 on: 316 in all
 const ALPHABET = [

@@ -9,9 +9,9 @@ import { createLocalEngine } from './local-engine.js';
 import { createCompletionsServer } from './completions-server.js';
 import { createRemoteEngine, RemoteEngineError } from './remote-engine.js';
 import { createCharTokenizer } from './test-utils/char-tokenizer.js';
-import { sharedPath } from '../../../tools/test-support/shared.js';
+import { fixturePath } from '../../../tools/test-support/fixtures.js';
 
-const dir = sharedPath('fixtures', 'hf-reference', 'qwen2-tiny');
+const dir = fixturePath('hf-reference', 'qwen2-tiny');
 const ref = JSON.parse(readFileSync(`${dir}/reference.json`, 'utf8')) as { greedy_prompt: number[]; greedy_continuation: number[] };
 const tokenizer = createCharTokenizer(320);
 

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { aggregateLoss, entropyFromLogits, klPenalty, logProbsFromLogits, policyLoss } from './losses.js';
-import { sharedPath } from '../../../tools/test-support/shared.js';
+import { fixturePath } from '../../../tools/test-support/fixtures.js';
 
 const t2 = (rows: number[][]) => tf.tensor2d(rows);
 const val = (x: tf.Tensor) => x.dataSync()[0];
@@ -99,7 +99,7 @@ describe('entropyFromLogits', () => {
 });
 
 describe('logProbsFromLogits against HuggingFace transformers (hf-reference/qwen2-tiny)', () => {
-  const ref = JSON.parse(readFileSync(sharedPath('fixtures', 'hf-reference', 'qwen2-tiny', 'reference.json'), 'utf8'));
+  const ref = JSON.parse(readFileSync(fixturePath('hf-reference', 'qwen2-tiny', 'reference.json'), 'utf8'));
   const [B, T, V] = ref.logits_shape as number[];
   const logits = tf.tensor3d(ref.logits as number[], [B, T, V]);
   const ids = ref.input_ids as number[][];

@@ -1,6 +1,6 @@
-// Tests only: the HF reference fixtures in ../shared/fixtures/hf-reference.
+// Tests only: the HF reference fixtures in fixtures/hf-reference.
 import { readFileSync } from 'node:fs';
-import { sharedPath } from '../../../../tools/test-support/shared.js';
+import { fixturePath } from '../../../../tools/test-support/fixtures.js';
 
 export const FIXTURES = ['qwen2-tiny', 'qwen2-tiny-bf16', 'llama-tiny'] as const;
 
@@ -20,7 +20,7 @@ export interface Reference {
 }
 
 export function fixtureDir(name: string): string {
-  return sharedPath('fixtures', 'hf-reference', name);
+  return fixturePath('hf-reference', name);
 }
 
 export function loadReference(name: string): Reference {
