@@ -1,5 +1,6 @@
 // Benchmarks for @verl-ts/datasets (run: pnpm --filter @verl-ts/datasets bench).
-// 1. Loading every benchmark and training set of the reference data through the registry,
+// 1. Loading every benchmark and training set through the registry (from DATA_DIR, a folder with
+//    benchmarks/ and train/, default: the repository's fixtures/, whose large files are slices),
 //    against a baseline measured in the same run: read + split + JSON.parse of the same files.
 // 2. Generating and solving synthetic arithmetic problems, against evaluating the same
 //    expressions with the JavaScript engine.
@@ -9,10 +10,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ds from '../dist/index.js';
 
+// usage: pnpm --filter @verl-ts/datasets bench [DATA_DIR]
 const here = dirname(fileURLToPath(import.meta.url));
-const shared = process.env.VERL_SHARED_DIR ?? resolve(here, '..', '..', '..', '..', 'shared');
-if (!existsSync(join(shared, 'benchmarks'))) {
-  console.error(`reference data not found at ${shared} (set VERL_SHARED_DIR)`);
+const dataDir = resolve(process.argv[2] ?? join(here, '..', '..', '..', 'fixtures'));
+if (!existsSync(join(dataDir, 'benchmarks')) || !existsSync(join(dataDir, 'train'))) {
+  console.error(`no benchmarks/ and train/ folders in ${dataDir}`);
   process.exit(1);
 }
 
@@ -27,10 +29,11 @@ async function best(fn, reps = 5) {
   return { ms: min, out };
 }
 
-const jobs = [
-  ...ds.listBenchmarks().map((n) => ({ kind: 'benchmark', name: n, file: join(shared, 'benchmarks', n, 'test.jsonl') })),
-  ...ds.listTrainingSets().map((n) => ({ kind: 'training set', name: n, file: join(shared, 'train', n, 'train.jsonl') })),
-];
+const where = async (kind, name) =>
+  (await ds.resolveDatasetFile(kind === 'benchmark' ? ds.getBenchmark(name) : ds.getTrainingSet(name), kind, { dataDir })).path;
+const jobs = [];
+for (const name of ds.listBenchmarks()) jobs.push({ kind: 'benchmark', name, file: await where('benchmark', name) });
+for (const name of ds.listTrainingSets()) jobs.push({ kind: 'training set', name, file: await where('training set', name) });
 
 const baseline = await best(async () => {
   let rows = 0;
@@ -44,8 +47,8 @@ const ours = await best(async () => {
   let rows = 0;
   for (const j of jobs) {
     const ps = j.kind === 'benchmark'
-      ? await ds.loadBenchmark(j.name, { dataDir: join(shared, 'benchmarks') })
-      : await ds.loadTrainingSet(j.name, { dataDir: join(shared, 'train'), keepEmptyAnswers: true });
+      ? await ds.loadBenchmark(j.name, { dataDir })
+      : await ds.loadTrainingSet(j.name, { dataDir, keepEmptyAnswers: true });
     rows += ps.length;
   }
   return rows;

@@ -3,7 +3,7 @@
  * escaped braces `\{`, `\}` not counted). `\boxed 5` (no braces) yields the token after the space.
  * Returns null when there is no complete box. This is the gold-answer rule of MATH and Minerva
  * solutions (hf618/VERL examples/simplelr_math_eval/parser.py, `extract_answer` on `solution`),
- * and reproduces MATH-500's `answer` field for all 500 rows (see ../shared/train/README.md).
+ * and reproduces MATH-500's `answer` field for all 500 rows (checked in fixtures/train/README.md).
  */
 export function lastBoxed(text: string): string | null {
   const start = Math.max(text.lastIndexOf('\\boxed'), text.lastIndexOf('\\fbox'));

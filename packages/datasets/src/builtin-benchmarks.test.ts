@@ -1,10 +1,14 @@
-// Loads every benchmark of the reference data and checks it against the documented facts in
-// ../shared/benchmarks/README.md (row counts, gold-answer rules, multiple-choice counts).
+// Loads every benchmark from the repository's copies and checks it against the documented facts
+// (fixtures/benchmarks/README.md: row counts, gold-answer rules, multiple-choice counts). Gaokao 2024
+// comes from the files bundled in this package; the others from fixtures/benchmarks, which are the
+// pinned files byte for byte except OlympiadBench (its first 80 rows; fixtures/manifest.json).
 import { describe, expect, it } from 'vitest';
-import { hasShared, sharedPath } from '../../../tools/test-support/shared.js';
-import { getBenchmark, listBenchmarks, loadBenchmark, lastBoxed, type Problem } from './index.js';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fixtureManifest, fixturePath } from '../../../tools/test-support/fixtures.js';
+import { BUNDLED_DATA_DIR, getBenchmark, listBenchmarks, loadBenchmark, lastBoxed, sha256File, resolveDatasetFile, type Problem } from './index.js';
 
-// Row counts as documented in ../shared/benchmarks/README.md (independent of the registry's own `rows`).
+// Row counts as documented for the published files (independent of the registry's own `rows`).
 const DOCUMENTED_ROWS: Record<string, number> = {
   gaokao2024_I: 14,
   gaokao2024_II: 14,
@@ -17,18 +21,41 @@ const DOCUMENTED_ROWS: Record<string, number> = {
   olympiadbench: 675,
   gaokao2023en: 385,
 };
+const BUNDLED = ['gaokao2024_I', 'gaokao2024_II', 'gaokao2024_mix'];
 
-describe.skipIf(!hasShared)('built-in benchmarks against ../shared/benchmarks', () => {
-  const dataDir = hasShared ? sharedPath('benchmarks') : '';
+describe('built-in benchmarks against the pinned files', () => {
+  const dataDir = fixturePath('benchmarks');
   const cache = new Map<string, Promise<Problem[]>>();
   const load = (name: string) => {
     if (!cache.has(name)) cache.set(name, loadBenchmark(name, { dataDir }));
     return cache.get(name)!;
   };
-  const raw = async (name: string) => {
-    const { readFile } = await import('node:fs/promises');
-    return (await readFile(sharedPath('benchmarks', name, 'test.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
-  };
+  const fileOf = (name: string) => (BUNDLED.includes(name) ? join(BUNDLED_DATA_DIR, name, 'test.jsonl') : fixturePath('benchmarks', name, 'test.jsonl'));
+  const raw = async (name: string) => (await readFile(fileOf(name), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+  /** Rows in the repository's copy: all of them, or the slice's. */
+  const rowsHere = (name: string) => (BUNDLED.includes(name) ? DOCUMENTED_ROWS[name] : (fixtureManifest(`benchmarks/${name}/test.jsonl`).slice?.rows ?? DOCUMENTED_ROWS[name]));
+
+  it('the copies are the pinned files: same sha256 as the registry (slices: their source file)', async () => {
+    for (const name of Object.keys(DOCUMENTED_ROWS)) {
+      const pinned = getBenchmark(name).source!.sha256;
+      if (BUNDLED.includes(name)) expect(await sha256File(fileOf(name)), name).toBe(pinned);
+      else {
+        const m = fixtureManifest(`benchmarks/${name}/test.jsonl`);
+        expect(m.source.sha256, name).toBe(pinned);
+        expect(m.source.rows, name).toBe(DOCUMENTED_ROWS[name]);
+        expect(m.source.bytes, name).toBe(getBenchmark(name).source!.bytes);
+        if (!m.slice) expect(await sha256File(fileOf(name)), name).toBe(pinned);
+      }
+    }
+  });
+
+  it('Gaokao 2024 ships inside the package: it loads with no dataDir, no cache and downloads off', async () => {
+    for (const name of BUNDLED) {
+      const where = await resolveDatasetFile(getBenchmark(name), 'benchmark', { cacheDir: '/nonexistent-cache', offline: true });
+      expect(where).toEqual({ path: fileOf(name), from: 'bundled' });
+      expect(await loadBenchmark(name, { cacheDir: '/nonexistent-cache', offline: true })).toHaveLength(DOCUMENTED_ROWS[name]);
+    }
+  });
 
   it('registers exactly the ten benchmarks of the issue', () => {
     expect(listBenchmarks().slice(0, 10).sort()).toEqual(Object.keys(DOCUMENTED_ROWS).sort());
@@ -37,11 +64,11 @@ describe.skipIf(!hasShared)('built-in benchmarks against ../shared/benchmarks', 
   for (const [name, rows] of Object.entries(DOCUMENTED_ROWS)) {
     it(`${name}: ${rows} rows, non-empty golds, unique ids, questions present`, async () => {
       const ps = await load(name);
-      expect(ps).toHaveLength(rows);
+      expect(ps).toHaveLength(rowsHere(name));
       expect(getBenchmark(name).rows).toBe(rows);
       expect(ps.filter((p) => p.answer.trim() === '').map((p) => p.id)).toEqual([]);
       expect(ps.filter((p) => p.question.trim() === '').map((p) => p.id)).toEqual([]);
-      expect(new Set(ps.map((p) => p.id)).size).toBe(rows);
+      expect(new Set(ps.map((p) => p.id)).size).toBe(rowsHere(name));
       expect(ps.every((p) => p.benchmark === name)).toBe(true);
     });
   }
@@ -85,7 +112,7 @@ describe.skipIf(!hasShared)('built-in benchmarks against ../shared/benchmarks', 
     expect(ps.some((p) => p.answer === '4.5e33')).toBe(true);
   });
 
-  it('olympiadbench: final_answer[0] without $ delimiters, multi-answer lists kept whole', async () => {
+  it('olympiadbench (first 80 rows): final_answer[0] without $ delimiters, multi-answer lists kept whole', async () => {
     const ps = await load('olympiadbench');
     expect(ps.every((p) => !/(?<!\\)\$/.test(p.answer))).toBe(true);
     const multi = ps.find((p) => (p.meta?.finalAnswer as string[])[0] === '$69$,$84$');

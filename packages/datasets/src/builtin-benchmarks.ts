@@ -34,6 +34,7 @@ function gaokaoPaper(name: string, sha256: string, bytes: number): DatasetSpec {
     goldRule: '`answer` (option letter(s) such as `A` or `BC`, or the fill-in value); options parsed from the question',
     origin: ORIGIN,
     source: { url: verlDataUrl(`${name}/test.jsonl`), sha256, bytes },
+    bundled: true,
     toProblem(row, index, bench) {
       const question = stringField(row, 'question');
       const type = optionalString(row, 'type');
@@ -54,6 +55,7 @@ export const BUILTIN_BENCHMARKS: DatasetSpec[] = [
     goldRule: '`choice_answer` (a letter) if non-empty, else `answer`; the option text is kept in meta.answerText',
     origin: ORIGIN,
     source: { url: verlDataUrl('gaokao2024_mix/test.jsonl'), sha256: 'd00cf32da2252408cb7abd49e8e13adcb801dc08e74a9bd57d1df92c0416935c', bytes: 26662 },
+    bundled: true,
     toProblem(row, index, bench) {
       const question = stringField(row, 'question');
       const text = stringField(row, 'answer').trim();

@@ -23,6 +23,7 @@ export {
   readProblems,
   resolveDatasetFile,
   defaultCacheDir,
+  BUNDLED_DATA_DIR,
   DatasetNotFoundError,
   type LoadOptions,
   type DatasetKind,

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Problem } from './problem.js';
 import { JsonlError, parseJsonlEntries } from './jsonl.js';
 import { ChecksumError, downloadVerified, fileExists, sha256File, type DownloadOptions } from './download.js';
@@ -45,25 +46,38 @@ export async function loadBenchmark(name: string, opts: LoadOptions = {}): Promi
 /** Load a registered training set as Problems (rows with an empty gold answer are dropped unless keepEmptyAnswers). */
 export async function loadTrainingSet(name: string, opts: LoadOptions & { keepEmptyAnswers?: boolean } = {}): Promise<Problem[]> {
   const all = await loadDataset(getTrainingSet(name), 'training set', { ...opts, limit: undefined });
-  // MATH has two solutions ending in an empty \boxed{} (../shared/train/README.md): useless as RL targets.
+  // MATH has two solutions ending in an empty \boxed{} (fixtures/train/README.md): useless as RL targets.
   const rows = opts.keepEmptyAnswers ? all : all.filter((p) => p.answer !== '');
   return applyLimit(rows, opts.limit);
 }
 
-/** Where a dataset's file is (or will be, once downloaded), and whether it comes from dataDir or the cache. */
-export async function resolveDatasetFile(spec: DatasetSpec, kind: DatasetKind, opts: LoadOptions = {}): Promise<{ path: string; from: 'dataDir' | 'cache' }> {
+/** The folder of data files that ship inside this package (`data/<name>/<file>`). */
+export const BUNDLED_DATA_DIR = fileURLToPath(new URL('../data/', import.meta.url));
+
+/**
+ * Where a dataset's file is (or will be, once downloaded), and where it comes from. Order: the
+ * user's dataDir, then a file bundled with this package, then the download cache, then a download.
+ */
+export async function resolveDatasetFile(
+  spec: DatasetSpec,
+  kind: DatasetKind,
+  opts: LoadOptions = {},
+): Promise<{ path: string; from: 'dataDir' | 'bundled' | 'cache' }> {
   const file = spec.file ?? (kind === 'benchmark' ? 'test.jsonl' : 'train.jsonl');
+  const bundled = spec.bundled ? join(BUNDLED_DATA_DIR, spec.name, file) : null;
   const dataDir = opts.dataDir ?? (process.env.VERL_DATA_DIR || undefined);
   if (dataDir !== undefined) {
     const root = resolve(dataDir);
     const candidates = [join(root, spec.name, file), join(root, kind === 'benchmark' ? 'benchmarks' : 'train', spec.name, file)];
     for (const c of candidates) if (await fileExists(c)) return { path: c, from: 'dataDir' };
+    if (bundled && (await fileExists(bundled))) return { path: bundled, from: 'bundled' };
     throw new DatasetNotFoundError(
       `${kind} "${spec.name}" not found in data dir ${root}: looked for ${candidates.join(' and ')}. ` +
         `Pass --data-dir DIR (option dataDir) naming a folder that contains ${spec.name}/${file}` +
         (spec.source ? ', or leave it out to download the pinned public copy' : ''),
     );
   }
+  if (bundled && (await fileExists(bundled))) return { path: bundled, from: 'bundled' };
   if (!spec.source) {
     throw new DatasetNotFoundError(
       `${kind} "${spec.name}" has no public download; pass --data-dir DIR (option dataDir, or set VERL_DATA_DIR) ` +

@@ -30,6 +30,11 @@ export interface DatasetSpec {
   origin?: string;
   /** A pinned public copy that may be downloaded into the cache. */
   source?: DatasetSource;
+  /**
+   * The file ships inside this package (`data/<name>/<file>`), so it loads offline with no
+   * download. Its sha256 is still `source.sha256`.
+   */
+  bundled?: boolean;
   /** Turn one parsed row (0-based `index`) into a Problem; throw FieldError for a bad row. */
   toProblem: (row: Record<string, unknown>, index: number, name: string) => Problem;
 }
