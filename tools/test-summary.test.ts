@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot } from './test-support/shared.js';
+import { repoRoot } from './test-support/fixtures.js';
 
 // The closing line CI reads comes from this script; a wrong count would hide failures.
 function summarise(report: unknown): { out: string; code: number } {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { clipByGlobalNorm } from '@verl-ts/trainer';
-import { repoRoot } from '../test-support/shared.js';
+import { repoRoot } from '../test-support/fixtures.js';
 import { clipOnDevice, median, summarizeProfile } from './bench-util.mjs';
 
 // the tfjs instance the workspace packages use (the repo root has none of its own)

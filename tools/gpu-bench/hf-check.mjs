@@ -5,8 +5,7 @@
 // 1e-3 on webgpu; exits 1 if any error exceeds --tol.
 //
 //   node tools/gpu-bench/hf-check.mjs [--fixtures DIR] [--backend webgpu] [--tol 1e-3] [--out FILE]
-// DIR defaults to fixtures/hf-reference beside the bundle's tree (pack.sh copies it there),
-// else ../shared/fixtures/hf-reference beside the repo.
+// DIR defaults to fixtures/hf-reference of the repository (pack.sh copies it into the bundle).
 import { createRequire } from 'node:module';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -25,7 +24,7 @@ const { values: args } = parseArgs({
 });
 const tol = Number(args.tol);
 if (!(tol > 0)) throw new RangeError(`--tol must be a positive number, got '${args.tol}'`);
-const candidates = [args.fixtures, join(root, 'fixtures', 'hf-reference'), join(root, '..', 'shared', 'fixtures', 'hf-reference')].filter(Boolean);
+const candidates = [args.fixtures, join(root, 'fixtures', 'hf-reference')].filter(Boolean);
 const fixtures = candidates.find((d) => existsSync(join(d, 'llama-tiny', 'reference.json')));
 if (!fixtures) throw new Error(`hf-reference fixtures not found (looked in ${candidates.join(', ')})`);
 

@@ -7,7 +7,9 @@
 # that the staged tree runs on its own (quick bench on the software WebGPU adapter if there is
 # one, else the cpu backend) and prints the sizes against the 64 MiB a device run may carry.
 #
-#   bash tools/gpu-bench/pack.sh [--no-build] [--no-check] [OUT_DIR]     (from anywhere)
+#   GPU_PACK=/path/to/gpu/pack.sh bash tools/gpu-bench/pack.sh [--no-build] [--no-check] [OUT_DIR]
+# GPU_PACK is the device-bundle packer we were handed with the GPU tooling (it packs the node
+# binary and the Vulkan loader); the fixtures come from this repository.
 # Then, on the GPU machine (device tool, carry ['.gpu-bundle']):  bash tools/gpu-bench/run.sh
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -22,10 +24,9 @@ for a in "$@"; do
   esac
 done
 out=${out:-$root/.gpu-bundle}
-shared=${VERL_SHARED:-$root/../shared}
-gpu_pack=$shared/gpu/pack.sh
-fixtures=$shared/fixtures/hf-reference
-[[ -f $gpu_pack ]] || { echo "pack.sh: $gpu_pack not found (set VERL_SHARED to the shared folder)" >&2; exit 1; }
+gpu_pack=${GPU_PACK:-}
+fixtures=$root/fixtures/hf-reference
+[[ -n $gpu_pack && -f $gpu_pack ]] || { echo "pack.sh: set GPU_PACK to the device-bundle packer (gpu/pack.sh of the GPU tooling)" >&2; exit 1; }
 [[ -f $fixtures/llama-tiny/reference.json ]] || { echo "pack.sh: hf-reference fixtures not found in $fixtures" >&2; exit 1; }
 
 cd "$root"

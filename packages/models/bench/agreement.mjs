@@ -1,11 +1,11 @@
 // Prints the README's agreement table: max errors against the HF transformers fixtures.
-// Usage (after a build): node bench/agreement.mjs [fixtures dir, default ../shared/fixtures/hf-reference beside the repo]
+// Usage (after a build): node bench/agreement.mjs [fixtures dir, default fixtures/hf-reference of the repository]
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { initBackend, loadCausalLM } from '../dist/index.js';
 import { referenceAgreement } from './reference-agreement.mjs';
-const root = process.argv[2] ?? fileURLToPath(new URL('../../../../shared/fixtures/hf-reference', import.meta.url));
+const root = process.argv[2] ?? fileURLToPath(new URL('../../../fixtures/hf-reference', import.meta.url));
 console.log('| backend | model | logits | hidden | log-probs | NLL | grad sum|g| |');
 for (const backend of ['wasm', 'cpu']) {
   await initBackend(backend);
