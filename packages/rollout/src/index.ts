@@ -1,5 +1,5 @@
 // Public API of @verl-ts/rollout.
-export type { Rollout, GenerateOptions, GenerateProgress, RolloutEngine, FinishReason } from './types.js';
+export type { Rollout, GenerateOptions, GenerateProgress, GeneratedToken, RolloutEngine, FinishReason } from './types.js';
 export { Rng, type RngState } from './rng.js';
 export {
   sampleToken,

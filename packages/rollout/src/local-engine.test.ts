@@ -122,6 +122,22 @@ describe('local engine on a fake model', () => {
     }
   });
 
+  it('onToken reports every sampled token with its log-prob while generating', async () => {
+    const engine = createLocalEngine(createFakeModel({ vocabSize: V }), undefined, { batchSize: 3 });
+    const seen = new Map<string, { ids: number[]; logprobs: number[] }>();
+    const out = await engine.generate(PROMPTS, {
+      n: 2, maxNewTokens: 6, temperature: 1, seed: 4, eosTokenIds: [0, 1, 2],
+      onToken: (t) => {
+        const k = `${t.promptIndex}/${t.sampleIndex}`;
+        if (!seen.has(k)) seen.set(k, { ids: [], logprobs: [] });
+        seen.get(k)!.ids.push(t.token);
+        seen.get(k)!.logprobs.push(t.logprob);
+      },
+    });
+    expect(seen.size).toBe(out.length);
+    for (const r of out) expect(seen.get(`${r.promptIndex}/${r.sampleIndex}`)).toEqual({ ids: r.responseIds, logprobs: r.logprobs });
+  });
+
   it('top-k = 1 and temperature -> 0 equal greedy', async () => {
     const model = createFakeModel({ vocabSize: V });
     const engine = createLocalEngine(model);

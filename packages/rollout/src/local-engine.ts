@@ -58,6 +58,7 @@ interface Run {
   results: Rollout[];
   progress: { done: number; total: number; tokens: number };
   onProgress: GenerateOptions['onProgress'];
+  onToken: GenerateOptions['onToken'];
   signal: AbortSignal | undefined;
 }
 
@@ -144,7 +145,7 @@ export function createLocalEngine(model: CausalLM, tokenizer?: Tokenizer, opts: 
     // similar lengths share a batch (stable sort keeps the n samples of a prompt together)
     const order = [...seqs].sort((a, b) => a.promptIds.length - b.promptIds.length);
     const results: Rollout[] = new Array(seqs.length);
-    const run: Run = { o, eos, results, progress: { done: 0, total: seqs.length, tokens: 0 }, onProgress: options.onProgress, signal };
+    const run: Run = { o, eos, results, progress: { done: 0, total: seqs.length, tokens: 0 }, onProgress: options.onProgress, onToken: options.onToken, signal };
     await decodeQueue(order, run);
     return results;
   }
@@ -252,6 +253,7 @@ export function createLocalEngine(model: CausalLM, tokenizer?: Tokenizer, opts: 
           const s = sampleToken(logits, params, row.rng, i * vocab, vocab);
           row.tokens.push(s.token);
           row.logprobs.push(o.logprobsMode === 'raw' ? s.logprob : s.processedLogprob);
+          run.onToken?.({ promptIndex: row.seq.promptIndex, sampleIndex: row.seq.sampleIndex, token: s.token, logprob: row.logprobs[row.logprobs.length - 1] });
           run.progress.tokens++;
           const finished = finishCheck(row, s.token, o, run.eos);
           if (finished) {

@@ -27,6 +27,15 @@ export interface GenerateProgress {
   tokens: number;
 }
 
+/** One sampled token, reported while generation is still running. */
+export interface GeneratedToken {
+  promptIndex: number;
+  sampleIndex: number;
+  token: number;
+  /** The same number the rollout's `logprobs` will hold for this token. */
+  logprob: number;
+}
+
 export interface GenerateOptions {
   /** Responses per prompt. Default 1. */
   n?: number;
@@ -50,6 +59,11 @@ export interface GenerateOptions {
   /** Default: the tokenizer's EOS ids, else the model config's `eosTokenId`. Pass [] to never stop on EOS. */
   eosTokenIds?: number[];
   onProgress?: (p: GenerateProgress) => void;
+  /**
+   * Called with every token as it is sampled (what a streaming server forwards); the rollouts
+   * are still returned at the end. Engines that cannot report tokens early may never call it.
+   */
+  onToken?: (t: GeneratedToken) => void;
   /**
    * 'raw' (default, vLLM V1's default): log p(token) under the unmodified model distribution,
    * log_softmax(logits), which is what the trainer's own forward pass computes.
