@@ -3,7 +3,7 @@ export {
   aggregateLoss, entropyFromLogits, klPenalty, logProbsFromLogits, maskedMean, policyLoss,
   LOSS_AGG_MODES, KL_ESTIMATORS,
 } from './losses.js';
-export type { LossAggMode, KlEstimator, PolicyLossInput, PolicyLossOptions, PolicyLossResult } from './losses.js';
+export type { AggregateLossOptions, LossAggMode, KlEstimator, PolicyLossInput, PolicyLossOptions, PolicyLossResult } from './losses.js';
 export { AdamW } from './adamw.js';
 export type { AdamWOptions, AdamWStateHeader } from './adamw.js';
 export { learningRateAt } from './schedule.js';

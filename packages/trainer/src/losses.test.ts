@@ -13,6 +13,29 @@ describe('aggregateLoss (verl agg_loss), hand-computed', () => {
   it('token-mean = (1+2+4)/3', () => expect(val(aggregateLoss(loss, mask, 'token-mean'))).toBeCloseTo(7 / 3, 6));
   it('seq-mean-token-sum = ((1+2) + 4)/2', () => expect(val(aggregateLoss(loss, mask, 'seq-mean-token-sum'))).toBeCloseTo(3.5, 6));
   it('seq-mean-token-mean = (1.5 + 4)/2', () => expect(val(aggregateLoss(loss, mask, 'seq-mean-token-mean'))).toBeCloseTo(2.75, 6));
+  // a row with no loss token (an empty response, or padding rows of a micro-batch)
+  const withEmpty = t2([[1, 2, 3], [4, 5, 6], [7, 8, 9]]);
+  const emptyRowMask = t2([[1, 1, 0], [1, 0, 0], [0, 0, 0]]);
+  it('issue 13 point 11: seq-mean-token-sum leaves out rows without loss tokens, ((1+2) + 4)/2 not /3', () => {
+    expect(val(aggregateLoss(withEmpty, emptyRowMask, 'seq-mean-token-sum'))).toBeCloseTo(3.5, 6);
+  });
+  it('issue 13 point 11: seq-mean-token-mean leaves out rows without loss tokens, (1.5 + 4)/2 not /3', () => {
+    expect(val(aggregateLoss(withEmpty, emptyRowMask, 'seq-mean-token-mean'))).toBeCloseTo(2.75, 6);
+  });
+  it('issue 13 point 11: seq-mean-token-sum-norm = seq-mean-token-sum / horizon (T, or a constant scaleFactor)', () => {
+    expect(val(aggregateLoss(withEmpty, emptyRowMask, 'seq-mean-token-sum-norm'))).toBeCloseTo(3.5 / 3, 6);
+    expect(val(aggregateLoss(withEmpty, emptyRowMask, 'seq-mean-token-sum-norm', { scaleFactor: 7 }))).toBeCloseTo(0.5, 6);
+    expect(() => aggregateLoss(withEmpty, emptyRowMask, 'seq-mean-token-sum-norm', { scaleFactor: 0 })).toThrow(/scaleFactor/);
+  });
+  it('issue 13 point 11: an all-empty mask gives 0 in every mode, and the empty row gets no gradient', () => {
+    const none = t2([[0, 0, 0], [0, 0, 0]]);
+    for (const mode of ['token-mean', 'seq-mean-token-sum', 'seq-mean-token-mean', 'seq-mean-token-sum-norm'] as const) {
+      expect(val(aggregateLoss(t2([[1, 2, 3], [4, 5, 6]]), none, mode))).toBe(0);
+    }
+    // d/dL of seq-mean-token-mean: 1/(2·2) on row 0's tokens, 1/(2·1) on row 1's, 0 elsewhere
+    const g = tf.grad((x: tf.Tensor) => aggregateLoss(x, emptyRowMask, 'seq-mean-token-mean'))(withEmpty);
+    expect(Array.from(g.dataSync()).map((v) => +v.toFixed(6))).toEqual([0.25, 0.25, 0, 0.5, 0, 0, 0, 0, 0]);
+  });
   it('rejects unknown modes and mismatched shapes', () => {
     expect(() => aggregateLoss(loss, mask, 'seq-sum' as never)).toThrow(/unknown loss aggregation mode/);
     expect(() => aggregateLoss(loss, t2([[1, 1]]), 'token-mean')).toThrow(/differ in shape/);

@@ -5,8 +5,8 @@
 // no `where` with a computed condition, no stridedSlice, so gradients exist on every tfjs backend.
 import * as tf from '@tensorflow/tfjs';
 
-export type LossAggMode = 'token-mean' | 'seq-mean-token-sum' | 'seq-mean-token-mean';
-export const LOSS_AGG_MODES: readonly LossAggMode[] = ['token-mean', 'seq-mean-token-sum', 'seq-mean-token-mean'];
+export type LossAggMode = 'token-mean' | 'seq-mean-token-sum' | 'seq-mean-token-mean' | 'seq-mean-token-sum-norm';
+export const LOSS_AGG_MODES: readonly LossAggMode[] = ['token-mean', 'seq-mean-token-sum', 'seq-mean-token-mean', 'seq-mean-token-sum-norm'];
 
 /** KL estimators of J. Schulman, "Approximating KL divergence" (2020); names as in verl. */
 export type KlEstimator = 'k1' | 'k2' | 'k3' | 'low_var_kl' | 'abs';
@@ -17,29 +17,44 @@ export function maskedMean(x: tf.Tensor, mask: tf.Tensor): tf.Scalar {
   return tf.tidy(() => tf.div(tf.sum(tf.mul(x, mask)), tf.maximum(tf.sum(mask), 1e-8)) as tf.Scalar);
 }
 
+/** Options of `aggregateLoss`. */
+export interface AggregateLossOptions {
+  /** seq-mean-token-sum-norm only: the constant divisor (Dr.GRPO's horizon; verl loss_scale_factor).
+   *  Default: the loss matrix's width T, as verl's default `loss_mask.shape[-1]`. */
+  scaleFactor?: number;
+}
+
 /**
- * verl `agg_loss`: reduce a [B, T] per-token loss matrix to a scalar.
+ * verl `agg_loss` (verl/trainer/ppo/core_algos.py as of PR #3915 and later): reduce a [B, T]
+ * per-token loss matrix to a scalar.
  * - token-mean: sum over all valid tokens / number of valid tokens (every token weighs the same)
- * - seq-mean-token-sum: per-sequence sum, then mean over sequences
- * - seq-mean-token-mean: per-sequence mean, then mean over sequences
- * Sequences with no valid token count as 0 in the seq-* modes (verl would divide by 0).
+ * - seq-mean-token-sum: per-sequence sum, then mean over the sequences that have a valid token
+ * - seq-mean-token-mean: per-sequence mean, then mean over the sequences that have a valid token
+ * - seq-mean-token-sum-norm: seq-mean-token-sum divided by a constant (`scaleFactor`, default T)
+ * Rows without any loss token are left out of the seq-* means (verl's `seq_mask`), so padding rows
+ * or empty responses do not dilute the loss; an all-empty batch gives 0 (verl returns loss·0).
  */
-export function aggregateLoss(lossMat: tf.Tensor, mask: tf.Tensor, mode: LossAggMode): tf.Scalar {
+export function aggregateLoss(lossMat: tf.Tensor, mask: tf.Tensor, mode: LossAggMode, opts: AggregateLossOptions = {}): tf.Scalar {
   if (lossMat.rank !== 2 || mask.rank !== 2) throw new RangeError(`aggregateLoss: loss and mask must be [B, T], got [${lossMat.shape}] and [${mask.shape}]`);
   if (lossMat.shape[0] !== mask.shape[0] || lossMat.shape[1] !== mask.shape[1]) {
     throw new RangeError(`aggregateLoss: loss [${lossMat.shape}] and mask [${mask.shape}] differ in shape`);
   }
+  if (opts.scaleFactor !== undefined && !(opts.scaleFactor > 0)) throw new RangeError(`aggregateLoss: scaleFactor must be > 0, got ${opts.scaleFactor}`);
   return tf.tidy(() => {
     const masked = tf.mul(lossMat, mask);
+    const tokensPerSeq = tf.sum(mask, 1);
+    // 1 for rows with at least one loss token (verl: seq_mask = (sum(loss_mask, -1) > 0))
+    const seqMask = tf.cast(tf.greater(tokensPerSeq, 0), 'float32');
     switch (mode) {
       case 'token-mean':
         return maskedMean(lossMat, mask);
       case 'seq-mean-token-sum':
-        return tf.mean(tf.sum(masked, 1)) as tf.Scalar;
-      case 'seq-mean-token-mean': {
-        const perSeq = tf.div(tf.sum(masked, 1), tf.maximum(tf.sum(mask, 1), 1e-8));
-        return tf.mean(perSeq) as tf.Scalar;
-      }
+        return maskedMean(tf.sum(masked, 1), seqMask);
+      case 'seq-mean-token-mean':
+        // verl divides by (count + 1e-8); an empty row's sum is 0, and it is masked out anyway
+        return maskedMean(tf.div(tf.sum(masked, 1), tf.add(tokensPerSeq, 1e-8)), seqMask);
+      case 'seq-mean-token-sum-norm':
+        return tf.div(maskedMean(tf.sum(masked, 1), seqMask), opts.scaleFactor ?? lossMat.shape[1]) as tf.Scalar;
       default:
         throw new RangeError(`unknown loss aggregation mode '${mode as string}' (expected one of ${LOSS_AGG_MODES.join(', ')})`);
     }
@@ -121,6 +136,8 @@ export interface PolicyLossOptions {
   /** dual-clip constant c > 1 (Ye et al. 2019, arXiv 1912.09729) for negative advantages; null = off */
   clipRatioC?: number | null;
   aggMode?: LossAggMode;
+  /** seq-mean-token-sum-norm's constant divisor (see aggregateLoss) */
+  aggScaleFactor?: number;
 }
 
 export interface PolicyLossResult {
@@ -168,7 +185,7 @@ export function policyLoss(input: PolicyLossInput, opts: PolicyLossOptions = {})
       losses = tf.add(tf.mul(isNeg, clipped2), tf.mul(tf.sub(1, isNeg), clipped1));
       clipFractionLower = maskedMean(tf.mul(tf.cast(tf.greater(clipped1, l3), 'float32'), isNeg), mask);
     }
-    const loss = aggregateLoss(losses, mask, mode);
+    const loss = aggregateLoss(losses, mask, mode, { scaleFactor: opts.aggScaleFactor });
     return { loss, clipFraction, clipFractionLower, approxKl };
   });
 }
