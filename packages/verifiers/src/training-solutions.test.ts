@@ -1,5 +1,6 @@
-// A realistic extraction + equivalence workload: every worked solution of the MATH training
-// sets (the paper's RL data) graded against its own `answer`. The only misses allowed are
+// A realistic extraction + equivalence workload: the worked solutions of the MATH training
+// sets (the paper's RL data; the repository keeps slices: 200 rows of levels 1-2 and 302 of
+// levels 3-5, see fixtures/manifest.json) graded against their own `answer`. The only misses allowed are
 // solutions that box several answers (the dataset's `answer` keeps just the last one, e.g.
 // "the points are \boxed{(-2,18)} and \boxed{(8,38)}") and rows with an empty answer.
 import { afterAll, describe, expect, it } from 'vitest';
@@ -34,7 +35,8 @@ describe('MATH training solutions graded against their own answers', () => {
       }
       console.log(`${set}: ${correct}/${rows.length} solutions graded correct`);
       expect(unexplained, unexplained.join('\n')).toEqual([]);
-      expect(correct / rows.length).toBeGreaterThan(0.995);
+      // the slices hold a handful of several-box solutions (3 of the 302 level 3-5 rows)
+      expect(correct / rows.length).toBeGreaterThan(0.985);
     });
   }
 });

@@ -1,6 +1,9 @@
-// Tests only: reads the benchmark files and labelled grader cases from the shared folder.
+// Tests only: reads the benchmark files and labelled grader cases checked into the repository:
+// fixtures/benchmarks (grader cases; benchmark test sets, olympiadbench a slice of 80 rows),
+// fixtures/train (slices of the training sets) and packages/datasets/data (Gaokao 2024).
 import { readFileSync } from 'node:fs';
-import { sharedPath } from '../../../../tools/test-support/shared.js';
+import { join } from 'node:path';
+import { fixturePath, repoRoot } from '../../../../tools/test-support/fixtures.js';
 
 export interface GraderCase {
   prediction: string;
@@ -13,8 +16,16 @@ export interface GraderCase {
   choice_text?: string;
 }
 
+const GAOKAO_2024 = new Set(['gaokao2024_I', 'gaokao2024_II', 'gaokao2024_mix']);
+
+/** Where a reference file lives in the repository (`benchmarks/<name>/test.jsonl`, `train/…`). */
+export function dataPath(...parts: string[]): string {
+  if (parts[0] === 'benchmarks' && GAOKAO_2024.has(parts[1])) return join(repoRoot, 'packages', 'datasets', 'data', ...parts.slice(1));
+  return fixturePath(...parts);
+}
+
 export function readJsonl<T>(...parts: string[]): T[] {
-  const file = sharedPath(...parts);
+  const file = dataPath(...parts);
   return readFileSync(file, 'utf8')
     .split('\n')
     .filter((l) => l.trim())
