@@ -54,7 +54,7 @@ export function aggregateLoss(lossMat: tf.Tensor, mask: tf.Tensor, mode: LossAgg
         // verl divides by (count + 1e-8); an empty row's sum is 0, and it is masked out anyway
         return maskedMean(tf.div(tf.sum(masked, 1), tf.add(tokensPerSeq, 1e-8)), seqMask);
       case 'seq-mean-token-sum-norm':
-        return tf.div(maskedMean(tf.sum(masked, 1), seqMask), opts.scaleFactor ?? lossMat.shape[1]) as tf.Scalar;
+        return tf.div(maskedMean(tf.sum(masked, 1), seqMask), opts.scaleFactor ?? lossMat.shape[1]!) as tf.Scalar;
       default:
         throw new RangeError(`unknown loss aggregation mode '${mode as string}' (expected one of ${LOSS_AGG_MODES.join(', ')})`);
     }
