@@ -27,6 +27,19 @@ describe('parseCommandArgs', () => {
     expect(() => num(a.values, 'n')).toThrow(/--n must be a number, got 'abc'/);
     expect(() => intList(a.values, 'k')).toThrow(/positive integers/);
   });
+  it('issue 13 point 9: --n -3 is read as a value and fails the range check, not as an ambiguous option', () => {
+    const a = parseCommandArgs(spec, ['--n', '-3', '--k', '-1,2']);
+    expect(a.values.n).toBe('-3');
+    expect(() => num(a.values, 'n', { integer: true, min: 1 })).toThrow('--n must be ≥ 1, got -3');
+    expect(() => intList(a.values, 'k')).toThrow(/--k must be a comma-separated list of positive integers, got '-1,2'/);
+    expect(parseCommandArgs(spec, ['--n', '-0.5']).values.n).toBe('-0.5');
+    // a flag after a valued option is still a flag
+    expect(() => parseCommandArgs(spec, ['--model', '-q'])).toThrow(UsageError);
+  });
+  it('issue 13 point 9: parse errors carry no command prefix (the CLI adds `verl <command>:` once)', () => {
+    expect(() => parseCommandArgs(spec, ['--nope'])).toThrow(/^Unknown option '--nope'$/);
+    expect(() => parseCommandArgs(spec, ['stray'])).toThrow(/^unexpected argument 'stray'$/);
+  });
   it('writes help with every option', () => {
     const h = formatHelp(spec);
     expect(h).toContain('--model DIR');

@@ -45,9 +45,10 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[]): ParsedArgs 
   }
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: joinNegativeValues(spec, argv), options, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new UsageError(`${spec.name}: ${(e as Error).message.replace(/\. To specify.*$/s, '')}`);
+    // the CLI puts `verl <command>:` in front; parseArgs' advice about '--' does not apply here
+    throw new UsageError((e as Error).message.replace(/\. To specify.*$/s, ''));
   }
   const values: ParsedArgs['values'] = {};
   for (const [name, o] of Object.entries(spec.options)) {
@@ -56,9 +57,26 @@ export function parseCommandArgs(spec: CommandSpec, argv: string[]): ParsedArgs 
   }
   const help = Boolean((parsed.values as Record<string, unknown>).help);
   if (!spec.positionals && parsed.positionals.length > 0 && !help) {
-    throw new UsageError(`${spec.name}: unexpected argument '${parsed.positionals[0]}'`);
+    throw new UsageError(`unexpected argument '${parsed.positionals[0]}'`);
   }
   return { values, positionals: parsed.positionals, help };
+}
+
+/**
+ * `--n -3` → `--n=-3`: parseArgs takes a value that starts with '-' for an option and calls it
+ * "ambiguous"; a negative number after a valued option is that option's value, so the range
+ * check can say what is wrong with it.
+ */
+function joinNegativeValues(spec: CommandSpec, argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const name = a.startsWith('--') && !a.includes('=') ? a.slice(2) : undefined;
+    if (name && spec.options[name]?.type === 'string' && i + 1 < argv.length && /^-(\d|\.\d)/.test(argv[i + 1])) {
+      out.push(`${a}=${argv[++i]}`);
+    } else out.push(a);
+  }
+  return out;
 }
 
 export function formatHelp(spec: CommandSpec): string {
