@@ -7,6 +7,8 @@ export interface PhaseTimes {
   metrics: number;
   advantage: number;
   update: number;
+  /** the checkpoint written after the PREVIOUS step (a step's records are written before its own
+   *  checkpoint, so that they are durable when the checkpoint lands); 0 when there was none */
   checkpoint: number;
   total: number;
 }
@@ -49,7 +51,17 @@ export interface StepMetrics {
   events?: string[];
 }
 
+/** Where a run starts: step 0, or the step of the checkpoint it resumes from. */
+export interface RunStartInfo {
+  startStep: number;
+  totalSteps: number;
+  /** the checkpoint resumed from, or null */
+  resumedFrom: string | null;
+}
+
 export interface TrainerHooks<M = StepMetrics | SFTStepMetrics> {
+  /** once, when the model and data are loaded and the first step is about to run */
+  onStart?(info: RunStartInfo): void;
   onStep?(m: M): void;
   onPhase?(phase: string, done: number, total: number): void;
   /** after a checkpoint is complete (e.g. tell a remote rollout server to load the new weights) */

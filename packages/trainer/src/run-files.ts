@@ -1,18 +1,48 @@
-// Files of a run directory: config.json, metrics.jsonl, samples.jsonl. On resume the JSONL
-// files are cut back to the checkpoint's step, since the steps after it will be run again.
-import { appendFile, mkdir, readFile, writeFile, copyFile, stat } from 'node:fs/promises';
+// Files of a run directory: config.json, metrics.jsonl, samples.jsonl. A step's records are
+// appended (and flushed to disk) before that step's checkpoint is written; on resume the JSONL
+// files are cut back to the checkpoint's step, since the steps after it will be run again. So a
+// kill at any moment loses no finished step's records and doubles none.
+import { mkdir, open, readFile, rename, rm, stat, writeFile, copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
+
+export async function pathExists(path: string): Promise<boolean> {
+  try { await stat(path); return true; } catch { return false; }
+}
 
 export async function ensureRunDir(runDir: string): Promise<void> {
   await mkdir(runDir, { recursive: true });
 }
 
+/** Append one JSON line per record and flush it to disk (fdatasync) before returning. */
 export async function appendJsonl(path: string, records: unknown[]): Promise<void> {
   if (records.length === 0) return;
-  await appendFile(path, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  const fh = await open(path, 'a');
+  try {
+    await fh.appendFile(records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    await fh.datasync();
+  } finally {
+    await fh.close();
+  }
 }
 
-/** Keep only lines whose `step` is <= maxStep (all lines are dropped for maxStep 0). */
+/** Replace a file's content atomically: write a temporary sibling, flush it, rename it over. */
+export async function writeFileAtomic(path: string, text: string): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  const fh = await open(tmp, 'w');
+  try {
+    await fh.writeFile(text);
+    await fh.datasync();
+  } finally {
+    await fh.close();
+  }
+  try { await rename(tmp, path); } catch (e) { await rm(tmp, { force: true }); throw e; }
+}
+
+/**
+ * Keep only lines whose `step` is <= maxStep (all lines are dropped for maxStep 0). Lines that
+ * do not parse (a record cut short by a kill) are dropped too. The file is replaced atomically,
+ * so a kill during the cut leaves either the old or the new file.
+ */
 export async function truncateJsonlToStep(path: string, maxStep: number): Promise<void> {
   let text: string;
   try { text = await readFile(path, 'utf8'); } catch { return; }
@@ -20,7 +50,8 @@ export async function truncateJsonlToStep(path: string, maxStep: number): Promis
     if (!line.trim()) return false;
     try { return (JSON.parse(line) as { step?: number }).step! <= maxStep; } catch { return false; }
   });
-  await writeFile(path, kept.length ? kept.join('\n') + '\n' : '');
+  const next = kept.length ? kept.join('\n') + '\n' : '';
+  if (next !== text) await writeFileAtomic(path, next);
 }
 
 export async function hasLines(path: string): Promise<boolean> {
@@ -41,4 +72,8 @@ export async function copyTokenizerFiles(fromDir: string, toDir: string): Promis
 
 export async function writeJson(path: string, value: unknown): Promise<void> {
   await writeFile(path, JSON.stringify(value, null, 2) + '\n');
+}
+
+export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
+  await writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n');
 }

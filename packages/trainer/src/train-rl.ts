@@ -10,9 +10,18 @@ import type { StepMetrics, TrainerHooks } from './metrics.js';
 import { AdamW } from './adamw.js';
 import { DataCursor, type DataCursorState } from './data-cursor.js';
 import { Rng } from './rng.js';
-import { latestCheckpoint, readManifest, writeCheckpoint } from './checkpoint.js';
+import { writeCheckpoint } from './checkpoint.js';
 import { AbortedError, runRLStep, type RLStepContext } from './rl-step.js';
-import { appendJsonl, copyTokenizerFiles, ensureRunDir, hasLines, truncateJsonlToStep, writeJson } from './run-files.js';
+import { appendJsonl, copyTokenizerFiles, truncateJsonlToStep, writeJson } from './run-files.js';
+import { RL_FREE_FIELDS } from './run-config.js';
+import { discardRun, openRun, type RunStart } from './run-start.js';
+
+/** How a run may be continued (not part of the config, so not recorded in it). */
+export interface TrainOptions {
+  /** resume even when training fields of the config differ from the run's; the change is
+   *  appended to config-history.jsonl (see run-config.ts) */
+  allowConfigChange?: boolean;
+}
 
 export interface RLTrainerState {
   format: 'verl-ts-rl-state-v1';
@@ -37,7 +46,11 @@ export interface TrainRLResult {
   steps: number;
   /** newest complete checkpoint (HF model layout + tokenizer + trainer state), if any */
   checkpointDir: string | null;
+  /** the step of `checkpointDir` (null when there is none) */
+  checkpointStep: number | null;
   aborted: boolean;
+  /** the run folder was removed: this call created it and stopped or failed before step 1 finished */
+  discarded: boolean;
 }
 
 async function resolveDeps(overrides?: Partial<RLDeps>): Promise<RLDeps> {
@@ -45,22 +58,36 @@ async function resolveDeps(overrides?: Partial<RLDeps>): Promise<RLDeps> {
   return { ...(await defaultRLDeps()), ...overrides };
 }
 
-export async function trainRL(configInput: RLConfig, hooks: TrainerHooks<StepMetrics> = {}, overrides?: Partial<RLDeps>): Promise<TrainRLResult> {
+export async function trainRL(
+  configInput: RLConfig, hooks: TrainerHooks<StepMetrics> = {}, overrides?: Partial<RLDeps>, options: TrainOptions = {},
+): Promise<TrainRLResult> {
   const config = parseRLConfig(configInput);
   const deps = await resolveDeps(overrides);
   const runDir = resolve(config.outputDir, config.name);
-  await ensureRunDir(runDir);
+  const start = await openRun({
+    runDir, resume: config.trainer.resume, resumeKey: 'trainer.resume', config, freeFields: RL_FREE_FIELDS,
+    stepsField: config.actor.schedule === 'constant' ? 'trainer.steps' : undefined, allowConfigChange: options.allowConfigChange,
+  });
+  let finishedSteps = 0;
+  try {
+    const r = await runRL(config, deps, hooks, start, () => { finishedSteps++; });
+    if (finishedSteps === 0 && start.created) {
+      await discardRun(start);
+      return { ...r, discarded: true };
+    }
+    return r;
+  } catch (e) {
+    if (finishedSteps === 0) await discardRun(start);
+    throw e;
+  }
+}
+
+async function runRL(
+  config: RLConfig, deps: RLDeps, hooks: TrainerHooks<StepMetrics>, start: RunStart, onRecordsWritten: () => void,
+): Promise<TrainRLResult> {
+  const { runDir, resumeDir } = start;
   const metricsPath = join(runDir, 'metrics.jsonl');
   const samplesPath = join(runDir, 'samples.jsonl');
-
-  // where to start from
-  let resumeDir: string | null = null;
-  if (config.trainer.resume === 'auto') resumeDir = (await latestCheckpoint(runDir))?.dir ?? null;
-  else if (config.trainer.resume !== 'never') { await readManifest(config.trainer.resume); resumeDir = config.trainer.resume; }
-  if (!resumeDir && config.trainer.resume === 'never' && await hasLines(metricsPath)) {
-    throw new Error(`${runDir} already has metrics; choose another run name or set trainer.resume to 'auto'`);
-  }
-  await writeJson(join(runDir, 'config.json'), config);
 
   await deps.initBackend(config.model.backend);
   const tokenizerDir = config.model.tokenizer ?? config.model.path;
@@ -70,56 +97,62 @@ export async function trainRL(configInput: RLConfig, hooks: TrainerHooks<StepMet
   const optimizer = new AdamW(policy.trainableVariables(), {
     beta1: config.actor.beta1, beta2: config.actor.beta2, eps: config.actor.eps, weightDecay: config.actor.weightDecay,
   });
-  const problems = await deps.loadProblems(config.data);
-  if (problems.length === 0) throw new Error('the training data is empty');
-
-  let state: RLTrainerState = {
-    format: 'verl-ts-rl-state-v1', step: 0, rng: new Rng(config.seed).state, cursor: { epoch: 0, offset: 0 },
-    shaper: null, nonFiniteInRow: 0,
-  };
-  if (resumeDir) {
-    await optimizer.load(resumeDir);
-    state = JSON.parse(await readFile(join(resumeDir, 'trainer_state.json'), 'utf8')) as RLTrainerState;
-    if (state.format !== 'verl-ts-rl-state-v1') throw new Error(`${join(resumeDir, 'trainer_state.json')}: not an RL trainer state`);
-  }
-  await truncateJsonlToStep(metricsPath, state.step);
-  await truncateJsonlToStep(samplesPath, state.step);
-
-  const rng = Rng.fromState(state.rng);
-  const cursor = new DataCursor(problems.length, config.seed, state.cursor);
-  let shaper: ShaperWithRewards | null = null;
-  if (config.algorithm.verl.enabled) {
-    shaper = state.shaper ? deps.restoreShaper(state.shaper) : deps.createShaper(config.algorithm.verl.shaper);
-  }
-  const engine = deps.createEngine(policy, tokenizer, config.rollout);
-  const ctx: RLStepContext = { config, deps, policy, reference, tokenizer, engine, optimizer, problems, cursor, rng, shaper, hooks };
-
-  let step = state.step;
-  let nonFiniteInRow = state.nonFiniteInRow;
-  let lastCheckpoint: string | null = resumeDir;
-  let savedStep = resumeDir ? step : -1;
-  // state as of the end of the last finished step (an aborted step may have advanced the RNG,
-  // the cursor and the shaper before it stopped; weights only change in the final, uninterruptible phase)
-  const snapshot = () => ({ rng: rng.state, cursor: cursor.toJSON(), shaper: shaper ? shaper.toJSON() : null });
-  let snap = snapshot();
-  const save = async (): Promise<void> => {
-    if (savedStep === step) return;
-    hooks.onPhase?.('checkpoint', 0, 1);
-    const st: RLTrainerState = { format: 'verl-ts-rl-state-v1', step, ...snap, nonFiniteInRow };
-    lastCheckpoint = await writeCheckpoint(runDir, step, 'rl', async (dir) => {
-      await mkdir(dir, { recursive: true });
-      await policy.save(dir);
-      await copyTokenizerFiles(tokenizerDir, dir);
-      await optimizer.save(dir);
-      await writeJson(join(dir, 'trainer_state.json'), st);
-    }, config.trainer.keepLast);
-    savedStep = step;
-    hooks.onPhase?.('checkpoint', 1, 1);
-    await hooks.onCheckpoint?.(lastCheckpoint!, step);
-  };
-
-  let aborted = false;
+  let engine: ReturnType<RLDeps['createEngine']> | null = null;
   try {
+    const problems = await deps.loadProblems(config.data);
+    if (problems.length === 0) throw new Error('the training data is empty');
+
+    let state: RLTrainerState = {
+      format: 'verl-ts-rl-state-v1', step: 0, rng: new Rng(config.seed).state, cursor: { epoch: 0, offset: 0 },
+      shaper: null, nonFiniteInRow: 0,
+    };
+    if (resumeDir) {
+      await optimizer.load(resumeDir);
+      state = JSON.parse(await readFile(join(resumeDir, 'trainer_state.json'), 'utf8')) as RLTrainerState;
+      if (state.format !== 'verl-ts-rl-state-v1') throw new Error(`${join(resumeDir, 'trainer_state.json')}: not an RL trainer state`);
+    }
+    // records beyond the checkpoint belong to steps that will be run again
+    await truncateJsonlToStep(metricsPath, state.step);
+    await truncateJsonlToStep(samplesPath, state.step);
+
+    const rng = Rng.fromState(state.rng);
+    const cursor = new DataCursor(problems.length, config.seed, state.cursor);
+    let shaper: ShaperWithRewards | null = null;
+    if (config.algorithm.verl.enabled) {
+      shaper = state.shaper ? deps.restoreShaper(state.shaper) : deps.createShaper(config.algorithm.verl.shaper);
+    }
+    engine = deps.createEngine(policy, tokenizer, config.rollout);
+    const ctx: RLStepContext = { config, deps, policy, reference, tokenizer, engine, optimizer, problems, cursor, rng, shaper, hooks };
+
+    let step = state.step;
+    let nonFiniteInRow = state.nonFiniteInRow;
+    let lastCheckpoint: string | null = resumeDir;
+    let savedStep = resumeDir ? step : -1;
+    // state as of the end of the last finished step (an aborted step may have advanced the RNG,
+    // the cursor and the shaper before it stopped; weights only change in the final, uninterruptible phase)
+    const snapshot = () => ({ rng: rng.state, cursor: cursor.toJSON(), shaper: shaper ? shaper.toJSON() : null });
+    let snap = snapshot();
+    const save = async (): Promise<void> => {
+      if (savedStep === step) return;
+      hooks.onPhase?.('checkpoint', 0, 1);
+      const st: RLTrainerState = { format: 'verl-ts-rl-state-v1', step, ...snap, nonFiniteInRow };
+      lastCheckpoint = await writeCheckpoint(runDir, step, 'rl', async (dir) => {
+        await mkdir(dir, { recursive: true });
+        await policy.save(dir);
+        await copyTokenizerFiles(tokenizerDir, dir);
+        await optimizer.save(dir);
+        await writeJson(join(dir, 'trainer_state.json'), st);
+      }, config.trainer.keepLast);
+      savedStep = step;
+      hooks.onPhase?.('checkpoint', 1, 1);
+      await hooks.onCheckpoint?.(lastCheckpoint!, step);
+    };
+
+    hooks.onStart?.({ startStep: step, totalSteps: config.trainer.steps, resumedFrom: resumeDir });
+    let aborted = false;
+    // seconds spent on the previous step's checkpoint: a step's records are written before its
+    // own checkpoint, so they carry the time of the one before
+    let checkpointSeconds = 0;
     while (step < config.trainer.steps) {
       let result: Awaited<ReturnType<typeof runRLStep>>;
       try {
@@ -131,15 +164,20 @@ export async function trainRL(configInput: RLConfig, hooks: TrainerHooks<StepMet
       step += 1;
       snap = snapshot();
       const m: StepMetrics = result.metrics;
+      m.time.checkpoint = checkpointSeconds;
+      checkpointSeconds = 0;
       nonFiniteInRow = m.updates === 0 && m.skippedUpdates > 0 ? nonFiniteInRow + 1 : 0;
+      // records first, then the checkpoint: a kill between the two leaves records beyond the
+      // newest checkpoint, which the resume cuts off and runs again (none lost, none doubled)
+      await appendJsonl(metricsPath, [m]);
+      await appendJsonl(samplesPath, result.samples);
+      onRecordsWritten();
       const isLast = step >= config.trainer.steps;
       if ((config.trainer.saveEvery > 0 && step % config.trainer.saveEvery === 0) || isLast) {
         const t0 = performance.now();
         await save();
-        m.time.checkpoint = (performance.now() - t0) / 1000;
+        checkpointSeconds = (performance.now() - t0) / 1000;
       }
-      await appendJsonl(metricsPath, [m]);
-      await appendJsonl(samplesPath, result.samples);
       hooks.onStep?.(m);
       if (nonFiniteInRow >= config.trainer.maxNonFiniteInRow) {
         throw new NonFiniteTrainingError(step, nonFiniteInRow, m.events ?? []);
@@ -147,11 +185,13 @@ export async function trainRL(configInput: RLConfig, hooks: TrainerHooks<StepMet
       if (hooks.signal?.aborted) { aborted = true; break; }
     }
     if (aborted && step > 0) await save();
+    return {
+      runDir, steps: step, checkpointDir: lastCheckpoint, checkpointStep: lastCheckpoint ? savedStep : null, aborted, discarded: false,
+    };
   } finally {
-    await engine.close?.();
+    await engine?.close?.();
     policy.dispose();
     reference?.dispose();
     optimizer.dispose();
   }
-  return { runDir, steps: step, checkpointDir: lastCheckpoint, aborted };
 }

@@ -13,13 +13,15 @@ import type { SFTStepMetrics, TrainerHooks } from './metrics.js';
 import { AdamW } from './adamw.js';
 import { buildTokenBatch, sliceTokenBatch, type SequencePair } from './batch.js';
 import { DataCursor, type DataCursorState } from './data-cursor.js';
-import { latestCheckpoint, readManifest, writeCheckpoint } from './checkpoint.js';
+import { writeCheckpoint } from './checkpoint.js';
 import { clipWithNorm, globalNormTensor, GradAccumulator } from './gradients.js';
 import { logProbsFromLogits } from './losses.js';
 import { learningRateAt } from './schedule.js';
-import { appendJsonl, copyTokenizerFiles, ensureRunDir, hasLines, truncateJsonlToStep, writeJson } from './run-files.js';
+import { appendJsonl, copyTokenizerFiles, truncateJsonlToStep, writeJson } from './run-files.js';
+import { SFT_FREE_FIELDS } from './run-config.js';
+import { discardRun, openRun, type RunStart } from './run-start.js';
 import { encodePrompt } from './rl-step.js';
-import { NonFiniteTrainingError } from './train-rl.js';
+import { NonFiniteTrainingError, type TrainOptions } from './train-rl.js';
 
 export interface SFTDeps {
   initBackend(backend?: string): Promise<unknown>;
@@ -36,7 +38,17 @@ export interface SFTDeps {
 
 export interface SFTTrainerState { format: 'verl-ts-sft-state-v1'; step: number; cursor: DataCursorState; nonFiniteInRow: number }
 
-export interface TrainSFTResult { runDir: string; modelDir: string; steps: number; aborted: boolean }
+export interface TrainSFTResult {
+  runDir: string;
+  /** newest complete checkpoint ('' when there is none) */
+  modelDir: string;
+  steps: number;
+  /** the step of `modelDir` (null when there is none) */
+  checkpointStep: number | null;
+  aborted: boolean;
+  /** the run folder was removed: this call created it and stopped or failed before step 1 finished */
+  discarded: boolean;
+}
 
 /** A small Qwen2-style decoder for from-scratch SFT; `create` fields override these. */
 export const TINY_MODEL_DEFAULTS = {
@@ -63,20 +75,35 @@ async function resolveSFTDeps(overrides?: Partial<SFTDeps>): Promise<SFTDeps> {
   return { ...(await defaultSFTDeps()), ...overrides };
 }
 
-export async function trainSFT(configInput: SFTConfig, hooks: TrainerHooks<SFTStepMetrics> = {}, overrides?: Partial<SFTDeps>): Promise<TrainSFTResult> {
+export async function trainSFT(
+  configInput: SFTConfig, hooks: TrainerHooks<SFTStepMetrics> = {}, overrides?: Partial<SFTDeps>, options: TrainOptions = {},
+): Promise<TrainSFTResult> {
   const config = parseSFTConfig(configInput);
   const deps = await resolveSFTDeps(overrides);
   const runDir = resolve(config.outputDir, config.name);
-  await ensureRunDir(runDir);
-  const metricsPath = join(runDir, 'metrics.jsonl');
-
-  let resumeDir: string | null = null;
-  if (config.resume === 'auto') resumeDir = (await latestCheckpoint(runDir))?.dir ?? null;
-  else if (config.resume !== 'never') { await readManifest(config.resume); resumeDir = config.resume; }
-  if (!resumeDir && config.resume === 'never' && await hasLines(metricsPath)) {
-    throw new Error(`${runDir} already has metrics; choose another run name or set resume to 'auto'`);
+  const start = await openRun({
+    runDir, resume: config.resume, resumeKey: 'resume', config, freeFields: SFT_FREE_FIELDS,
+    stepsField: config.schedule === 'constant' ? 'steps' : undefined, allowConfigChange: options.allowConfigChange,
+  });
+  let finishedSteps = 0;
+  try {
+    const r = await runSFT(config, deps, hooks, start, () => { finishedSteps++; });
+    if (finishedSteps === 0 && start.created) {
+      await discardRun(start);
+      return { ...r, discarded: true };
+    }
+    return r;
+  } catch (e) {
+    if (finishedSteps === 0) await discardRun(start);
+    throw e;
   }
-  await writeJson(join(runDir, 'config.json'), config);
+}
+
+async function runSFT(
+  config: SFTConfig, deps: SFTDeps, hooks: TrainerHooks<SFTStepMetrics>, start: RunStart, onRecordsWritten: () => void,
+): Promise<TrainSFTResult> {
+  const { runDir, resumeDir } = start;
+  const metricsPath = join(runDir, 'metrics.jsonl');
   await deps.initBackend(config.model.backend);
 
   // tokenizer and model
@@ -139,6 +166,7 @@ export async function trainSFT(configInput: SFTConfig, hooks: TrainerHooks<SFTSt
     await hooks.onCheckpoint?.(lastCheckpoint!, step);
   };
 
+  hooks.onStart?.({ startStep: step, totalSteps: config.steps, resumedFrom: resumeDir });
   let aborted = false;
   try {
     while (step < config.steps) {
@@ -194,8 +222,10 @@ export async function trainSFT(configInput: SFTConfig, hooks: TrainerHooks<SFTSt
         gradNorm: Number.isFinite(norm) ? norm : null, lr, tokens: batchTokens, skipped: !finite,
         time: { step: secs }, tokensPerSec: processed / Math.max(secs, 1e-9),
       };
-      if ((config.saveEvery > 0 && step % config.saveEvery === 0) || step >= config.steps) await save();
+      // records first, then the checkpoint (see run-files.ts)
       await appendJsonl(metricsPath, [m]);
+      onRecordsWritten();
+      if ((config.saveEvery > 0 && step % config.saveEvery === 0) || step >= config.steps) await save();
       hooks.onStep?.(m);
       if (nonFiniteInRow >= config.maxNonFiniteInRow) {
         throw new NonFiniteTrainingError(step, nonFiniteInRow, [`loss ${loss}, gradient norm ${norm}`]);
@@ -206,5 +236,5 @@ export async function trainSFT(configInput: SFTConfig, hooks: TrainerHooks<SFTSt
     model.dispose();
     optimizer.dispose();
   }
-  return { runDir, modelDir: lastCheckpoint ?? '', steps: step, aborted };
+  return { runDir, modelDir: lastCheckpoint ?? '', steps: step, checkpointStep: lastCheckpoint ? savedStep : null, aborted, discarded: false };
 }

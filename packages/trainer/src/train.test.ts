@@ -1,12 +1,13 @@
 // trainRL / trainSFT behaviour beyond exact resume: the non-finite guard, SFT resume, run files.
 import { describe, it, expect, beforeAll } from 'vitest';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCausalLM } from '@verl-ts/models';
 import { trainRL, NonFiniteTrainingError } from './train-rl.js';
 import { trainSFT } from './train-sft.js';
 import { parseRLConfig, parseSFTConfig, type RLConfigInput, type SFTConfigInput } from './config.js';
+import { ConfigChangeError } from './run-config.js';
 import { writeTinyPolicy } from './test-utils/tiny-policy.js';
 
 const root = mkdtempSync(join(tmpdir(), 'trainer-train-'));
@@ -49,6 +50,79 @@ describe('trainRL', () => {
     // a finished run resumed with 'auto' has nothing left to do
     expect((await trainRL(parseRLConfig(rl('files')))).steps).toBe(5);
     await expect(trainRL(parseRLConfig(rl('files', { trainer: { steps: 5, promptsPerStep: 2, resume: 'never' } })))).rejects.toThrow(/already has metrics/);
+  });
+});
+
+describe('issue 13: run files on resume, on early failure and at a checkpoint', () => {
+  const readJsonl = (p: string) => readFileSync(p, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  it('issue 13 point 2: a resume with changed training fields is refused with the list of fields; allowed, it is recorded in config-history.jsonl', async () => {
+    const base = rl('cfgchange', { trainer: { steps: 2, promptsPerStep: 2, saveEvery: 1 } });
+    expect((await trainRL(parseRLConfig(base))).steps).toBe(2);
+    const configPath = join(root, 'cfgchange', 'config.json');
+    const before = readFileSync(configPath, 'utf8');
+    const changed = rl('cfgchange', {
+      actor: { lr: 2e-3, miniBatchSize: 2, microBatchSize: 4 }, algorithm: { verl: { enabled: true } },
+      trainer: { steps: 3, promptsPerStep: 2, saveEvery: 1 },
+    });
+    const err = await trainRL(parseRLConfig(changed)).catch((e) => e);
+    expect(err).toBeInstanceOf(ConfigChangeError);
+    expect(err.message).toMatch(/changed: actor\.lr 0\.001 → 0\.002, algorithm\.verl\.enabled false → true\./);
+    expect(err.message).not.toMatch(/trainer\.steps/); // constant lr: extending the run is not a training change
+    expect(readFileSync(configPath, 'utf8')).toBe(before);
+    expect(existsSync(join(root, 'cfgchange', 'config-history.jsonl'))).toBe(false);
+    expect(readJsonl(join(root, 'cfgchange', 'metrics.jsonl'))).toHaveLength(2);
+    // allowed: the run continues and the run folder records the change and the step it applies from
+    const r = await trainRL(parseRLConfig(changed), {}, undefined, { allowConfigChange: true });
+    expect(r.steps).toBe(3);
+    const history = readJsonl(join(root, 'cfgchange', 'config-history.jsonl'));
+    expect(history).toHaveLength(1);
+    expect(history[0]).toMatchObject({ step: 2, trainingFields: ['actor.lr', 'algorithm.verl.enabled'] });
+    expect(history[0].changes).toEqual(expect.arrayContaining([
+      { path: 'actor.lr', before: 1e-3, after: 2e-3 }, { path: 'trainer.steps', before: 2, after: 3 },
+    ]));
+    expect(JSON.parse(readFileSync(configPath, 'utf8')).actor.lr).toBe(2e-3);
+    // fields that do not change training (checkpoint cadence) pass without the flag and are recorded
+    const cadence = rl('cfgchange', { ...changed, trainer: { steps: 4, promptsPerStep: 2, saveEvery: 2 } });
+    expect((await trainRL(parseRLConfig(cadence))).steps).toBe(4);
+    expect(readJsonl(join(root, 'cfgchange', 'config-history.jsonl'))[1]).toMatchObject({ step: 3, trainingFields: [] });
+  });
+  it('issue 13 point 2: with a cosine lr schedule a changed step count is a training change', async () => {
+    const cos = (steps: number) => rl('cfgcosine', { actor: { lr: 1e-3, miniBatchSize: 2, microBatchSize: 4, schedule: 'cosine' }, trainer: { steps, promptsPerStep: 2, saveEvery: 1 } });
+    await trainRL(parseRLConfig(cos(1)));
+    await expect(trainRL(parseRLConfig(cos(2)))).rejects.toThrow(/changed: trainer\.steps 1 → 2\./);
+  });
+  it('issue 13 point 9: no run folder is left behind when training fails or stops before step 1', async () => {
+    const missing = rl('fails-early', { model: { path: join(root, 'no-such-model'), backend: 'wasm' } });
+    await expect(trainRL(parseRLConfig(missing))).rejects.toThrow();
+    expect(existsSync(join(root, 'fails-early'))).toBe(false);
+    await expect(trainRL(parseRLConfig(rl('no-data')), {}, { loadProblems: async () => [] })).rejects.toThrow(/training data is empty/);
+    expect(existsSync(join(root, 'no-data'))).toBe(false);
+    const ac = new AbortController();
+    const stopped = await trainRL(parseRLConfig(rl('stopped-early')), { signal: ac.signal, onPhase: () => ac.abort() });
+    expect(stopped).toMatchObject({ steps: 0, aborted: true, discarded: true, checkpointDir: null, checkpointStep: null });
+    expect(existsSync(join(root, 'stopped-early'))).toBe(false);
+    // a folder that existed before is not removed
+    mkdirSync(join(root, 'kept'), { recursive: true });
+    await expect(trainRL(parseRLConfig(rl('kept')), {}, { loadProblems: async () => [] })).rejects.toThrow();
+    expect(existsSync(join(root, 'kept'))).toBe(true);
+  });
+  it('issue 13 point 4: a step\'s metrics and samples are on disk before its checkpoint lands', async () => {
+    const seen: [number, number, number][] = [];
+    await trainRL(parseRLConfig(rl('order', { trainer: { steps: 3, promptsPerStep: 2, saveEvery: 1 } })), {
+      onCheckpoint: (_d, step) => {
+        const samples = readJsonl(join(root, 'order', 'samples.jsonl'));
+        seen.push([step, readJsonl(join(root, 'order', 'metrics.jsonl')).length, Math.max(...samples.map((x) => x.step))]);
+      },
+    });
+    expect(seen).toEqual([[1, 1, 1], [2, 2, 2], [3, 3, 3]]);
+  });
+  it('issue 13 point 4: SFT writes a step\'s metrics before its checkpoint', async () => {
+    const seen: number[][] = [];
+    await trainSFT(parseSFTConfig({
+      name: 'sft-order', outputDir: root, model: { path: modelDir, backend: 'wasm' },
+      data: { source: 'arithmetic', count: 10, difficulty: 1, template: 'arithmetic' }, steps: 2, batchSize: 4, microBatchSize: 4, saveEvery: 1,
+    }), { onCheckpoint: (_d, step) => { seen.push([step, readJsonl(join(root, 'sft-order', 'metrics.jsonl')).length]); } });
+    expect(seen).toEqual([[1, 1], [2, 2]]);
   });
 });
 
