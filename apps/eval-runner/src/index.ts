@@ -14,3 +14,4 @@ export { readRecords, type ProblemRecord } from './eval/records.js';
 export { formatSummaryTable, formatSummaryMarkdown } from './eval/table.js';
 export { probeResponses, writeProbe, type ProbeRow } from './eval/probe.js';
 export { DEMO_DEFAULTS, type DemoSettings } from './demo/config.js';
+export { tinyArithDir } from './demo/assets.js';
