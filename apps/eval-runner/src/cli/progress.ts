@@ -37,7 +37,9 @@ export class ProgressBar {
   private readonly stream: ProgressStream;
   private readonly tty: boolean;
   private readonly now: () => number;
-  private readonly start: number;
+  private start: number;
+  /** progress that was already there when the clock started (a resumed run's earlier steps) */
+  private baseDone = 0;
   private readonly intervalMs: number;
   private lastPlain = -Infinity;
   private done = 0;
@@ -63,6 +65,14 @@ export class ProgressBar {
     this.render(false);
   }
 
+  /** Continue from `done` (e.g. a resumed run's checkpoint): the clock restarts and the ETA
+   *  extrapolates from the progress made since, not from the earlier session's. */
+  startFrom(done: number): void {
+    this.done = Math.min(done, this.total);
+    this.baseDone = this.done;
+    this.start = this.now();
+  }
+
   tick(n = 1, note?: string): void {
     this.update(this.done + n, note);
   }
@@ -77,7 +87,7 @@ export class ProgressBar {
 
   line(): string {
     const elapsed = (this.now() - this.start) / 1000;
-    const eta = estimateEta(elapsed, this.done, this.total);
+    const eta = estimateEta(elapsed, this.done - this.baseDone, this.total - this.baseDone);
     const pct = this.total > 0 ? Math.floor((100 * this.done) / this.total) : 0;
     const counts = `${this.done}/${this.total}`;
     const times = `${formatDuration(elapsed)} elapsed, ETA ${formatDuration(eta)}`;
