@@ -12,6 +12,8 @@ export interface ProblemRecord {
   correct: boolean[];
   finishReasons: string[];
   responseTokens: number[];
+  /** settingsHash() of the settings that drew the responses (absent in records of older versions). */
+  settingsHash?: string;
 }
 
 /**

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync, appendFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runEval, type EvalEngine, type EvalOptions, type EvalProblem } from './run-eval.js';
+import { recordSettings, runEval, type EvalEngine, type EvalOptions, type EvalProblem } from './run-eval.js';
+import { settingsHash } from './settings.js';
 import { readRecords } from './records.js';
 import { formatSummaryTable } from './table.js';
 
@@ -86,6 +87,40 @@ describe('runEval', () => {
     expect(second.complete).toBe(true);
     expect(second.summary.benchmarks[0].avgN).toBeCloseTo((1 + 0.25) / 3, 12);
     expect(readRecords(join(out, 'toy.jsonl')).size).toBe(3);
+  });
+
+  it('issue 13 point 1: records and summary.json carry the settings hash; other settings into the same folder are refused before any generation', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'verl-eval-'));
+    const first = await runEval(options(out, fakeEngine([])));
+    const hash = settingsHash(recordSettings(options(out, fakeEngine([]))));
+    expect(hash).toMatch(/^[0-9a-f]{12}$/);
+    for (const r of readRecords(join(out, 'toy.jsonl')).values()) expect(r.settingsHash).toBe(hash);
+    expect(first.summary.settingsHash).toBe(hash);
+    expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).settingsHash).toBe(hash);
+    // same settings, other k and limit: a resume with nothing to do
+    const same: string[][] = [];
+    await runEval(options(out, fakeEngine(same), { ks: [1] }));
+    expect(same).toEqual([]);
+    for (const [change, named] of [
+      [{ temperature: 1 }, 'temperature 0.6 → 1'],
+      [{ n: 2, ks: [1] }, 'n 4 → 2'],
+      [{ template: 'qwen-math' }, 'template plain → qwen-math'],
+      [{ maxTokens: 64 }, 'max tokens 32 → 64'],
+    ] as [Partial<EvalOptions>, string][]) {
+      const calls: string[][] = [];
+      await expect(runEval(options(out, fakeEngine(calls), change))).rejects.toThrow(named);
+      expect(calls).toEqual([]);
+    }
+    // records of a version without hashes are not taken as this run's either
+    const legacy = mkdtempSync(join(tmpdir(), 'verl-eval-'));
+    const line = readFileSync(join(out, 'toy.jsonl'), 'utf8').split('\n')[0].replace(/,"settingsHash":"[0-9a-f]+"/, '');
+    writeFileSync(join(legacy, 'toy.jsonl'), line + '\n');
+    await expect(runEval(options(legacy, fakeEngine([])))).rejects.toThrow(/written without a settings hash/);
+  });
+
+  it('issue 13 point 9: an empty benchmark is an error, not a 0-problem table', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'verl-eval-'));
+    await expect(runEval(options(out, fakeEngine([]), { benchmarks: [{ name: 'empty', problems: [] }] }))).rejects.toThrow('benchmark empty has no problems');
   });
 
   it('rejects k > n and malformed records', async () => {

@@ -4,7 +4,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { avgAtN, firstSampleAccuracy, meanPassAtK } from '../metrics/pass-at-k.js';
 import { meanMajorityAtK, type AnswerEquality } from '../metrics/majority.js';
+import { OutDirError } from './out-dir.js';
 import { appendRecords, readRecords, type ProblemRecord } from './records.js';
+import { explainMismatch, settingsHash, writeSettingsFile, type RecordSettings } from './settings.js';
 import type { BenchmarkScores, EvalSummary } from './summary-types.js';
 import { formatSummaryMarkdown } from './table.js';
 
@@ -43,6 +45,8 @@ export interface EvalOptions {
   seed: number;
   limit?: number;
   stop?: string[];
+  /** Settings that shape the problems themselves (e.g. the difficulty of 'arithmetic'); part of the settings hash. */
+  problemSettings?: Record<string, string | number>;
   outDir: string;
   /** Problems per generate call (each brings n responses). */
   batchProblems?: number;
@@ -59,10 +63,23 @@ export interface EvalResult {
 }
 
 export async function runEval(opts: EvalOptions): Promise<EvalResult> {
-  if (!Number.isInteger(opts.n) || opts.n < 1) throw new RangeError(`eval: n must be a positive integer, got ${opts.n}`);
+  if (!Number.isInteger(opts.n) || opts.n < 1) throw new RangeError(`n must be a positive integer, got ${opts.n}`);
   const ks = [...new Set(opts.ks)].sort((a, b) => a - b);
-  for (const k of ks) if (k > opts.n) throw new RangeError(`eval: k=${k} is larger than n=${opts.n} (pass@k needs at least k samples)`);
+  for (const k of ks) if (k > opts.n) throw new RangeError(`k=${k} is larger than n=${opts.n} (pass@k needs at least k samples)`);
+  for (const b of opts.benchmarks) if (b.problems.length === 0) throw new RangeError(`benchmark ${b.name} has no problems`);
+  const settings = recordSettings(opts);
+  const hash = settingsHash(settings);
+  // Records of other settings are never mixed with this run's: checked for every benchmark before anything is generated.
+  const existingByBench = opts.benchmarks.map((bench) => {
+    const path = join(opts.outDir, `${bench.name}.jsonl`);
+    const existing = readRecords(path);
+    for (const r of existing.values()) {
+      if (r.settingsHash !== hash) throw new OutDirError(`${path} holds records ${explainMismatch(opts.outDir, r.settingsHash, settings)}; remove them or write elsewhere`);
+    }
+    return existing;
+  });
   mkdirSync(opts.outDir, { recursive: true });
+  writeSettingsFile(opts.outDir, settings);
   const batch = opts.batchProblems ?? 8;
   const total = opts.benchmarks.reduce((a, b) => a + b.problems.length, 0);
   let done = 0;
@@ -71,9 +88,9 @@ export async function runEval(opts: EvalOptions): Promise<EvalResult> {
   let complete = true;
   const scores: BenchmarkScores[] = [];
 
-  for (const bench of opts.benchmarks) {
+  for (const [bi, bench] of opts.benchmarks.entries()) {
     const path = join(opts.outDir, `${bench.name}.jsonl`);
-    const existing = readRecords(path);
+    const existing = existingByBench[bi];
     const isDone = (p: EvalProblem) => (existing.get(p.id)?.responses.length ?? 0) >= opts.n;
     const todo = bench.problems.filter((p) => !isDone(p));
     const resumed = bench.problems.length - todo.length;
@@ -125,10 +142,11 @@ export async function runEval(opts: EvalOptions): Promise<EvalResult> {
         correct: new Array<boolean>(opts.n).fill(false),
         finishReasons: new Array<string>(opts.n).fill('missing'),
         responseTokens: new Array<number>(opts.n).fill(0),
+        settingsHash: hash,
       }));
       for (const r of rollouts) {
         const rec = records[r.promptIndex];
-        if (!rec || r.sampleIndex < 0 || r.sampleIndex >= opts.n) throw new Error(`eval: engine returned an out-of-range rollout (prompt ${r.promptIndex}, sample ${r.sampleIndex})`);
+        if (!rec || r.sampleIndex < 0 || r.sampleIndex >= opts.n) throw new Error(`engine returned an out-of-range rollout (prompt ${r.promptIndex}, sample ${r.sampleIndex})`);
         rec.responses[r.sampleIndex] = r.text;
         rec.finishReasons[r.sampleIndex] = r.finishReason;
         rec.responseTokens[r.sampleIndex] = r.responseIds.length;
@@ -156,6 +174,7 @@ export async function runEval(opts: EvalOptions): Promise<EvalResult> {
     model: opts.modelName,
     createdAt: new Date().toISOString(),
     settings: { n: opts.n, k: ks, temperature: opts.temperature, topP: opts.topP, maxTokens: opts.maxTokens, template: opts.template, seed: opts.seed, ...(opts.limit !== undefined ? { limit: opts.limit } : {}) },
+    settingsHash: hash,
     benchmarks: scores,
   };
   if (complete) {
@@ -163,6 +182,21 @@ export async function runEval(opts: EvalOptions): Promise<EvalResult> {
     writeFileSync(join(opts.outDir, 'summary.md'), formatSummaryMarkdown(summary));
   }
   return { summary, complete };
+}
+
+/** The settings that decide how this run's responses are drawn (see settings.ts). */
+export function recordSettings(opts: Pick<EvalOptions, 'modelName' | 'n' | 'temperature' | 'topP' | 'maxTokens' | 'template' | 'seed' | 'stop' | 'problemSettings'>): RecordSettings {
+  return {
+    model: opts.modelName,
+    n: opts.n,
+    temperature: opts.temperature,
+    topP: opts.topP,
+    maxTokens: opts.maxTokens,
+    template: opts.template,
+    seed: opts.seed,
+    stop: opts.stop ?? [],
+    ...(opts.problemSettings ? { problems: opts.problemSettings } : {}),
+  };
 }
 
 /** Metrics of one benchmark from its records (first n samples of each). */

@@ -34,5 +34,7 @@ export interface EvalSummary {
     seed: number;
     limit?: number;
   };
+  /** settingsHash() of the settings that drew the responses, as in every record line (absent in older summaries). */
+  settingsHash?: string;
   benchmarks: BenchmarkScores[];
 }
