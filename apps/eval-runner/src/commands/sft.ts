@@ -5,6 +5,7 @@ import { bool, str, UsageError } from '../cli/args.js';
 import type { Command } from '../cli/command.js';
 import { applyOverrides, readConfigFile, toYaml } from './shared/config-file.js';
 import { trainingHooks } from './shared/train-progress.js';
+import { stopExitCode, stoppedRunMessage } from './shared/train-stop.js';
 
 export const MINIMAL_SFT_CONFIG = { name: 'my-sft', model: { path: 'path/to/model' } };
 
@@ -12,10 +13,11 @@ export const command: Command = {
   spec: {
     name: 'sft',
     summary: 'supervised fine-tuning (warm start); can create a fresh model (model.create)',
-    usage: 'verl sft --config FILE [--set key.path=value …] [--print-config]',
+    usage: 'verl sft --config FILE [--set key.path=value …] [--allow-config-change] [--print-config]',
     options: {
       config: { type: 'string', value: 'FILE', description: 'YAML or JSON SFT config' },
       set: { type: 'string', value: 'KEY=VALUE', multiple: true, description: 'override a field, e.g. --set steps=200 (repeatable)' },
+      'allow-config-change': { type: 'boolean', description: "resume even though training fields differ from the run's config.json; the change is recorded in the run's config-history.jsonl" },
       'print-config': { type: 'boolean', description: 'print the validated config with defaults and exit' },
     },
     examples: ['verl sft --config apps/eval-runner/assets/tiny-arith/sft.yaml'],
@@ -34,14 +36,14 @@ export const command: Command = {
     }
     const runDir = resolve(join(config.outputDir, config.name));
     io.stderr.write(`SFT ${config.name}: ${config.steps} steps of ${config.batchSize} examples → ${runDir}\n`);
-    const { bar, hooks } = trainingHooks(io, 'sft', config.steps);
-    const result = await trainer.trainSFT(config, hooks);
+    const { bar, hooks, startStep } = trainingHooks(io, 'sft', config.steps);
+    const result = await trainer.trainSFT(config, hooks, undefined, { allowConfigChange: bool(v, 'allow-config-change') });
     bar.finish();
     if (io.signal.aborted) {
-      io.stderr.write(`stopped; checkpoint saved in ${result.runDir}. Run the same command again to resume.\n`);
-      return 130;
+      io.stderr.write(stoppedRunMessage({ ...result, checkpointDir: result.modelDir || null }, io.signal, startStep()));
+      return stopExitCode(io.signal);
     }
-    io.stdout.write(`done: ${result.runDir}${'modelDir' in result ? `\nmodel: ${(result as { modelDir: string }).modelDir}` : ''}\n`);
+    io.stdout.write(`done: ${result.runDir}\nmodel: ${result.modelDir}\n`);
     return 0;
   },
 };

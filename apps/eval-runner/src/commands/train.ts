@@ -4,6 +4,7 @@ import { bool, str, UsageError } from '../cli/args.js';
 import type { Command } from '../cli/command.js';
 import { applyOverrides, readConfigFile, toYaml } from './shared/config-file.js';
 import { trainingHooks } from './shared/train-progress.js';
+import { stopExitCode, stoppedRunMessage } from './shared/train-stop.js';
 
 /** The smallest valid input; everything else comes from the trainer's defaults (the paper's settings). */
 export const MINIMAL_RL_CONFIG = { name: 'my-run', model: { path: 'path/to/model' } };
@@ -12,13 +13,18 @@ export const command: Command = {
   spec: {
     name: 'train',
     summary: 'RL training (GRPO / PPO-clip, optional VERL shaping) from a YAML or JSON config',
-    usage: 'verl train --config FILE [--set key.path=value …] [--print-config]',
+    usage: 'verl train --config FILE [--set key.path=value …] [--allow-config-change] [--print-config]',
     options: {
       config: { type: 'string', value: 'FILE', description: 'YAML or JSON config (see --print-config for every field)' },
       set: { type: 'string', value: 'KEY=VALUE', multiple: true, description: 'override a field, e.g. --set trainer.steps=10 (repeatable)' },
+      'allow-config-change': { type: 'boolean', description: "resume even though training fields differ from the run's config.json; the change is recorded in the run's config-history.jsonl" },
       'print-config': { type: 'boolean', description: 'print the validated config with all defaults filled in (of --config, or the defaults) and exit' },
     },
-    examples: ['verl train --print-config > my-run.yaml', 'verl train --config my-run.yaml --set algorithm.verl.enabled=true'],
+    examples: [
+      'verl train --print-config > my-run.yaml',
+      'verl train --config my-run.yaml --set algorithm.verl.enabled=true',
+      'verl train --config my-run.yaml --set actor.lr=1e-6 --allow-config-change   # resume with a new lr, recorded',
+    ],
   },
   async run(args, io) {
     const v = args.values;
@@ -34,12 +40,12 @@ export const command: Command = {
     }
     const runDir = resolve(join(config.outputDir, config.name));
     io.stderr.write(`training ${config.name}: ${config.trainer.steps} steps, ${config.trainer.promptsPerStep} prompts × ${config.rollout.n} responses per step, VERL ${config.algorithm.verl.enabled ? 'on' : 'off'} → ${runDir}\n`);
-    const { bar, hooks } = trainingHooks(io, 'train', config.trainer.steps);
-    const result = await trainer.trainRL(config, hooks);
+    const { bar, hooks, startStep } = trainingHooks(io, 'train', config.trainer.steps);
+    const result = await trainer.trainRL(config, hooks, undefined, { allowConfigChange: bool(v, 'allow-config-change') });
     bar.finish();
     if (io.signal.aborted) {
-      io.stderr.write(`stopped after step ${result.steps}; checkpoint saved in ${result.runDir}. Run the same command again to resume.\n`);
-      return 130;
+      io.stderr.write(stoppedRunMessage(result, io.signal, startStep()));
+      return stopExitCode(io.signal);
     }
     io.stdout.write(`done: ${result.steps} steps in ${result.runDir}\nreport: verl report ${result.runDir}\n`);
     return 0;
