@@ -1,12 +1,18 @@
-// An OpenAI-compatible HTTP server (/v1/completions, /v1/models) over any RolloutEngine, so the
-// remote engine, vLLM clients and the OpenAI SDKs can talk to a model served from TypeScript.
-// Response shape: OpenAI's legacy completions object, plus vLLM's `token_ids` /
-// `prompt_token_ids` when `return_token_ids` is set.
+// An OpenAI-compatible HTTP server (/v1/completions, /v1/chat/completions, /v1/models) over any
+// RolloutEngine, so the remote engine, vLLM clients, the OpenAI SDKs, chat UIs and evaluation
+// harnesses can talk to a model served from TypeScript. Behaves like vLLM's OpenAI server:
+// errors as `{error: {message, type, param, code}}`, a 400 naming max_model_len when prompt +
+// max_tokens exceed the model's context, `stream: true` as server-sent events.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import type { Tokenizer } from '@verl-ts/models';
-import { DEFAULT_LIMITS, parseCompletionRequest, RequestError, type CompletionRequest, type CompletionsLimits } from './completion-request.js';
-import type { Rollout, RolloutEngine } from './types.js';
+import type { CausalLM, Tokenizer } from '@verl-ts/models';
+import { parseCompletionRequest, type CompletionRequest } from './completion-request.js';
+import { parseChatRequest, tokenizerChatRenderer, type ChatRenderer } from './chat-request.js';
+import { DEFAULT_LIMITS, errorBody, RequestError, type CompletionsLimits } from './request-error.js';
+import { readBody } from './request-body.js';
+import { fullChoice, objectName, responseId, usageOf, type Endpoint } from './response-format.js';
+import { streamResponse } from './stream-response.js';
+import type { GeneratedToken, Rollout, RolloutEngine } from './types.js';
 import { Rng } from './rng.js';
 import { RequestScheduler } from './request-scheduler.js';
 
@@ -18,7 +24,16 @@ export interface CompletionsServerOptions {
   limits?: Partial<CompletionsLimits>;
   /** When set, requests need `Authorization: Bearer <apiKey>`. */
   apiKey?: string;
+  /**
+   * The model's context in tokens (vLLM's max_model_len): every prompt + max_tokens must fit.
+   * Default: the local engine's `model.config.maxPositionEmbeddings`; null turns the check off.
+   */
+  maxModelLen?: number | null;
+  /** Renders chat messages for /v1/chat/completions. Default: the tokenizer's chat template. */
+  chatTemplate?: ChatRenderer;
 }
+
+const ROUTES = 'POST /v1/completions, POST /v1/chat/completions, GET /v1/models, GET /health';
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.headersSent) return;
@@ -31,75 +46,34 @@ function sendError(res: ServerResponse, status: number, message: string, type: s
   sendJson(res, status, { error: { message, type, param, code: status } }, headers);
 }
 
-/** Reads the body, refusing more than `limit` bytes. */
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limit) {
-      reject(new RequestError(`request body of ${declared} bytes exceeds the limit of ${limit}`, 413));
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        reject(new RequestError(`request body exceeds the limit of ${limit} bytes`, 413));
-        req.removeAllListeners('data');
-        req.resume();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function choiceOf(r: Rollout, index: number, req: CompletionRequest, tokenizer: Tokenizer) {
-  let logprobs: unknown = null;
-  if (req.logprobs !== null) {
-    const tokens = r.responseIds.map((id) => (req.tokensAsTokenIds ? `token_id:${id}` : tokenizer.decode([id], { skipSpecialTokens: false })));
-    const textOffset: number[] = [];
-    let offset = 0;
-    for (const t of tokens) {
-      textOffset.push(offset);
-      offset += t.length;
-    }
-    logprobs = {
-      tokens,
-      token_logprobs: r.logprobs,
-      // the engine reports the sampled token only, so each list holds just that token
-      top_logprobs: req.logprobs > 0 ? tokens.map((t, i) => ({ [t]: r.logprobs[i] })) : null,
-      text_offset: textOffset,
-    };
-  }
-  return {
-    index,
-    text: r.text,
-    logprobs,
-    finish_reason: r.finishReason,
-    stop_reason: null,
-    ...(req.returnTokenIds ? { token_ids: r.responseIds, prompt_token_ids: r.promptIds } : {}),
-  };
+/** The context length of a local engine's model, if the engine has one. */
+function engineContext(engine: RolloutEngine): number | null {
+  const len = (engine as { model?: Partial<CausalLM> }).model?.config?.maxPositionEmbeddings;
+  return typeof len === 'number' && len > 0 ? len : null;
 }
 
 export function createCompletionsServer(opts: CompletionsServerOptions): Server {
   const { engine, tokenizer, modelName } = opts;
   const limits: CompletionsLimits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const maxModelLen = opts.maxModelLen === undefined ? engineContext(engine) : opts.maxModelLen;
+  if (maxModelLen !== null && !(Number.isInteger(maxModelLen) && maxModelLen > 1)) throw new RangeError(`maxModelLen must be an integer > 1, got ${maxModelLen}`);
+  const chat = opts.chatTemplate ?? tokenizerChatRenderer(tokenizer);
   const scheduler = new RequestScheduler(engine, limits);
   const seeds = new Rng(randomBytes(4).readUInt32LE(0));
   const created = Math.floor(Date.now() / 1000);
 
-  async function completions(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const raw = await readBody(req, limits.maxBodyBytes);
+  async function generation(endpoint: Endpoint, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = await readBody(req, limits.maxBodyBytes, limits.maxDiscardBytes);
     let body: unknown;
     try {
       body = JSON.parse(raw);
     } catch (e) {
       throw new RequestError(`request body is not valid JSON: ${(e as Error).message}`);
     }
-    const r = parseCompletionRequest(body, tokenizer, modelName, limits);
+    const r: CompletionRequest =
+      endpoint === 'chat'
+        ? parseChatRequest(body, tokenizer, chat, modelName, limits, maxModelLen)
+        : parseCompletionRequest(body, tokenizer, modelName, limits, maxModelLen);
     // a client that hangs up (e.g. its timeout fired) stops the generation
     const abort = new AbortController();
     res.on('close', () => {
@@ -108,17 +82,18 @@ export function createCompletionsServer(opts: CompletionsServerOptions): Server 
     // one seed per prompt, so the scheduler can merge requests without changing outputs
     const seed = r.seed ?? seeds.nextSeed();
     const promptSeeds = r.prompts.map((_, j) => Rng.derive(seed, j).nextSeed());
-    const rollouts = await scheduler.submit(r, promptSeeds, abort.signal);
+    const generate = (onToken?: (t: GeneratedToken) => void) => scheduler.submit(r, promptSeeds, abort.signal, onToken);
+    if (r.stream) return streamResponse(res, { endpoint, req: r, tokenizer, modelName, generate });
+
+    const rollouts: Rollout[] = await generate();
     if (rollouts.length !== r.prompts.length * r.n) throw new Error(`engine returned ${rollouts.length} rollouts for ${r.prompts.length} prompts × n=${r.n}`);
-    const completionTokens = rollouts.reduce((a, x) => a + x.responseIds.length, 0);
-    const promptTokens = r.prompts.reduce((a, p) => a + p.length, 0);
     sendJson(res, 200, {
-      id: `cmpl-${randomBytes(12).toString('hex')}`,
-      object: 'text_completion',
+      id: responseId(endpoint),
+      object: objectName(endpoint, false),
       created: Math.floor(Date.now() / 1000),
       model: modelName,
-      choices: rollouts.map((x, i) => choiceOf(x, i, r, tokenizer)),
-      usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
+      choices: rollouts.map((x, i) => fullChoice(endpoint, x, i, r, tokenizer)),
+      usage: usageOf(r, rollouts),
     });
   }
 
@@ -131,26 +106,22 @@ export function createCompletionsServer(opts: CompletionsServerOptions): Server 
     if (path === '/v1/models' || path === '/health') {
       if (req.method !== 'GET') return sendError(res, 405, `${req.method} not allowed on ${path}`, 'invalid_request_error');
       if (path === '/health') return sendJson(res, 200, { status: 'ok' });
-      return sendJson(res, 200, { object: 'list', data: [{ id: modelName, object: 'model', created, owned_by: 'verl-ts', max_model_len: null }] });
+      return sendJson(res, 200, { object: 'list', data: [{ id: modelName, object: 'model', created, owned_by: 'verl-ts', root: modelName, max_model_len: maxModelLen }] });
     }
-    if (path === '/v1/completions') {
+    const endpoint: Endpoint | undefined = path === '/v1/completions' ? 'completions' : path === '/v1/chat/completions' ? 'chat' : undefined;
+    if (endpoint) {
       if (req.method !== 'POST') return sendError(res, 405, `${req.method} not allowed on ${path}; use POST`, 'invalid_request_error');
-      return completions(req, res);
+      return generation(endpoint, req, res);
     }
-    sendError(res, 404, `no route ${req.method} ${path} (this server has POST /v1/completions, GET /v1/models)`, 'NotFoundError');
+    sendError(res, 404, `no route ${req.method} ${path} (this server has ${ROUTES})`, 'NotFoundError');
   }
 
   return createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
-      if (e instanceof RequestError) {
-        const headers: Record<string, string> = e.status === 429 ? { 'retry-after': '1' } : {};
-        if (e.status === 413) headers.connection = 'close';
-        sendError(res, e.status, e.message, e.type, e.param, headers);
-      } else if (e instanceof RangeError || e instanceof TypeError) {
-        sendError(res, 400, e.message, 'invalid_request_error'); // bad input caught by the engine
-      } else {
-        sendError(res, 500, `generation failed: ${(e as Error)?.message ?? String(e)}`, 'internal_server_error');
-      }
+      const err = errorBody(e);
+      const headers: Record<string, string> = err.code === 429 ? { 'retry-after': '1' } : {};
+      if (e instanceof RequestError && e.closeConnection) headers.connection = 'close';
+      sendError(res, err.code, err.message, err.type, err.param, headers);
     });
   });
 }

@@ -18,4 +18,6 @@ export { findStop } from './stop.js';
 export { createLocalEngine, type LocalEngine, type LocalEngineOptions } from './local-engine.js';
 export { createRemoteEngine, RemoteEngineError, type RemoteEngineOptions } from './remote-engine.js';
 export { createCompletionsServer, type CompletionsServerOptions } from './completions-server.js';
-export { parseCompletionRequest, RequestError, DEFAULT_LIMITS, type CompletionsLimits, type CompletionRequest } from './completion-request.js';
+export { parseCompletionRequest, type CompletionRequest } from './completion-request.js';
+export { parseChatRequest, type ChatRenderer } from './chat-request.js';
+export { RequestError, DEFAULT_LIMITS, type CompletionsLimits } from './request-error.js';

@@ -4,7 +4,7 @@
 // sends) are decoded as one batch. Each request carries one seed per prompt (`promptSeeds`), so
 // merging does not change any output.
 import { RequestError, type CompletionRequest } from './completion-request.js';
-import type { Rollout, RolloutEngine } from './types.js';
+import type { GeneratedToken, Rollout, RolloutEngine } from './types.js';
 
 export interface SchedulerLimits {
   maxConcurrent: number;
@@ -17,6 +17,8 @@ interface Job {
   request: CompletionRequest;
   promptSeeds: number[];
   signal: AbortSignal;
+  /** tokens of this request as they are sampled (prompt indices local to the request) */
+  onToken: ((t: GeneratedToken) => void) | undefined;
   key: string;
   resolve(r: Rollout[]): void;
   reject(e: unknown): void;
@@ -37,12 +39,12 @@ export class RequestScheduler {
   ) {}
 
   /** Resolves with the request's rollouts (prompt indices local to the request). */
-  submit(request: CompletionRequest, promptSeeds: number[], signal: AbortSignal): Promise<Rollout[]> {
+  submit(request: CompletionRequest, promptSeeds: number[], signal: AbortSignal, onToken?: (t: GeneratedToken) => void): Promise<Rollout[]> {
     if (this.running >= this.limits.maxConcurrent && this.queue.length >= this.limits.maxQueued) {
       return Promise.reject(new RequestError('the server is busy; retry later', 429, null, 'rate_limit_error'));
     }
     return new Promise<Rollout[]>((resolve, reject) => {
-      const job: Job = { request, promptSeeds, signal, key: mergeKey(request), resolve, reject };
+      const job: Job = { request, promptSeeds, signal, onToken, key: mergeKey(request), resolve, reject };
       this.queue.push(job);
       signal.addEventListener('abort', () => {
         const i = this.queue.indexOf(job);
@@ -108,6 +110,18 @@ export class RequestScheduler {
         if (live.every((x) => x.signal.aborted)) abort.abort(j.signal.reason);
       }, { once: true });
     }
+    // global prompt index -> the job that owns it and the job's first global index
+    const owner: { job: Job; offset: number }[] = [];
+    for (const job of batch) {
+      const offset = owner.length;
+      for (let k = 0; k < job.request.prompts.length; k++) owner.push({ job, offset });
+    }
+    const onToken = batch.some((j) => j.onToken)
+      ? (t: GeneratedToken) => {
+          const o = owner[t.promptIndex];
+          if (o && !o.job.signal.aborted) o.job.onToken?.({ ...t, promptIndex: t.promptIndex - o.offset });
+        }
+      : undefined;
     const rollouts = await this.engine.generate(batch.flatMap((j) => j.request.prompts), {
       n: r.n,
       maxNewTokens: r.maxTokens,
@@ -117,6 +131,7 @@ export class RequestScheduler {
       promptSeeds: batch.flatMap((j) => j.promptSeeds),
       stop: r.stop,
       eosTokenIds: r.eosTokenIds,
+      onToken,
       signal: abort.signal,
     });
     const total = batch.reduce((a, j) => a + j.request.prompts.length, 0) * r.n;
