@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { main } from '../cli/main.js';
 import { writeTinyTestModel } from '../test-utils/tiny-model.js';
+import { trainingHooks } from './shared/train-progress.js';
 
 function capture() {
   const out: string[] = [];
@@ -65,4 +66,47 @@ describe('verl train / sft', () => {
     expect(existsSync(join(out, 'tiny-sft', 'checkpoints', 'step-2', 'model.safetensors'))).toBe(true);
     expect(existsSync(join(out, 'tiny-sft', 'checkpoints', 'step-2', 'tokenizer.json'))).toBe(true);
   });
+
+  it('issue 13 point 2: resuming with --set actor.lr=… and VERL switched off is refused, naming the fields; --allow-config-change records it', async () => {
+    const modelDir = mkdtempSync(join(tmpdir(), 'verl-cfgchange-model-'));
+    await writeTinyTestModel(modelDir);
+    const out = mkdtempSync(join(tmpdir(), 'verl-cfgchange-'));
+    const cfgPath = join(out, 'run.json');
+    writeFileSync(cfgPath, JSON.stringify({
+      name: 'changed', outputDir: out, model: { path: modelDir },
+      data: { source: 'arithmetic', template: 'arithmetic', difficulty: 1, count: 16 },
+      rollout: { n: 2, maxNewTokens: 4 }, actor: { lr: 1e-3, miniBatchSize: 2, microBatchSize: 4, logProbMicroBatchSize: 4 },
+      algorithm: { verl: { enabled: true } }, metrics: { stride: 2 }, trainer: { steps: 1, promptsPerStep: 2, saveEvery: 1 },
+    }));
+    expect(await main(['train', '--config', cfgPath], capture().io)).toBe(0);
+    const runDir = join(out, 'changed');
+    const saved = readFileSync(join(runDir, 'config.json'), 'utf8');
+    const sets = ['--set', 'trainer.steps=2', '--set', 'actor.lr=0.002', '--set', 'algorithm.verl.enabled=false'];
+    const refused = capture();
+    expect(await main(['train', '--config', cfgPath, ...sets], refused.io)).toBe(1);
+    expect(refused.err.join('')).toMatch(/changed: actor\.lr 0\.001 → 0\.002, algorithm\.verl\.enabled true → false\. .*--allow-config-change/);
+    expect(readFileSync(join(runDir, 'config.json'), 'utf8')).toBe(saved);
+    const allowed = capture();
+    expect(await main(['train', '--config', cfgPath, ...sets, '--allow-config-change'], allowed.io), allowed.err.join('')).toBe(0);
+    const history = readFileSync(join(runDir, 'config-history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(history).toHaveLength(1);
+    expect(history[0]).toMatchObject({ step: 1, trainingFields: ['actor.lr', 'algorithm.verl.enabled'] });
+    expect(JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8')).algorithm.verl.enabled).toBe(false);
+    expect(readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
+  });
+
+  it('issue 13 point 10: after a resume the ETA extrapolates from the steps run in this session', () => {
+    let t = 0;
+    const err: string[] = [];
+    const io = { stdout: { write: () => true }, stderr: { write: (s: string) => (err.push(s), true), isTTY: false }, signal: new AbortController().signal };
+    const { bar, hooks, startStep } = trainingHooks(io, 'train', 10, { now: () => t });
+    t = 5_000; // loading the model and data
+    hooks.onStart({ startStep: 6 });
+    expect(startStep()).toBe(6);
+    t = 15_000; // step 7 took 10 s
+    hooks.onStep({ step: 7 });
+    // 3 steps left at 10 s each (counting steps 1-6, done before the resume, would say 4 s)
+    expect(bar.line()).toBe('train: 70% (7/10) 10s elapsed, ETA 30s');
+  });
 });
+
