@@ -1,16 +1,18 @@
-// verl serve: OpenAI-compatible /v1/completions and /v1/models over a local model folder,
-// using rollout's createCompletionsServer (input validation, n, logprobs, seed, stop).
+// verl serve: an OpenAI-compatible server (/v1/completions, /v1/chat/completions, /v1/models,
+// streaming) over a local model folder, using rollout's createCompletionsServer (input
+// validation, n, logprobs, seed, stop, the context check against max_model_len).
+import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { num, requireStr, str } from '../cli/args.js';
+import { num, requireStr, str, UsageError } from '../cli/args.js';
 import type { Command } from '../cli/command.js';
 import { openLocalModel, parseBackend } from './shared/engine.js';
 
 export const command: Command = {
   spec: {
     name: 'serve',
-    summary: 'OpenAI-compatible /v1/completions and /v1/models for a local model',
-    usage: 'verl serve --model DIR [--port P] [--host H]',
+    summary: 'OpenAI-compatible /v1/completions, /v1/chat/completions and /v1/models for a local model',
+    usage: 'verl serve --model DIR [--port P] [--host H] [--max-model-len N] [--chat-template FILE]',
     options: {
       model: { type: 'string', value: 'DIR', description: 'model folder (HF layout)' },
       port: { type: 'string', value: 'P', default: '8000', description: 'TCP port (0 = any free port)' },
@@ -18,8 +20,13 @@ export const command: Command = {
       name: { type: 'string', value: 'NAME', description: 'model id reported by /v1/models (default: the folder name)' },
       backend: { type: 'string', value: 'NAME', description: 'TensorFlow.js backend: wasm (default), cpu, webgpu, tensorflow' },
       'batch-size': { type: 'string', value: 'N', description: 'sequences decoded together' },
+      'max-model-len': { type: 'string', value: 'N', description: "context in tokens (prompt + max_tokens); default and upper bound: the config's max_position_embeddings" },
+      'chat-template': { type: 'string', value: 'FILE', description: "Jinja chat template for /v1/chat/completions (default: the tokenizer's own)" },
     },
-    examples: ['verl serve --model assets/tiny-arith --port 8000', 'curl http://127.0.0.1:8000/v1/completions -d \'{"model":"tiny-arith","prompt":"12+7=","max_tokens":24}\''],
+    examples: [
+      'verl serve --model assets/tiny-arith --port 8000',
+      'curl http://127.0.0.1:8000/v1/completions -d \'{"model":"tiny-arith","prompt":"12+7=","max_tokens":24}\'',
+    ],
   },
   async run(args, io) {
     const v = args.values;
@@ -27,15 +34,32 @@ export const command: Command = {
     const port = num(v, 'port', { integer: true, min: 0, max: 65535 })!;
     const host = str(v, 'host')!;
     const modelName = str(v, 'name') ?? basename(resolve(dir));
+    const requestedLen = num(v, 'max-model-len', { integer: true, min: 2 });
+    const templateFile = str(v, 'chat-template');
+    const templateSource = templateFile === undefined ? undefined : await readFile(templateFile, 'utf8').catch((e: Error) => {
+      throw new UsageError(`--chat-template: cannot read ${templateFile}: ${e.message}`);
+    });
     const { model, tokenizer, engine } = await openLocalModel(dir, { backend: parseBackend(str(v, 'backend')), batchSize: num(v, 'batch-size', { integer: true, min: 1 }) });
+    const context = model.config.maxPositionEmbeddings;
+    if (requestedLen !== undefined && requestedLen > context) {
+      model.dispose();
+      throw new UsageError(`--max-model-len ${requestedLen} is more than the model's max_position_embeddings (${context})`);
+    }
+    const models = await import('@verl-ts/models');
     const rollout = await import('@verl-ts/rollout');
-    const server = rollout.createCompletionsServer({ engine, tokenizer, modelName });
+    // the template sees the tokenizer's special tokens, as transformers passes them
+    const special = (id: number | undefined) => (id === undefined ? undefined : tokenizer.idToToken(id));
+    const chatTemplate = templateSource === undefined
+      ? undefined
+      : new models.ChatTemplate(templateSource, { bos_token: special(tokenizer.bosTokenId), eos_token: special(tokenizer.eosTokenIds[0]) }, templateFile);
+    const server = rollout.createCompletionsServer({ engine, tokenizer, modelName, maxModelLen: requestedLen ?? context, chatTemplate });
     await new Promise<void>((ok, fail) => {
       server.once('error', fail);
       server.listen(port, host, () => ok());
     });
     const addr = server.address() as AddressInfo;
-    io.stdout.write(`serving ${modelName} on http://${host}:${addr.port}/v1 (POST /v1/completions, GET /v1/models); Ctrl-C to stop\n`);
+    const chat = chatTemplate || tokenizer.applyChatTemplate ? ', POST /v1/chat/completions' : ' (no chat template: /v1/chat/completions answers 400)';
+    io.stdout.write(`serving ${modelName} on http://${host}:${addr.port}/v1 (POST /v1/completions${chat}, GET /v1/models; max_model_len ${requestedLen ?? context}); Ctrl-C to stop\n`);
     await new Promise<void>((ok) => {
       const stop = () => {
         server.close(() => ok());
