@@ -14,7 +14,9 @@ import { isInfinite, toIntervals, type Interval } from './intervals.js';
 import { canonicalString, isTextAnswer, normalizeAnswer, splitConnectives, textKey } from './normalize.js';
 import { parseList } from './parse.js';
 import { expandItems } from './plus-minus.js';
+import { matrixValue } from './matrix-arith.js';
 import { checkDeadline, nodeKey, proportional, scalarEqual, type EquivContext } from './scalar.js';
+import { isLabel, statementValue, valuesAgainst } from './statements.js';
 
 export { CheckTimeout, type EquivContext } from './scalar.js';
 
@@ -67,6 +69,13 @@ export async function answersEquivalent(pred: string, gold: string, ctx: EquivCo
 
 async function listsEqual(a: Node[], b: Node[], ctx: EquivContext, ordered: boolean): Promise<boolean> {
   checkDeadline(ctx);
+  // "k = 45, n = 2" against "45, 2": statements give their values
+  // (a tuple against "x = 1, y = 2" is matched item by item in singleVersusList instead)
+  const tupleVsList = (x: Node[], y: Node[]) => x.length === 1 && x[0].t === 'brk' && y.length > 1;
+  if (!tupleVsList(a, b) && !tupleVsList(b, a)) {
+    a = valuesAgainst(a, b);
+    b = valuesAgainst(b, a);
+  }
   const ea = expandItems(a);
   const eb = expandItems(b);
   let A = ea.items;
@@ -142,8 +151,10 @@ function intervalLike(n: Node): boolean {
 
 function unwrapIn(n: Node): Node {
   if (n.t === 'rel' && n.ops.length === 1 && n.ops[0] === 'in' && n.args[0].t === 'sym') return n.args[1];
-  // "14/3 \approx 4.67": the statement before the first ≈ is the answer
+  // "14/3 \approx 4.67": the statement before the first ≈ is the answer; "x \approx 11": 11
   if (n.t === 'rel' && n.ops.includes('~')) {
+    const v = statementValue(n);
+    if (v) return v;
     const k = n.ops.indexOf('~');
     if (k === 0) return n.args[0];
     return { t: 'rel', ops: n.ops.slice(0, k), args: n.args.slice(0, k + 1) };
@@ -155,6 +166,9 @@ async function nodesEqual(a: Node, b: Node, ctx: EquivContext): Promise<boolean>
   checkDeadline(ctx);
   a = unwrapIn(a);
   b = unwrapIn(b);
+  // a sum or product of matrices stands for its value
+  a = matrixValue(a) ?? a;
+  b = matrixValue(b) ?? b;
   if (nodeKey(a) === nodeKey(b)) return true;
   if (a.t === 'set' || b.t === 'set') {
     if (a.t === 'set' && b.t === 'set') return listsEqual(a.items, b.items, ctx, false);
@@ -230,13 +244,6 @@ async function matricesEqual(a: Node, b: Node, ctx: EquivContext): Promise<boole
   return true;
 }
 
-/** `x`, `a_n`, `f(x)` (parsed as f·x): the name side of "name = value". */
-function isLabel(n: Node): boolean {
-  if (n.t === 'sym') return true;
-  if (n.t === 'mul' && n.a.length === 2 && n.a[0].t === 'sym' && (n.a[1].t === 'sym' || n.a[1].t === 'num')) return true;
-  return false;
-}
-
 async function relationsEqual(a: Node, b: Node, ctx: EquivContext): Promise<boolean> {
   const isEq = (n: Node): n is Extract<Node, { t: 'rel' }> => n.t === 'rel' && n.ops.every((o) => o === '=');
   if (isEq(a) && isEq(b)) {
@@ -250,7 +257,8 @@ async function relationsEqual(a: Node, b: Node, ctx: EquivContext): Promise<bool
   if (isEq(a) !== isEq(b) && (a.t !== 'rel' || b.t !== 'rel')) {
     const e = (isEq(a) ? a : b) as Extract<Node, { t: 'rel' }>;
     const other = isEq(a) ? b : a;
-    if (isLabel(e.args[0])) return nodesEqual(e.args[e.args.length - 1], other, ctx);
+    const v = statementValue(e);
+    if (v) return nodesEqual(v, other, ctx);
     if (e.args.length === 2 && isLabel(e.args[1])) return nodesEqual(e.args[0], other, ctx);
     return false;
   }

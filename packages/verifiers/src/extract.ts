@@ -1,16 +1,23 @@
-// Final-answer extraction from a model response. Order: the last \boxed{}/\fbox{} (brace
-// matched; adjacent boxes joined by "," / "and" / "or" are kept together so that hedges such
-// as "either \boxed{6} or \boxed{7}" cannot win on the last box), Minerva's "Final Answer: The
-// final answer is … I hope it is correct.", the last answer marker ("the answer is", "final
-// answer", 答案是/答案为, 故选/选, "####"), then the last number in the text.
-// Reference behaviour compared: Qwen2.5-Math evaluation/parser.py `extract_answer`.
-import { matchBrace } from './normalize.js';
+// Final-answer extraction from a model response, in this order of priority:
+//   1. Minerva's "Final Answer: The final answer is X. I hope it is correct." (the first one: a
+//      base model that runs on into an invented next problem repeats the format);
+//   2. the last \boxed{}/\fbox{} (boxes joined by "and", commas or \quad are one answer; joined
+//      by "or" a hedge) or the last explicit answer marker ("final answer", "the answer is",
+//      "answer:", 答案是, 故选, "####"), whichever comes later: the last statement wins;
+//   3. the last LaTeX math span ($…$, $$…$$, \(…\), \[…\]) or the last standalone expression of
+//      the prose, whichever comes later;
+//   4. a short response that is nothing but its answer ("Even", "E").
+// A number is never cut out of a larger expression (see extract-spans.ts).
+// Reference behaviour compared: Qwen2.5-Math evaluation/parser.py, huggingface/Math-Verify.
+import { finalBoxes } from './extract-boxes.js';
+import { lastExpression, mathSpans, proseWords } from './extract-spans.js';
 
 export interface Extraction {
   answer: string;
   /** the answer came from \boxed{} / \fbox{} */
   boxed: boolean;
-  method: 'boxed' | 'minerva' | 'marker' | 'last-number';
+  /** how it was found; 'math' is a LaTeX span, 'expression' a standalone expression in prose */
+  method: 'boxed' | 'minerva' | 'marker' | 'math' | 'expression' | 'whole';
   /** several boxed answers joined by "or" */
   hedged: boolean;
   /** the separate boxed answers when there are several */
@@ -20,55 +27,7 @@ export interface Extraction {
 /** Responses longer than this are cut to their last MAX_RESPONSE_CHARS characters. */
 export const MAX_RESPONSE_CHARS = 200_000;
 
-interface Box {
-  start: number;
-  end: number;
-  content: string;
-}
-
-function boxAt(s: string, idx: number): Box | null {
-  const m = /^\\(?:boxed|fbox)\s*/.exec(s.slice(idx, idx + 12));
-  if (!m) return null;
-  const p = idx + m[0].length;
-  if (s[p] === '{') {
-    const close = matchBrace(s, p);
-    if (close < 0) return null;
-    return { start: idx, end: close + 1, content: s.slice(p + 1, close) };
-  }
-  // \boxed 5
-  const t = /^[^\s$]+/.exec(s.slice(p, p + 200));
-  return t ? { start: idx, end: p + t[0].length, content: t[0] } : null;
-}
-
-const CONNECTOR = /^[\s$,;，、]*(or|and|或|和|及|以及)?[\s$,;，、]*(?:[A-Za-z](?:_\{?\w+\}?)?\s*=\s*)?[\s$]*$/i;
-
-function lastBoxes(s: string): { boxes: Box[]; hedged: boolean } | null {
-  const idx = Math.max(s.lastIndexOf('\\boxed'), s.lastIndexOf('\\fbox'));
-  if (idx < 0) return null;
-  const last = boxAt(s, idx);
-  if (!last) return null;
-  const boxes = [last];
-  let hedged = false;
-  let before = idx;
-  for (let guard = 0; guard < 20; guard++) {
-    const j = Math.max(s.lastIndexOf('\\boxed', before - 1), s.lastIndexOf('\\fbox', before - 1));
-    if (j < 0) break;
-    const b = boxAt(s, j);
-    if (!b || b.end > before) break;
-    const gap = s.slice(b.end, before);
-    if (gap.length > 40) break;
-    const m = CONNECTOR.exec(gap);
-    if (!m) break;
-    // "\boxed{6} or \boxed{7}" is a hedge; ", " / "and" join parts of one answer
-    if (m[1] && /or|或/i.test(m[1])) hedged = true;
-    else if (!m[1] && !/[,;，、]/.test(gap)) break;
-    boxes.unshift(b);
-    before = j;
-  }
-  return { boxes, hedged };
-}
-
-const MINERVA = /final answer is\s*([\s\S]{0,500}?)\.?\s*I hope it is correct/gi;
+const MINERVA = /final answer is\s*([\s\S]{0,500}?)\.?\s*I hope it is correct/i;
 const MARKERS: RegExp[] = [
   /the\s+(?:final\s+|correct\s+)?(?:answer|option|choice)\s+(?:is|should be|would be|will be)\s*[:：]?/gi,
   /final\s+answer\s*(?:is)?\s*[:：]?/gi,
@@ -78,7 +37,7 @@ const MARKERS: RegExp[] = [
   /####/g,
 ];
 
-function lastMatchEnd(s: string, re: RegExp): { start: number; end: number } | null {
+function lastMatch(s: string, re: RegExp): { start: number; end: number } | null {
   re.lastIndex = 0;
   let best: { start: number; end: number } | null = null;
   for (let m = re.exec(s); m; m = re.exec(s)) {
@@ -88,20 +47,19 @@ function lastMatchEnd(s: string, re: RegExp): { start: number; end: number } | n
   return best;
 }
 
-/** The statement after a marker: a `$…$` span, or text up to the end of the sentence/line. */
+/** The statement after a marker: a math span, or text up to the end of the sentence/line. */
 function statementAfter(s: string, from: number): string {
   // markdown decoration after the marker: "**Final Answer:** 5", "### Answer:\n5"
   let t = s.slice(from, from + 600).replace(/^[\s*#:：_]+/, '');
+  const display = /^(?:\$\$|\\\[)([\s\S]*?)(?:\$\$|\\\])/.exec(t);
+  if (display && display[1].trim()) return display[1].trim();
   const nl = t.indexOf('\n');
   if (nl >= 0) t = t.slice(0, nl);
-  if (t.startsWith('$')) {
-    const dd = t.startsWith('$$') ? 2 : 1;
-    const close = t.indexOf(dd === 2 ? '$$' : '$', dd);
-    if (close > dd) {
-      const inner = t.slice(dd, close).trim();
-      // "$64.00." is a price, not a math span: only accept when it closes properly
-      if (!/^\d[\d,]*(?:\.\d+)?$/.test(inner) || close < t.length - 1) return inner;
-    }
+  const span = mathSpans(t)[0];
+  if (span && span.start === 0 && span.content.trim()) {
+    const inner = span.content.trim();
+    // "$64.00." is a price, not a math span: only accept when it closes properly
+    if (!/^\d[\d,]*(?:\.\d+)?$/.test(inner) || span.end < t.length - 1) return inner;
   }
   const end = /[。！？]|[.!?](?=\s|$)(?!\d)/.exec(t);
   if (end) t = t.slice(0, end.index);
@@ -112,12 +70,12 @@ function statementAfter(s: string, from: number): string {
     const m = /.*\b(?:is|are|equals)\s+/is.exec(t);
     if (m && m[0].length < t.length) t = t.slice(m[0].length).trim();
   }
-  return t;
+  return t.replace(/^\$+|\$+$/g, '').trim();
 }
 
-const END_OF_TURN = /<\|im_end\|>|<\|im_start\|>|<\|endoftext\|>|<\|eot_id\|>|<\|end_of_text\|>|<\/s>/;
+const CUT_OFF = /(?:^|\s)(?:the|a|an|of|to|and|or|we|that|with|for|by|in|on|then|so|as|be|this|which|from|at|is|are|if|get|find)\s*$/i;
 
-const LAST_NUMBER = /-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?(?:\s*\/\s*\d+(?:\.\d+)?)?|-?\.\d+/g;
+const END_OF_TURN = /<\|im_end\|>|<\|im_start\|>|<\|endoftext\|>|<\|eot_id\|>|<\|end_of_text\|>|<\/s>/;
 
 /** Detailed extraction; null when the response has no recognisable final answer. */
 export function extractDetailed(response: string): Extraction | null {
@@ -126,40 +84,55 @@ export function extractDetailed(response: string): Extraction | null {
   const turnEnd = s.search(END_OF_TURN);
   if (turnEnd >= 0) s = s.slice(0, turnEnd);
   if (s.length > MAX_RESPONSE_CHARS) s = s.slice(s.length - MAX_RESPONSE_CHARS);
-  const boxed = lastBoxes(s);
+  const plain = (answer: string, method: Extraction['method']): Extraction => ({ answer, boxed: false, method, hedged: false });
+
+  const minerva = MINERVA.exec(s);
+  if (minerva) {
+    const inner = minerva[1].trim();
+    const boxedInside = finalBoxes(inner);
+    const a = boxedInside ? boxedInside.boxes.map((b) => b.content.trim()).join(', ') : inner.replace(/^\\\(|\\\)$/g, '').replace(/^\$+|\$+$/g, '').replace(/^"|"$/g, '').trim();
+    if (a) return plain(a, 'minerva');
+  }
+
+  const boxed = finalBoxes(s);
+  let marker: { start: number; end: number } | null = null;
+  for (const re of MARKERS) {
+    const m = lastMatch(s, re);
+    if (m && (!marker || m.start > marker.start)) marker = m;
+  }
+  // a marker after the last box restates or corrects it ("\boxed{6}. Wait: the answer is 7.")
+  if (marker && (!boxed || marker.start > boxed.boxes[boxed.boxes.length - 1].end)) {
+    const a = statementAfter(s, marker.end);
+    // after a box, only a statement that reads as an answer overrides it ("…checking the
+    // answer is necessary because…" does not)
+    if (a && (!boxed || proseWords(a) <= 3)) return plain(a, 'marker');
+  }
   if (boxed) {
     const parts = boxed.boxes.map((b) => b.content.trim());
-    return {
-      answer: parts.join(boxed.hedged ? ' or ' : ', '),
-      boxed: true,
-      method: 'boxed',
-      hedged: boxed.hedged,
-      ...(parts.length > 1 ? { parts } : {}),
-    };
-  }
-  const minerva = lastMatchEnd(s, MINERVA);
-  if (minerva) {
-    MINERVA.lastIndex = minerva.start;
-    const m = MINERVA.exec(s);
-    if (m) {
-      const a = m[1].trim().replace(/^\$+|\$+$/g, '').trim();
-      if (a) return { answer: a, boxed: false, method: 'minerva', hedged: false };
+    if (parts.some(Boolean)) {
+      return {
+        answer: parts.join(boxed.hedged ? ' or ' : ', '),
+        boxed: true,
+        method: 'boxed',
+        hedged: boxed.hedged,
+        ...(parts.length > 1 ? { parts } : {}),
+      };
     }
   }
-  let best: { start: number; end: number } | null = null;
-  for (const re of MARKERS) {
-    const m = lastMatchEnd(s, re);
-    if (m && (!best || m.start > best.start)) best = m;
-  }
-  if (best) {
-    const a = statementAfter(s, best.end);
-    if (a) return { answer: a, boxed: false, method: 'marker', hedged: false };
-  }
-  const tail = s.slice(-4000);
-  let last: string | null = null;
-  LAST_NUMBER.lastIndex = 0;
-  for (let m = LAST_NUMBER.exec(tail); m; m = LAST_NUMBER.exec(tail)) last = m[0];
-  if (last !== null) return { answer: last.replace(/\s+/g, ''), boxed: false, method: 'last-number', hedged: false };
+
+  // a generation cut off mid-sentence ("…and then we have to subtract the") never stated an
+  // answer: the numbers in its text are intermediate steps
+  if (CUT_OFF.test(s)) return null;
+  const tail = s.slice(-6000);
+  const spans = mathSpans(tail);
+  const span = [...spans].reverse().find((x) => x.content.trim());
+  let masked = tail;
+  for (const x of spans) masked = masked.slice(0, x.start) + ' '.repeat(x.end - x.start) + masked.slice(x.end);
+  const expr = lastExpression(masked);
+  if (span && (!expr || span.end > expr.start)) return plain(span.content.trim(), 'math');
+  if (expr) return plain(expr.content.replace(/\$/g, ' ').replace(/\s+/g, ' ').trim(), 'expression');
+  const whole = s.trim();
+  if (whole && whole.length <= 60 && proseWords(whole) <= 1 && !/[.!?。]\s*\S/.test(whole)) return plain(whole.replace(/[.。]$/, ''), 'whole');
   return null;
 }
 

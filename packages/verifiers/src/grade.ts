@@ -4,6 +4,7 @@
 import { choiceLetters, lastChoiceMention, parseOptions } from './choices.js';
 import { answersEquivalent, CheckTimeout, type EquivContext } from './equivalence.js';
 import { extractDetailed } from './extract.js';
+import { proseWords } from './extract-spans.js';
 import { CasPool, sharedPool } from './worker-pool.js';
 
 export interface Problem {
@@ -31,11 +32,18 @@ export interface GradeResult {
 export const DEFAULT_TIMEOUT_MS = 2000;
 export const DEFAULT_MAX_ANSWER_CHARS = 1000;
 
-/** The gold answer as the benchmark gives it: GSM8K solutions end in "#### N"; `$…$` dropped. */
+/**
+ * The gold answer as the benchmark gives it: GSM8K solutions end in "#### N"; a gold written as
+ * a solution (boxed, or prose with an answer in it) gives the answer extracted from it.
+ */
 export function goldAnswer(answer: string | number): string {
   let g = String(answer);
   const k = g.lastIndexOf('####');
   if (k >= 0) g = g.slice(k + 4);
+  if (/\\(?:boxed|fbox)/.test(g) || proseWords(g) >= 15) {
+    const ext = extractDetailed(g);
+    if (ext && ext.answer.trim()) return ext.answer.trim();
+  }
   return g.trim();
 }
 
@@ -90,7 +98,7 @@ export async function gradeAnswer(response: string, problem: Problem, opts: Grad
     const goldLetters = goldChoice(gold, problem, options);
     if (goldLetters) {
       // without a box or an answer marker, a trailing "(B)" / "option B" names the choice
-      const mention = ext.method === 'last-number' ? lastChoiceMention(response) : null;
+      const mention = ext.method === 'math' || ext.method === 'expression' || ext.method === 'whole' ? lastChoiceMention(response) : null;
       const predLetters = mention ?? choiceLetters(ext.answer);
       if (predLetters) return { ...base, correct: predLetters === goldLetters, reason: predLetters === goldLetters ? undefined : 'different choice' };
       // the option's content instead of its letter

@@ -2,6 +2,7 @@
 // one variable (`-2 < a < 1`, `x \geq 2`) and set-builder sets (`\{x \mid -3 < x < 4\}`).
 // Endpoint types are compared (grader.py ignores them: `[3,4]` equals `(3,4]` there).
 import type { Node, RelOp } from './ast.js';
+import { isLabel } from './statements.js';
 
 export interface Interval {
   lo: Node;
@@ -57,8 +58,19 @@ function relToIntervals(n: Extract<Node, { t: 'rel' }>, v?: Node): Interval[] | 
     return toIntervals(n.args[1], true);
   }
   if (n.ops.includes('in')) return null;
-  // find the variable: the single symbol argument (or the set-builder variable)
-  const varIdx = n.args.findIndex((a) => (v ? sameSym(a, v) : a.t === 'sym'));
+  // "-x > -1" is "x < 1"
+  if (n.args.length === 2 && !v) {
+    const k = n.args.findIndex((a) => a.t === 'neg' && a.x.t === 'sym');
+    if (k >= 0 && n.args[1 - k].t !== 'sym') {
+      const args = n.args.slice();
+      args[k] = (args[k] as Extract<Node, { t: 'neg' }>).x;
+      args[1 - k] = { t: 'neg', x: args[1 - k] };
+      return relToIntervals({ t: 'rel', ops: [flip(n.ops[0])], args });
+    }
+  }
+  // find the variable: the single symbol argument (or the set-builder variable); in a chain
+  // "0 < f(x) < 1" the middle may be a function value
+  const varIdx = n.args.length === 3 && !v && isLabel(n.args[1]) ? 1 : n.args.findIndex((a) => (v ? sameSym(a, v) : a.t === 'sym'));
   if (varIdx < 0) return null;
   if (n.args.length === 2) {
     let op = n.ops[0];

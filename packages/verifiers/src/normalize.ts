@@ -82,7 +82,7 @@ export function normalizeAnswer(raw: string): string {
   let s = raw;
   for (const [re, rep] of UNICODE) s = s.replace(re, rep as string);
   s = unwrapBoxed(s);
-  s = s.replace(/\\\$/g, ' ').replace(/\$/g, ' ');
+  s = s.replace(/\\\$/g, ' ').replace(/\$/g, ' ').replace(/[€£¥]|\\euro(?![A-Za-z])/g, ' ');
   s = s.replace(/\\\(|\\\)|\\\[|\\\]/g, ' ');
   // explicit thousands separators: 10,\!080 · 1{,}625
   s = s.replace(/(\d)\s*,\s*\\!\s*(?=\d{3}(?!\d))/g, '$1');

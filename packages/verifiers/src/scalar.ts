@@ -34,11 +34,39 @@ function varsOf(a: Node, b: Node): string[] {
   return [...new Set([...freeSymbols(a), ...freeSymbols(b)])].sort();
 }
 
+function floatRendering(r: Rational | null): boolean {
+  if (!r || r.d === 1n) return false;
+  // a terminating decimal: the denominator has only the factors 2 and 5
+  let d = r.d;
+  let twos = 0;
+  let fives = 0;
+  while (d % 2n === 0n) {
+    d /= 2n;
+    twos++;
+  }
+  while (d % 5n === 0n) {
+    d /= 5n;
+    fives++;
+  }
+  if (d !== 1n) return false;
+  const places = Math.max(twos, fives);
+  const scaled = ((r.n < 0n ? -r.n : r.n) * 10n ** BigInt(places)) / r.d;
+  return scaled.toString().length >= 15;
+}
+
 export async function scalarEqual(a: Node, b: Node, ctx: EquivContext): Promise<boolean> {
   checkDeadline(ctx);
   const ea = exactValue(a);
   const eb = exactValue(b);
-  if (ea && eb) return ea.equals(eb);
+  if (ea && eb && ea.equals(eb)) return true;
+  // a decimal of 15 or more significant digits is a float64 rendering of a value
+  // (0.0833333333333333 for 1/12), not a rounding by the writer: compared to float precision
+  if (floatRendering(ea) || floatRendering(eb)) {
+    const x = floatValue(a, {});
+    const y = floatValue(b, {});
+    if (Number.isFinite(x) && Number.isFinite(y) && close(x, y, 1e-13)) return true;
+  }
+  if (ea && eb) return false;
   if (nodeKey(a) === nodeKey(b)) return true;
   const vars = varsOf(a, b);
   const strict = samplePoints(vars, vars.length ? 6 : 1);

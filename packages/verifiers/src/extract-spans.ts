@@ -1,0 +1,145 @@
+// Unboxed, unmarked answers: the last LaTeX math span ($…$, $$…$$, \(…\), \[…\]) and the last
+// standalone expression of the text outside math spans. A number is never cut out of a larger
+// expression: `\frac{1}{3}` stays whole, `1\,234`, `1{,}234`, `1 000`, `10,455` are one number,
+// `12:00` is a time, and a digit glued inside a word (`AZYUK2A`) is not an answer.
+
+export interface Span {
+  start: number;
+  end: number;
+  content: string;
+}
+
+const PROSE_WORD = /(?<![\\A-Za-z])[A-Za-z]{3,}(?![A-Za-z])/g;
+
+/** Plain words of three or more letters outside `\text{…}` and LaTeX commands. */
+export function proseWords(s: string): number {
+  const t = s.replace(/\\(?:text\w*|mbox|mathrm|operatorname)\s*\{[^{}]*\}/g, ' ');
+  return (t.match(PROSE_WORD) ?? []).filter((w) => !FUNCTION_WORDS.has(w.toLowerCase())).length;
+}
+
+const FUNCTION_WORDS = new Set(['sqrt', 'sin', 'cos', 'tan', 'cot', 'sec', 'csc', 'log', 'exp', 'arcsin', 'arccos', 'arctan', 'infty', 'frac', 'cdot', 'times', 'pmatrix', 'bmatrix', 'matrix', 'begin', 'end', 'array']);
+
+/**
+ * Math spans in order. A `$` that opens no sensible span (its partner is on another line, or the
+ * "span" reads as prose, as with prices: "$10,000 + $200 = $10,200") is taken as a dollar sign.
+ */
+export function mathSpans(s: string): Span[] {
+  const out: Span[] = [];
+  let i = 0;
+  while (i < s.length) {
+    const c = s[i];
+    if (c === '\\' && (s[i + 1] === '[' || s[i + 1] === '(')) {
+      const close = s.indexOf(s[i + 1] === '[' ? '\\]' : '\\)', i + 2);
+      if (close < 0) break;
+      out.push({ start: i, end: close + 2, content: s.slice(i + 2, close) });
+      i = close + 2;
+      continue;
+    }
+    if (c === '\\') {
+      i += 2; // an escaped character, e.g. \$
+      continue;
+    }
+    if (c === '$') {
+      const dd = s[i + 1] === '$';
+      const open = dd ? 2 : 1;
+      const close = findDollar(s, i + open, dd);
+      if (close < 0) {
+        i += open;
+        continue;
+      }
+      const content = s.slice(i + open, close);
+      if ((!dd && content.includes('\n')) || proseWords(content) >= 2 || (!dd && priceLike(content))) {
+        i += open; // a dollar sign, not a span
+        continue;
+      }
+      out.push({ start: i, end: close + open, content });
+      i = close + open;
+      continue;
+    }
+    i++;
+  }
+  return out;
+}
+
+/** "$10,000 + $200": dollar signs paired across prose read as a span that ends in an operator. */
+function priceLike(content: string): boolean {
+  const t = content.trim();
+  if (/(?:[=+\-*/,:]|\\times|\\cdot)$/.test(t) && /^\d/.test(t)) return true;
+  return /^\d[\d,.]*\s/.test(t) && proseWords(t) >= 1;
+}
+
+function findDollar(s: string, from: number, double: boolean): number {
+  for (let j = from; j < s.length && j < from + 5000; j++) {
+    if (s[j] === '\\') {
+      j++;
+      continue;
+    }
+    if (s[j] === '$' && (!double || s[j + 1] === '$')) return j;
+  }
+  return -1;
+}
+
+// ---------- standalone expressions in prose ----------
+
+const UNIT_GLUE = /^(?:[a-zA-Z]{1,3}[²³]?|%|°|€|£|¥|元|个|cm²|m²|km²)$/;
+const OPERATOR = /^(?:=|<|>|≤|≥|≠|<=|>=|!=|\+|-|−|\*|\/|×|÷|±|:|\\(?:cdot|times|div|pm|mp|le|ge|leq|geq|neq|lt|gt|in|approx|cup|cap|to|ne)|\\[,;!]|&)$/;
+
+/** How a whitespace-separated token of prose reads: part of an expression, a bridge, or a word. */
+function tokenKind(tok: string): 'math' | 'op' | 'var' | 'word' {
+  if (OPERATOR.test(tok)) return 'op';
+  if (/^[A-Za-z]$/.test(tok)) return 'var';
+  if (/^\(?[A-Za-z]\)?$/.test(tok)) return 'word'; // "(C)" belongs to multiple choice
+  if (tok.includes('\\')) return /[\\{}^_0-9]/.test(tok) ? 'math' : 'word';
+  if (!/[0-9]/.test(tok)) {
+    // sqrt(3)-style and operator-laden tokens without digits: x^2+y, f(x)=y
+    return /^[A-Za-z]?(?:[A-Za-z]+\(|[()+\-*/^=<>|])/.test(tok) && /[()+\-*/^=<>]/.test(tok) && !/[A-Za-z]{4,}(?!\()/.test(tok) ? 'math' : 'word';
+  }
+  // a number may carry a glued unit at its end (1,000.99m², 5cm, 30%), never letters inside
+  const m = /^[-+(\[{]*[0-9.,:/^{}()+\-*=<>|a-zA-Z\\]*?([0-9)}\]])([^0-9]*)$/.exec(tok);
+  if (!m) return 'word';
+  const tail = m[2].replace(/[)\]}.,;!?]+$/, '');
+  if (tail && !UNIT_GLUE.test(tail) && !/^[a-z]$/.test(tail)) return 'word';
+  const letters = tok.replace(/\\[a-zA-Z]+/g, '').match(/[A-Za-z]{2,}/g) ?? [];
+  if (letters.some((w) => !FUNCTION_WORDS.has(w.toLowerCase()) && !UNIT_GLUE.test(w))) return 'word';
+  // "2A" / "K2A": a letter right before a digit inside a word is not an expression
+  if (/[A-Za-z]{2,}[0-9]/.test(tok.replace(/\\[a-zA-Z]+/g, '').replace(/sqrt|log|sin|cos|tan|exp/g, ''))) return 'word';
+  return 'math';
+}
+
+/**
+ * The last standalone expression in the text: the last run of expression tokens (numbers,
+ * LaTeX, operators, single-letter variables next to an operator), with sentence punctuation
+ * trimmed. Null when the text has no token with a digit or a LaTeX command.
+ */
+export function lastExpression(s: string): Span | null {
+  const re = /\S+/g;
+  const toks: { start: number; end: number; text: string; kind: ReturnType<typeof tokenKind> }[] = [];
+  for (let m = re.exec(s); m; m = re.exec(s)) {
+    let text = m[0];
+    // sentence punctuation and markdown around a token
+    const lead = /^[*_"'“($]*(?=[^*_"'“($]|$)/.exec(text)![0].replace(/\($/, '');
+    text = text.slice(lead.length).replace(/[*_"'”]+$/, '');
+    let end = m.index + lead.length + text.length;
+    const trimmed = text.replace(/(?:[.,;!?。，；！？]|\.\.\.)+$/, '');
+    const sentenceEnd = trimmed.length < text.length;
+    end -= text.length - trimmed.length;
+    text = trimmed;
+    if (!text) continue;
+    toks.push({ start: m.index + lead.length, end, text, kind: tokenKind(text) });
+    if (sentenceEnd) toks.push({ start: end, end, text: '.', kind: 'word' });
+  }
+  for (let k = toks.length - 1; k >= 0; k--) {
+    if (toks[k].kind !== 'math') continue;
+    let a = k;
+    let b = k;
+    // extend left over expression tokens and operators; a single-letter variable joins only
+    // next to an operator ("x = 3", "x \geq 5"), so that the English "a" never does
+    while (a > 0 && (toks[a - 1].kind === 'math' || toks[a - 1].kind === 'op' || (toks[a - 1].kind === 'var' && toks[a].kind === 'op'))) a--;
+    while (a < b && toks[a].kind === 'op') a++;
+    while (b + 2 < toks.length && toks[b + 1].kind === 'op' && (toks[b + 2].kind === 'var' || toks[b + 2].kind === 'math')) b += 2;
+    const first = toks[a];
+    const last = toks[b];
+    return { start: first.start, end: last.end, content: s.slice(first.start, last.end) };
+  }
+  return null;
+}
