@@ -24,7 +24,7 @@ export const command: Command = {
       'chat-template': { type: 'string', value: 'FILE', description: "Jinja chat template for /v1/chat/completions (default: the tokenizer's own)" },
     },
     examples: [
-      'verl serve --model assets/tiny-arith --port 8000',
+      'verl serve --model apps/eval-runner/assets/tiny-arith --port 8000',
       'curl http://127.0.0.1:8000/v1/completions -d \'{"model":"tiny-arith","prompt":"12+7=","max_tokens":24}\'',
     ],
   },
