@@ -147,6 +147,52 @@ describe('completions server', () => {
     expect(state.aborted).toBe(1);
   });
 
+  it('streams: a client that hangs up mid-stream stops the generation; failures before the first event keep their status', async () => {
+    // an engine that reports a token every 5 ms until it is aborted
+    const state = { tokens: 0, aborted: false };
+    const engine: RolloutEngine = {
+      generate: (_p, opts: GenerateOptions) =>
+        new Promise((_resolve, reject) => {
+          const timer = setInterval(() => opts.onToken?.({ promptIndex: 0, sampleIndex: 0, token: 10 + (state.tokens++ % 50), logprob: -1 }), 5);
+          opts.signal?.addEventListener('abort', () => {
+            clearInterval(timer);
+            state.aborted = true;
+            reject(opts.signal!.reason);
+          });
+        }),
+    };
+    const url = await start({ engine, limits: { maxConcurrent: 1, maxQueued: 0 } });
+    const ac = new AbortController();
+    const res = await post(url, { prompt: 'a', max_tokens: 1000, stream: true }, {}, ac.signal);
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    const first = new TextDecoder().decode((await reader.read()).value);
+    expect(first).toMatch(/^data: \{"id":"cmpl-/);
+    // the queue is full while it streams: the 429 arrives as a status, not inside a 200 stream
+    const busy = await post(url, { prompt: 'a', stream: true });
+    expect(busy.status).toBe(429);
+    ac.abort();
+    for (let i = 0; i < 200 && !state.aborted; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(state.aborted).toBe(true);
+  });
+
+  it('streams an engine failure after the first chunk as an error event, then [DONE]', async () => {
+    const engine: RolloutEngine = {
+      generate: async (_p, opts: GenerateOptions) => {
+        opts.onToken?.({ promptIndex: 0, sampleIndex: 0, token: 40, logprob: -0.5 });
+        await new Promise((r) => setTimeout(r, 5));
+        throw new Error('device lost');
+      },
+    };
+    const url = await start({ engine });
+    const res = await post(url, { prompt: 'a', stream: true, ignore_eos: true });
+    expect(res.status).toBe(200);
+    const events = (await res.text()).split('\n\n').filter(Boolean);
+    expect(JSON.parse(events[0].slice(6)).choices[0].text).toBe(tokenizer.decode([40]));
+    expect(JSON.parse(events[1].slice(6)).error).toMatchObject({ code: 500, message: expect.stringMatching(/device lost/) });
+    expect(events[2]).toBe('data: [DONE]');
+  });
+
   it('reports an engine failure as 500 with its message', async () => {
     const engine: RolloutEngine = { generate: async () => Promise.reject(new Error('out of memory')) };
     const url = await start({ engine });
