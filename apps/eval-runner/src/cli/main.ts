@@ -1,6 +1,7 @@
 // `verl` dispatcher: finds the command, prints help, turns UsageError into exit code 2.
 import { formatHelp, parseCommandArgs, UsageError } from './args.js';
 import type { Command, CommandIO } from './command.js';
+import { describeError } from './error-message.js';
 import { installInterruptHandler } from './interrupt.js';
 
 export const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
@@ -34,7 +35,7 @@ export async function main(argv: string[], io?: Partial<CommandIO>): Promise<num
   }
   const entry = COMMANDS[name];
   if (!entry) {
-    stderr.write(`verl: unknown command '${name}'\n\n${topLevelHelp()}`);
+    stderr.write(`verl: unknown command '${name}' (commands: ${Object.keys(COMMANDS).join(', ')}; see 'verl --help')\n`);
     return 2;
   }
   const command = await entry.load();
@@ -47,11 +48,12 @@ export async function main(argv: string[], io?: Partial<CommandIO>): Promise<num
     }
     return await command.run(args, { stdout, stderr, signal: io?.signal ?? interrupt!.signal });
   } catch (e) {
+    // one line, one `verl <command>:` prefix, no raw system error codes
     if (e instanceof UsageError) {
-      stderr.write(`verl ${name}: ${e.message}\nUsage: ${command.spec.usage}\nRun 'verl ${name} --help' for details.\n`);
+      stderr.write(`verl ${name}: ${describeError(e, name)} (see 'verl ${name} --help')\n`);
       return 2;
     }
-    stderr.write(`verl ${name}: ${e instanceof Error ? e.message : String(e)}\n`);
+    stderr.write(`verl ${name}: ${describeError(e, name)}\n`);
     if (process.env.VERL_DEBUG && e instanceof Error && e.stack) stderr.write(e.stack + '\n');
     return 1;
   } finally {

@@ -1,13 +1,14 @@
 // Reads a YAML or JSON config file (YAML is a superset of JSON) with the file named in errors.
 import { readFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
+import { describeError } from '../../cli/error-message.js';
 
 export function readConfigFile(path: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new Error(`cannot read config ${path}: ${(e as Error).message}`);
+    throw new Error(`cannot read config file: ${describeError(e)}`);
   }
   try {
     return parse(text);

@@ -1,6 +1,7 @@
 // Opens a generation engine for eval/serve: a local model folder (TensorFlow.js) or a remote
 // OpenAI-compatible server. Heavy packages are imported here, lazily, not at CLI start.
 import { UsageError } from '../../cli/args.js';
+import { networkCause } from '../../cli/error-message.js';
 import type { EvalEngine } from '../../eval/run-eval.js';
 import { prepareBackend, type BackendName } from '../../runtime/prepare.js';
 
@@ -35,9 +36,20 @@ export async function openLocalModel(dir: string, opts: { backend?: BackendName;
 /** The first model id a server lists at /v1/models. */
 export async function firstServedModel(baseUrl: string): Promise<string> {
   const url = `${baseUrl.replace(/\/+$/, '')}/v1/models`;
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`GET ${url}: ${res.status} ${await res.text()}`);
-  const body = (await res.json()) as { data?: { id?: string }[] };
+  let res: Response;
+  try {
+    res = await fetch(url, { signal: AbortSignal.timeout(30_000) });
+  } catch (e) {
+    // undici says only "fetch failed"; the reason is in e.cause (issue 13 point 8)
+    throw new Error(`cannot reach the --remote server: GET ${url}: ${networkCause(e) ?? (e as Error).message}`);
+  }
+  if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status} ${(await res.text()).slice(0, 200).replace(/\s+/g, ' ')}`.trimEnd());
+  let body: { data?: { id?: string }[] };
+  try {
+    body = (await res.json()) as { data?: { id?: string }[] };
+  } catch {
+    throw new Error(`GET ${url}: the answer is not JSON (is --remote an OpenAI-compatible server?)`);
+  }
   const id = body.data?.[0]?.id;
   if (!id) throw new Error(`GET ${url}: no model listed`);
   return id;
