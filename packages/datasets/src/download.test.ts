@@ -7,7 +7,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ChecksumError, DatasetNotFoundError, downloadVerified, loadBenchmark, registerBenchmark, sha256File } from './index.js';
+import { ChecksumError, DatasetNotFoundError, DownloadError, downloadVerified, loadBenchmark, registerBenchmark, sha256File } from './index.js';
 
 const BODY = ['{"question":"1+1","answer":"2"}', '{"question":"2*3","answer":"6"}', ''].join('\n');
 const SHA = createHash('sha256').update(BODY).digest('hex');
@@ -20,7 +20,12 @@ beforeAll(async () => {
   delete process.env.VERL_DATA_DIR; // these tests exercise the download path
   server = createServer((req, res) => {
     hits.push(req.url ?? '');
-    if (req.url === '/data/test.jsonl') {
+    if (req.url === '/data/cut.jsonl') {
+      // promises more bytes than it sends, then drops the connection
+      res.writeHead(200, { 'content-length': 10_000 });
+      res.write(BODY);
+      setTimeout(() => res.socket?.destroy(), 20);
+    } else if (req.url === '/data/test.jsonl') {
       res.writeHead(200, { 'content-type': 'application/jsonl', 'content-length': Buffer.byteLength(BODY) });
       res.end(BODY);
     } else {
@@ -86,6 +91,36 @@ describe('download with a pinned sha256', () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise((r) => closed.close(r));
     await expect(downloadVerified(`http://127.0.0.1:${port}/x`, SHA, join(dir, 'refused', 'x'))).rejects.toThrow(/download of .* failed/);
+  });
+
+  it('issue 13 point 8: network failures name the URL and the cause, and loading says how to work offline', async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    const url = `http://127.0.0.1:${port}/gone.jsonl`;
+    const refused = await downloadVerified(url, SHA, join(dir, 'refused2', 'x')).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(DownloadError);
+    expect((refused as Error).message).toBe(`download of ${url} failed: connection refused (ECONNREFUSED)`);
+
+    registerBenchmark({ name: 'dl_offline', fields, source: { url, sha256: SHA } });
+    const cacheDir = join(dir, 'c-offline');
+    const msg = ((await loadBenchmark('dl_offline', { cacheDir }).catch((e: unknown) => e)) as Error).message;
+    expect(msg).toContain(`download of ${url} failed: connection refused (ECONNREFUSED)`);
+    expect(msg).toContain(`downloaded once into ${join(cacheDir, 'dl_offline')}`);
+    expect(msg).toContain('pass --data-dir DIR');
+    expect(msg).toContain('dl_offline/test.jsonl');
+    expect(msg).not.toContain('\n');
+
+    const dns = (async () => {
+      throw Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('getaddrinfo ENOTFOUND example.invalid'), { code: 'ENOTFOUND' }) });
+    }) as typeof fetch;
+    await expect(downloadVerified('https://example.invalid/x', SHA, join(dir, 'dns', 'x'), { fetch: dns })).rejects.toThrow(
+      'download of https://example.invalid/x failed: host name not found (offline?) (ENOTFOUND)',
+    );
+    const cut = await downloadVerified(`${base}/data/cut.jsonl`, SHA, join(dir, 'cut', 'x')).catch((e: unknown) => e);
+    expect((cut as Error).message).toMatch(new RegExp(`^download of ${base}/data/cut.jsonl failed: .* after ${Buffer.byteLength(BODY)} bytes$`));
+    expect(await readdir(join(dir, 'cut'))).toEqual([]);
   });
 
   it('reports progress and accepts an injected fetch', async () => {

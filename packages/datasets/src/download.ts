@@ -15,6 +15,42 @@ export class ChecksumError extends Error {
   }
 }
 
+/** A download that did not complete: `url` and the reason in words (`cause` keeps the original error). */
+export class DownloadError extends Error {
+  constructor(
+    readonly url: string,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`download of ${url} failed: ${reason}`, options);
+    this.name = 'DownloadError';
+  }
+}
+
+// Node's fetch (undici) rejects with just "fetch failed"; what happened is a code on e.cause.
+const NETWORK_CODES: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ENOTFOUND: 'host name not found (offline?)',
+  EAI_AGAIN: 'host name lookup failed (offline?)',
+  ETIMEDOUT: 'connection timed out',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable (offline?)',
+  UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
+  UND_ERR_SOCKET: 'connection closed unexpectedly',
+};
+
+/** "connection refused (ECONNREFUSED)", "no answer within 120 s", … for an error of fetch or of reading its body. */
+export function networkFailureReason(e: unknown, timeoutMs: number): string {
+  for (let c: unknown = e, depth = 0; c && typeof c === 'object' && depth < 5; c = (c as { cause?: unknown }).cause, depth++) {
+    const { code, name } = c as { code?: unknown; name?: unknown };
+    if (name === 'TimeoutError') return `no answer within ${Math.round(timeoutMs / 1000)} s (ETIMEDOUT)`;
+    if (typeof code === 'string' && NETWORK_CODES[code]) return `${NETWORK_CODES[code]} (${code})`;
+    if (typeof code === 'string' && code !== 'ABORT_ERR') return `${(c as Error).message ?? 'network error'} (${code})`;
+  }
+  return e instanceof Error ? e.message : String(e);
+}
+
 export interface DownloadOptions {
   /** fetch implementation (default: the global fetch of Node >= 20). */
   fetch?: typeof fetch;
@@ -51,14 +87,15 @@ export async function downloadVerified(url: string, sha256: string, dest: string
   const expected = sha256.toLowerCase();
   await mkdir(dirname(dest), { recursive: true });
   const tmp = `${dest}.${process.pid}.${randomBytes(6).toString('hex')}.part`;
+  const timeoutMs = opts.timeoutMs ?? 120_000;
   let res: Response;
   try {
-    res = await doFetch(url, { signal: AbortSignal.timeout(opts.timeoutMs ?? 120_000), redirect: 'follow' });
+    res = await doFetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' });
   } catch (e) {
-    throw new Error(`download of ${url} failed: ${e instanceof Error ? e.message : String(e)}`);
+    throw new DownloadError(url, networkFailureReason(e, timeoutMs), { cause: e });
   }
   if (!res.ok || !res.body) {
-    throw new Error(`download of ${url} failed: HTTP ${res.status} ${res.statusText}`.trimEnd());
+    throw new DownloadError(url, `HTTP ${res.status} ${res.statusText}`.trimEnd());
   }
   const total = Number(res.headers.get('content-length')) || undefined;
   const hash = createHash('sha256');
@@ -66,7 +103,18 @@ export async function downloadVerified(url: string, sha256: string, dest: string
   let keep = false;
   try {
     let bytes = 0;
-    for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+    const body = res.body as AsyncIterable<Uint8Array>;
+    const iterator = body[Symbol.asyncIterator]();
+    for (;;) {
+      let next: IteratorResult<Uint8Array>;
+      try {
+        next = await iterator.next();
+      } catch (e) {
+        // the connection broke (or the timeout fired) after the headers
+        throw new DownloadError(url, `${networkFailureReason(e, timeoutMs)} after ${bytes} bytes`, { cause: e });
+      }
+      if (next.done) break;
+      const chunk = next.value;
       hash.update(chunk);
       bytes += chunk.byteLength;
       await fh.write(chunk);

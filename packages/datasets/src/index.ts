@@ -28,7 +28,7 @@ export {
   type LoadOptions,
   type DatasetKind,
 } from './load.js';
-export { downloadVerified, sha256File, ChecksumError, type DownloadOptions } from './download.js';
+export { downloadVerified, sha256File, ChecksumError, DownloadError, networkFailureReason, type DownloadOptions } from './download.js';
 export { parseJsonl, parseJsonlEntries, readJsonl, JsonlError } from './jsonl.js';
 export { lastBoxed } from './boxed.js';
 export { parseChoiceOptions } from './options.js';

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Problem } from './problem.js';
 import { JsonlError, parseJsonlEntries } from './jsonl.js';
-import { ChecksumError, downloadVerified, fileExists, sha256File, type DownloadOptions } from './download.js';
+import { ChecksumError, DownloadError, downloadVerified, fileExists, sha256File, type DownloadOptions } from './download.js';
 import { getBenchmark, getTrainingSet, type DatasetSpec } from './registry.js';
 
 export interface LoadOptions {
@@ -92,7 +92,20 @@ export async function resolveDatasetFile(
   } else if (opts.offline) {
     throw new DatasetNotFoundError(`${kind} "${spec.name}" is not in the cache (${cached}) and downloads are off; pass --data-dir DIR or allow the download`);
   }
-  await downloadVerified(spec.source.url, spec.source.sha256, cached, opts.download);
+  try {
+    await downloadVerified(spec.source.url, spec.source.sha256, cached, opts.download);
+  } catch (e) {
+    // offline or a dead mirror: say how to go on without the network
+    if (e instanceof DownloadError) {
+      throw new DownloadError(
+        e.url,
+        `${e.reason}; ${kind} "${spec.name}" is downloaded once into ${dirname(cached)}; to work offline, pass --data-dir DIR ` +
+          `(option dataDir, or set VERL_DATA_DIR) naming a folder that contains ${spec.name}/${file}`,
+        { cause: e.cause },
+      );
+    }
+    throw e;
+  }
   return { path: cached, from: 'cache' };
 }
 
