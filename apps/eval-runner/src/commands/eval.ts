@@ -68,8 +68,9 @@ export const command: Command = {
     const templateFor = (bench: string) => template ?? defaultTemplate([bench]);
     const dataDir = str(v, 'data-dir');
     const difficulty = num(v, 'difficulty', { integer: true, min: 1, max: 5 })!;
-    if (bundled && (str(v, 'bench') === undefined || str(v, 'max-tokens') === undefined)) {
-      io.stderr.write(`bundled tiny-arith policy: defaults --bench ${BUNDLED_DEFAULTS.bench}, --max-tokens ${BUNDLED_DEFAULTS.maxTokens} (its context is 128 positions)\n`);
+    if (bundled) {
+      const applied = [str(v, 'bench') === undefined && `--bench ${BUNDLED_DEFAULTS.bench}`, str(v, 'max-tokens') === undefined && `--max-tokens ${BUNDLED_DEFAULTS.maxTokens}`].filter(Boolean);
+      if (applied.length) io.stderr.write(`bundled tiny-arith policy: using ${applied.join(', ')}\n`);
     }
 
     const datasets = await import('@verl-ts/datasets');
