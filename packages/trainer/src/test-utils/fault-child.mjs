@@ -17,8 +17,13 @@ let stoppedBy = null;
 for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => { stoppedBy ??= sig; ac.abort(); });
 
 let finished = 0; // steps finished in this process's run (onStep), offset by the resume step
-const fire = (at, step) => {
-  if (fault && fault.at === at && fault.step === step) process.kill(process.pid, fault.signal);
+// Sends the signal; where the caller can wait (async hook points), it also waits until the
+// handler has run, so the signal counts as arrived at exactly this moment (a signal is handled
+// on a later turn of the event loop, which synchronous stretches of a step may postpone).
+const fire = async (at, step) => {
+  if (!fault || fault.at !== at || fault.step !== step) return;
+  process.kill(process.pid, fault.signal);
+  for (let i = 0; i < 1000 && !ac.signal.aborted; i++) await new Promise((r) => setTimeout(r, 1));
 };
 const base = await defaultRLDeps();
 const deps = {
@@ -28,7 +33,7 @@ const deps = {
     model.save = async (to) => {
       await save(to);
       const m = /^\.tmp-step-(\d+)-/.exec(basename(to));
-      if (m) fire('mid-checkpoint', Number(m[1]));
+      if (m) await fire('mid-checkpoint', Number(m[1]));
     };
     return model;
   },
@@ -37,7 +42,7 @@ const r = await trainRL(config, {
   signal: ac.signal,
   onStart: (info) => { finished = info.startStep; },
   onStep: (m) => { finished = m.step; },
-  onPhase: (phase, done) => { if (phase === 'forward' && done === 0) fire('mid-step', finished + 1); },
+  onPhase: (phase, done) => { if (phase === 'forward' && done === 0) void fire('mid-step', finished + 1); },
   onCheckpoint: (_dir, step) => fire('after-checkpoint', step),
 }, deps);
 process.stdout.write(JSON.stringify(r) + '\n');
