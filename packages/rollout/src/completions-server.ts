@@ -14,6 +14,7 @@ import { fullChoice, objectName, responseId, usageOf, type Endpoint } from './re
 import { streamResponse } from './stream-response.js';
 import type { GeneratedToken, Rollout, RolloutEngine } from './types.js';
 import { Rng } from './rng.js';
+import { modelContextLength } from './context-length.js';
 import { RequestScheduler } from './request-scheduler.js';
 
 export interface CompletionsServerOptions {
@@ -26,7 +27,7 @@ export interface CompletionsServerOptions {
   apiKey?: string;
   /**
    * The model's context in tokens (vLLM's max_model_len): every prompt + max_tokens must fit.
-   * Default: the local engine's `model.config.maxPositionEmbeddings`; null turns the check off.
+   * Default: the local engine's model's context (`modelContextLength`); null turns the check off.
    */
   maxModelLen?: number | null;
   /** Renders chat messages for /v1/chat/completions. Default: the tokenizer's chat template. */
@@ -48,8 +49,8 @@ function sendError(res: ServerResponse, status: number, message: string, type: s
 
 /** The context length of a local engine's model, if the engine has one. */
 function engineContext(engine: RolloutEngine): number | null {
-  const len = (engine as { model?: Partial<CausalLM> }).model?.config?.maxPositionEmbeddings;
-  return typeof len === 'number' && len > 0 ? len : null;
+  const config = (engine as { model?: Partial<CausalLM> }).model?.config;
+  return config && config.maxPositionEmbeddings > 0 ? modelContextLength(config) : null;
 }
 
 export function createCompletionsServer(opts: CompletionsServerOptions): Server {

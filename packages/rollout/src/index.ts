@@ -20,4 +20,5 @@ export { createRemoteEngine, RemoteEngineError, type RemoteEngineOptions } from 
 export { createCompletionsServer, type CompletionsServerOptions } from './completions-server.js';
 export { parseCompletionRequest, type CompletionRequest } from './completion-request.js';
 export { parseChatRequest, type ChatRenderer } from './chat-request.js';
+export { modelContextLength } from './context-length.js';
 export { RequestError, DEFAULT_LIMITS, type CompletionsLimits } from './request-error.js';

@@ -60,7 +60,7 @@ describe('verl serve', () => {
     });
     const c = capture();
     expect(await main(['serve', '--model', modelDir, '--port', '0', '--max-model-len', '5000'], c.io)).toBe(2);
-    expect(c.err.join('')).toMatch(/max_position_embeddings \(4096\)/);
+    expect(c.err.join('')).toMatch(/model's context \(4096, from max_position_embeddings\)/);
   });
 
   it('issue 13 point 7: chat completions with --chat-template, streamed as server-sent events', async () => {

@@ -20,7 +20,7 @@ export const command: Command = {
       name: { type: 'string', value: 'NAME', description: 'model id reported by /v1/models (default: the folder name)' },
       backend: { type: 'string', value: 'NAME', description: 'TensorFlow.js backend: wasm (default), cpu, webgpu, tensorflow' },
       'batch-size': { type: 'string', value: 'N', description: 'sequences decoded together' },
-      'max-model-len': { type: 'string', value: 'N', description: "context in tokens (prompt + max_tokens); default and upper bound: the config's max_position_embeddings" },
+      'max-model-len': { type: 'string', value: 'N', description: "context in tokens (prompt + max_tokens); default and upper bound: the config's max_position_embeddings (times a linear RoPE factor)" },
       'chat-template': { type: 'string', value: 'FILE', description: "Jinja chat template for /v1/chat/completions (default: the tokenizer's own)" },
     },
     examples: [
@@ -40,13 +40,13 @@ export const command: Command = {
       throw new UsageError(`--chat-template: cannot read ${templateFile}: ${e.message}`);
     });
     const { model, tokenizer, engine } = await openLocalModel(dir, { backend: parseBackend(str(v, 'backend')), batchSize: num(v, 'batch-size', { integer: true, min: 1 }) });
-    const context = model.config.maxPositionEmbeddings;
-    if (requestedLen !== undefined && requestedLen > context) {
-      model.dispose();
-      throw new UsageError(`--max-model-len ${requestedLen} is more than the model's max_position_embeddings (${context})`);
-    }
     const models = await import('@verl-ts/models');
     const rollout = await import('@verl-ts/rollout');
+    const context = rollout.modelContextLength(model.config);
+    if (requestedLen !== undefined && requestedLen > context) {
+      model.dispose();
+      throw new UsageError(`--max-model-len ${requestedLen} is more than the model's context (${context}, from max_position_embeddings)`);
+    }
     // the template sees the tokenizer's special tokens, as transformers passes them
     const special = (id: number | undefined) => (id === undefined ? undefined : tokenizer.idToToken(id));
     const chatTemplate = templateSource === undefined
