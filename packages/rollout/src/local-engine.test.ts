@@ -122,11 +122,17 @@ describe('local engine on a fake model', () => {
     }
   });
 
-  it('onToken reports every sampled token with its log-prob while generating', async () => {
+  it('onToken reports every sampled token with its log-prob, onRollout each response as it finishes', async () => {
     const engine = createLocalEngine(createFakeModel({ vocabSize: V }), undefined, { batchSize: 3 });
     const seen = new Map<string, { ids: number[]; logprobs: number[] }>();
+    const finished: Rollout[] = [];
     const out = await engine.generate(PROMPTS, {
       n: 2, maxNewTokens: 6, temperature: 1, seed: 4, eosTokenIds: [0, 1, 2],
+      onRollout: (r) => {
+        // every token of a response is reported before the response itself
+        expect(seen.get(`${r.promptIndex}/${r.sampleIndex}`)?.ids).toEqual(r.responseIds);
+        finished.push(r);
+      },
       onToken: (t) => {
         const k = `${t.promptIndex}/${t.sampleIndex}`;
         if (!seen.has(k)) seen.set(k, { ids: [], logprobs: [] });
@@ -136,6 +142,8 @@ describe('local engine on a fake model', () => {
     });
     expect(seen.size).toBe(out.length);
     for (const r of out) expect(seen.get(`${r.promptIndex}/${r.sampleIndex}`)).toEqual({ ids: r.responseIds, logprobs: r.logprobs });
+    expect(finished).toHaveLength(out.length);
+    expect(new Set(finished)).toEqual(new Set(out));
   });
 
   it('top-k = 1 and temperature -> 0 equal greedy', async () => {

@@ -59,6 +59,7 @@ interface Run {
   progress: { done: number; total: number; tokens: number };
   onProgress: GenerateOptions['onProgress'];
   onToken: GenerateOptions['onToken'];
+  onRollout: GenerateOptions['onRollout'];
   signal: AbortSignal | undefined;
 }
 
@@ -145,7 +146,7 @@ export function createLocalEngine(model: CausalLM, tokenizer?: Tokenizer, opts: 
     // similar lengths share a batch (stable sort keeps the n samples of a prompt together)
     const order = [...seqs].sort((a, b) => a.promptIds.length - b.promptIds.length);
     const results: Rollout[] = new Array(seqs.length);
-    const run: Run = { o, eos, results, progress: { done: 0, total: seqs.length, tokens: 0 }, onProgress: options.onProgress, onToken: options.onToken, signal };
+    const run: Run = { o, eos, results, progress: { done: 0, total: seqs.length, tokens: 0 }, onProgress: options.onProgress, onToken: options.onToken, onRollout: options.onRollout, signal };
     await decodeQueue(order, run);
     return results;
   }
@@ -258,6 +259,7 @@ export function createLocalEngine(model: CausalLM, tokenizer?: Tokenizer, opts: 
           const finished = finishCheck(row, s.token, o, run.eos);
           if (finished) {
             run.results[row.seq.index] = finished;
+            run.onRollout?.(finished);
             run.progress.done++;
           } else {
             still.push(i);

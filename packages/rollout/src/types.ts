@@ -64,6 +64,8 @@ export interface GenerateOptions {
    * are still returned at the end. Engines that cannot report tokens early may never call it.
    */
   onToken?: (t: GeneratedToken) => void;
+  /** Called with each response as soon as it finishes (before `generate` resolves with all of them); engines may not call it. */
+  onRollout?: (r: Rollout) => void;
   /**
    * 'raw' (default, vLLM V1's default): log p(token) under the unmodified model distribution,
    * log_softmax(logits), which is what the trainer's own forward pass computes.
