@@ -15,6 +15,7 @@ import { canonicalString, isTextAnswer, normalizeAnswer, splitConnectives, textK
 import { parseList } from './parse.js';
 import { expandItems } from './plus-minus.js';
 import { matrixValue } from './matrix-arith.js';
+import { ratioForm } from './ratios.js';
 import { checkDeadline, nodeKey, proportional, scalarEqual, type EquivContext } from './scalar.js';
 import { isLabel, statementValue, valuesAgainst } from './statements.js';
 
@@ -32,6 +33,8 @@ const THOUSANDS = /(?<![\d.])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)/;
 function candidates(s: string): Candidate[] {
   const variants: string[] = [];
   if (THOUSANDS.test(s)) variants.push(s.replace(/(\d),(?=\d{3}(?!\d))/g, '$1'));
+  // a decimal comma: "1000,99", "0,111" (one number only; "1, 22" with a space stays a list)
+  if (/^-?(?:\d+,\d{1,2}|0,\d+)$/.test(s)) variants.push(s.replace(',', '.'));
   variants.push(s);
   const out: Candidate[] = [];
   for (const v of variants) {
@@ -54,8 +57,8 @@ export async function answersEquivalent(pred: string, gold: string, ctx: EquivCo
   const pt = isTextAnswer(p);
   const gt = isTextAnswer(g);
   if (pt || gt) return pt && gt && textKey(p) === textKey(g);
-  const pc = candidates(p);
-  const gc = candidates(g);
+  const pc = candidates(ratioForm(p) ?? p);
+  const gc = candidates(ratioForm(g) ?? g);
   for (const a of pc) {
     for (const b of gc) {
       // "5 or 9" lists alternatives: their order carries no meaning
@@ -86,8 +89,15 @@ async function listsEqual(a: Node[], b: Node[], ctx: EquivContext, ordered: bool
   if (A.length === 1 && B.length === 1) return nodesEqual(A[0], B[0], ctx);
   if (A.length === 1 && B.length > 1) return singleVersusList(A[0], B, ctx);
   if (B.length === 1 && A.length > 1) return singleVersusList(B[0], A, ctx);
+  const unordered = !ordered || ea.expanded || eb.expanded;
+  // a set of tuples: a tuple listed twice ("(3,17,3,7)") does not count twice; numbers keep
+  // their multiplicity ("-3, 2, 2" lists a double root)
+  if (A.length !== B.length && unordered && [...A, ...B].every((x) => x.t === 'brk')) {
+    A = dedupe(A);
+    B = dedupe(B);
+  }
   if (A.length !== B.length) return false;
-  if (ordered && !ea.expanded && !eb.expanded) {
+  if (!unordered) {
     for (let k = 0; k < A.length; k++) if (!(await nodesEqual(A[k], B[k], ctx))) return false;
     return true;
   }
@@ -116,6 +126,16 @@ async function singleVersusList(one: Node, list: Node[], ctx: EquivContext): Pro
     return intervalsEqual(mine, parts, ctx);
   }
   return false;
+}
+
+function dedupe(items: Node[]): Node[] {
+  const seen = new Set<string>();
+  return items.filter((x) => {
+    const k = nodeKey(x);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }
 
 /** Perfect matching between two equally long lists under nodesEqual (augmenting paths). */

@@ -118,7 +118,7 @@ export function lastExpression(s: string): Span | null {
     let text = m[0];
     // sentence punctuation and markdown around a token
     const lead = /^[*_"'“($]*(?=[^*_"'“($]|$)/.exec(text)![0].replace(/\($/, '');
-    text = text.slice(lead.length).replace(/[*_"'”]+$/, '');
+    text = text.slice(lead.length).replace(/[*_"'”$]+$/, '');
     let end = m.index + lead.length + text.length;
     const trimmed = text.replace(/(?:[.,;!?。，；！？]|\.\.\.)+$/, '');
     const sentenceEnd = trimmed.length < text.length;

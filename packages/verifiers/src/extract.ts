@@ -1,6 +1,6 @@
 // Final-answer extraction from a model response, in this order of priority:
-//   1. Minerva's "Final Answer: The final answer is X. I hope it is correct." (the first one: a
-//      base model that runs on into an invented next problem repeats the format);
+//   1. Minerva's "Final Answer: The final answer is X. I hope it is correct." (the last one, as a
+//      model may correct itself; a run-on into an invented "Problem:" is cut off first);
 //   2. the last \boxed{}/\fbox{} (boxes joined by "and", commas or \quad are one answer; joined
 //      by "or" a hedge) or the last explicit answer marker ("final answer", "the answer is",
 //      "answer:", 答案是, 故选, "####"), whichever comes later: the last statement wins;
@@ -27,7 +27,10 @@ export interface Extraction {
 /** Responses longer than this are cut to their last MAX_RESPONSE_CHARS characters. */
 export const MAX_RESPONSE_CHARS = 200_000;
 
-const MINERVA = /final answer is\s*([\s\S]{0,500}?)\.?\s*I hope it is correct/i;
+const MINERVA = /final answer is\s*([\s\S]{0,500}?)\.?\s*I hope it is correct/gi;
+const MINERVA_ANSWER = /final answer is\s*([\s\S]{0,500}?)\.?\s*I hope it is correct/i;
+// a few-shot base model that runs on into an invented next problem
+const NEXT_PROBLEM = /\n\s*(?:Problem|Question|Q)\s*\d*\s*[:.]/;
 const MARKERS: RegExp[] = [
   /the\s+(?:final\s+|correct\s+)?(?:answer|option|choice)\s+(?:is|should be|would be|will be)\s*[:：]?/gi,
   /final\s+answer\s*(?:is)?\s*[:：]?/gi,
@@ -85,12 +88,20 @@ export function extractDetailed(response: string): Extraction | null {
   if (turnEnd >= 0) s = s.slice(0, turnEnd);
   if (s.length > MAX_RESPONSE_CHARS) s = s.slice(s.length - MAX_RESPONSE_CHARS);
   const plain = (answer: string, method: Extraction['method']): Extraction => ({ answer, boxed: false, method, hedged: false });
+  // the last Minerva statement counts (a model may correct itself), but not one of a new problem
+  const firstHope = s.search(/I hope it is correct/i);
+  if (firstHope >= 0) {
+    const next = s.slice(firstHope).search(NEXT_PROBLEM);
+    if (next >= 0) s = s.slice(0, firstHope + next);
+  }
 
-  const minerva = MINERVA.exec(s);
+  const minerva = lastMatch(s, MINERVA);
   if (minerva) {
-    const inner = minerva[1].trim();
+    const inner = MINERVA_ANSWER.exec(s.slice(minerva.start, minerva.end))![1].trim();
     const boxedInside = finalBoxes(inner);
-    const a = boxedInside ? boxedInside.boxes.map((b) => b.content.trim()).join(', ') : inner.replace(/^\\\(|\\\)$/g, '').replace(/^\$+|\$+$/g, '').replace(/^"|"$/g, '').trim();
+    let a = boxedInside ? boxedInside.boxes.map((b) => b.content.trim()).join(', ') : inner.replace(/^\\\(|\\\)$/g, '').replace(/^\$+|\$+$/g, '').replace(/^"|"$/g, '').trim();
+    // "The final answer is Jane started growing Sphere 3 hours ago": a sentence around the answer
+    if (proseWords(a) >= 3 && !boxedInside) a = lastExpression(a)?.content ?? a;
     if (a) return plain(a, 'minerva');
   }
 

@@ -81,12 +81,15 @@ function hasMath(s: string): boolean {
 export function normalizeAnswer(raw: string): string {
   let s = raw;
   for (const [re, rep] of UNICODE) s = s.replace(re, rep as string);
+  // over-escaped commands from JSON or Python sources: "\\left(", "-2 \\le x" (a row break
+  // "\\" followed by a letter command other than these stays)
+  s = s.replace(/(?<!\\)\\\\(?=(?:left|right|frac|dfrac|tfrac|sqrt|le|ge|leq|geq|lt|gt|neq|pi|infty|in|cup|cap|cdot|times|pm|text|boxed|mathrm|circ)(?![A-Za-z]))/g, '\\');
   s = unwrapBoxed(s);
   s = s.replace(/\\\$/g, ' ').replace(/\$/g, ' ').replace(/[€£¥]|\\euro(?![A-Za-z])/g, ' ');
   s = s.replace(/\\\(|\\\)|\\\[|\\\]/g, ' ');
   // explicit thousands separators: 10,\!080 · 1{,}625
   s = s.replace(/(\d)\s*,\s*\\!\s*(?=\d{3}(?!\d))/g, '$1');
-  s = s.replace(/(\d)\{,\}(?=\d{3}(?!\d))/g, '$1');
+  s = s.replace(/(\d)\s*\{\s*,\s*\}\s*(?=\d{3}(?!\d))/g, '$1');
   s = s.replace(/\\left\s*\.|\\right\s*\./g, ' ');
   s = s.replace(/\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|big|Big|bigg|Bigg|displaystyle|textstyle|limits)(?![A-Za-z])/g, ' ');
   s = s.replace(/(?<!\\)\\(?:!|,|;|:|\s)/g, ' ').replace(/\\(?:qquad|quad|enspace|thinspace|medspace)(?![A-Za-z])/g, ' ');
@@ -140,6 +143,8 @@ export function normalizeAnswer(raw: string): string {
   }
   // glued metric units after a variable-free value: "36\sqrt{7}cm^{3}", "22.1cm^{2}", "576\pi m^{2}"
   // (a bare "m^2" only after a space: "4m^2" may be a product)
+  // "1,000.99m^{2}": a bare m glued to a decimal or grouped number is a unit, not a factor
+  s = s.replace(/^(-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+\.\d+)\s*m\^\{?[23]\}?$/, '$1');
   const glued = /^(.*?(?:[0-9}]|\\[A-Za-z]+))((?:\s*(?:[kcm]m|kg|mg|mL|ml)|\s+m)(?:\^\{?[23]\}?)?)$/.exec(s);
   if (glued && (/^\s*[kcm]m|kg|mg|ml|mL/.test(glued[2]) || /\^/.test(glued[2])) && !/[A-Za-z]/.test(glued[1].replace(/\\[A-Za-z]+/g, ''))) s = glued[1].trim();
   const w = wordsToNumber(s);
@@ -157,7 +162,7 @@ export function canonicalString(s: string): string {
  * mathematical content ("necessary and sufficient" stays one answer).
  */
 export function splitConnectives(s: string): string[] {
-  const parts = s.split(/\s+(?:or|and)\s+|\s*(?:或|和|以及|及)\s*/);
+  const parts = s.split(/\s+(?:or|and)\s+|(?<=[)\]}])\s*(?:or|and)\s*(?=[(\[{])|\s*(?:或|和|以及|及)\s*/);
   if (parts.length > 1 && parts.every((p) => p.trim() !== '' && /[0-9\\]/.test(p))) return parts.map((p) => p.trim());
   return [s];
 }
