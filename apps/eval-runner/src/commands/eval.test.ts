@@ -56,7 +56,7 @@ describe('verl eval: generation limits of the bundled policy (128 positions)', (
     expect(await main(['eval', '--model', tinyArithDir(), '--bench', 'gaokao2024_mix', '--limit', '2', '--n', '1', '--out', out], c.io)).toBe(2);
     const [notice, err] = c.err.join('').split(/(?<=\n)/);
     expect(notice).toBe('bundled tiny-arith policy: using --max-tokens 24\n');
-    expect(err).toMatch(/^verl eval: gaokao2024_mix problem \S+: prompt of \d+ tokens \+ --max-tokens 24 exceeds the model's context of 128 positions \(max_position_embeddings in \S+config\.json\); the prompt alone does not fit/);
+    expect(err).toMatch(/^verl eval: gaokao2024_mix problem \S+: prompt of \d+ tokens \+ --max-tokens 24 exceeds the model's context of 128 positions \(max_position_embeddings and rope_scaling in \S+config\.json\); the prompt alone does not fit/);
     expect(err.endsWith('\n') && err.indexOf('\n') === err.length - 1).toBe(true);
     const d = capture();
     expect(await main(['eval', '--model', tinyArithDir(), '--bench', 'arithmetic', '--limit', '4', '--n', '1', '--max-tokens', '200', '--out', out], d.io)).toBe(2);

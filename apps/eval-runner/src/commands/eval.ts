@@ -94,7 +94,8 @@ export const command: Command = {
       const local = opened.local;
       if (local) {
         // a remote server checks its own context; here the tokenizer and config are at hand
-        const context = local.model.config.maxPositionEmbeddings;
+        const { modelContextLength } = await import('@verl-ts/rollout');
+        const context = modelContextLength(local.model.config); // as verl serve and vLLM count it
         const prompts = benchmarks.flatMap((b) => b.problems.map((p) => ({ benchmark: b.name, id: p.id, text: prompt(p.question, b.name) })));
         const over = findContextOverflow(prompts, (t) => local.tokenizer.encode(t).length, maxTokens, context);
         if (over) throw new UsageError(contextOverflowMessage(over, maxTokens, context, modelDir!));

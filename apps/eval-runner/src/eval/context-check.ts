@@ -25,7 +25,7 @@ export function findContextOverflow(
 
 /** One line saying what does not fit and what to change. */
 export function contextOverflowMessage(o: ContextOverflow, maxTokens: number, context: number, modelDir: string): string {
-  const where = `the model's context of ${context} positions (max_position_embeddings in ${modelDir}/config.json)`;
+  const where = `the model's context of ${context} positions (max_position_embeddings and rope_scaling in ${modelDir}/config.json)`;
   const head = `${o.benchmark} problem ${o.id}: prompt of ${o.promptTokens} tokens + --max-tokens ${maxTokens} exceeds ${where}`;
   const room = context - o.promptTokens;
   return room >= 1 ? `${head}; use --max-tokens ${room} or less, or a shorter --template` : `${head}; the prompt alone does not fit: use a shorter --template or another --bench`;
