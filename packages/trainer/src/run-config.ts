@@ -58,8 +58,8 @@ const show = (v: unknown): string => (v === undefined ? '(unset)' : JSON.stringi
 export class ConfigChangeError extends Error {
   constructor(readonly runDir: string, readonly changes: ConfigChange[]) {
     super(`${runDir} was trained with a different config; changed: ${changes.map((c) => `${c.path} ${show(c.before)} → ${show(c.after)}`).join(', ')}. `
-      + `Resume with the run's own config (${join(runDir, CONFIG_FILE)}), use another run name, or allow the change `
-      + `(verl train --allow-config-change) to record it in ${CONFIG_HISTORY_FILE}.`);
+      + `Resume with the run's own config (${join(runDir, CONFIG_FILE)}), use another run name or folder, or allow the change `
+      + `(--allow-config-change; trainRL/trainSFT option allowConfigChange) to record it in ${CONFIG_HISTORY_FILE}.`);
     this.name = 'ConfigChangeError';
   }
 }
