@@ -6,7 +6,7 @@ import { DEFAULT_LIMITS, parseCompletionRequest, RequestError } from './completi
 import { createLocalEngine } from './local-engine.js';
 import { createFakeModel } from './test-utils/fake-model.js';
 import { createCharTokenizer } from './test-utils/char-tokenizer.js';
-import type { GenerateOptions, RolloutEngine } from './types.js';
+import type { GenerateOptions, Rollout, RolloutEngine } from './types.js';
 
 const tokenizer = createCharTokenizer(100);
 const servers: Server[] = [];
@@ -174,6 +174,37 @@ describe('completions server', () => {
     ac.abort();
     for (let i = 0; i < 200 && !state.aborted; i++) await new Promise((r) => setTimeout(r, 5));
     expect(state.aborted).toBe(true);
+  });
+
+  it('streams: a choice gets its finish chunk as soon as its response is done, not when the whole call ends', async () => {
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let waiting = false;
+    const engine: RolloutEngine = {
+      generate: async (p, opts: GenerateOptions) => {
+        const done = (s: number, token: number, finishReason: 'stop' | 'length'): Rollout => ({
+          promptIndex: 0, sampleIndex: s, promptIds: p[0] as number[], responseIds: [token], text: tokenizer.decode([token]), logprobs: [-1], finishReason,
+        });
+        opts.onToken?.({ promptIndex: 0, sampleIndex: 0, token: 40, logprob: -1 });
+        opts.onRollout?.(done(0, 40, 'stop'));
+        waiting = true; // sample 1 is still generating
+        await Promise.race([released, new Promise((r) => setTimeout(r, 3000))]);
+        waiting = false;
+        opts.onToken?.({ promptIndex: 0, sampleIndex: 1, token: 41, logprob: -1 });
+        return [done(0, 40, 'stop'), done(1, 41, 'length')];
+      },
+    };
+    const url = await start({ engine });
+    const res = await post(url, { prompt: 'a', n: 2, stream: true });
+    const reader = res.body!.getReader();
+    let seen = '';
+    while (!seen.includes('"finish_reason":"stop"')) seen += new TextDecoder().decode((await reader.read()).value);
+    expect(waiting).toBe(true);
+    release();
+    for (let r = await reader.read(); !r.done; r = await reader.read()) seen += new TextDecoder().decode(r.value);
+    const chunks = seen.split('\n\n').filter((e) => e.startsWith('data: {')).map((e) => JSON.parse(e.slice(6)).choices[0]);
+    expect(chunks.map((c) => [c.index, c.text, c.finish_reason])).toEqual([[0, tokenizer.decode([40]), null], [0, '', 'stop'], [1, tokenizer.decode([41]), null], [1, '', 'length']]);
+    expect(seen.endsWith('data: [DONE]\n\n')).toBe(true);
   });
 
   it('streams an engine failure after the first chunk as an error event, then [DONE]', async () => {

@@ -12,10 +12,10 @@ import { DEFAULT_LIMITS, errorBody, RequestError, type CompletionsLimits } from 
 import { readBody } from './request-body.js';
 import { fullChoice, objectName, responseId, usageOf, type Endpoint } from './response-format.js';
 import { streamResponse } from './stream-response.js';
-import type { GeneratedToken, Rollout, RolloutEngine } from './types.js';
+import type { Rollout, RolloutEngine } from './types.js';
 import { Rng } from './rng.js';
 import { modelContextLength } from './context-length.js';
-import { RequestScheduler } from './request-scheduler.js';
+import { RequestScheduler, type GenerationHooks } from './request-scheduler.js';
 
 export interface CompletionsServerOptions {
   engine: RolloutEngine;
@@ -83,7 +83,7 @@ export function createCompletionsServer(opts: CompletionsServerOptions): Server 
     // one seed per prompt, so the scheduler can merge requests without changing outputs
     const seed = r.seed ?? seeds.nextSeed();
     const promptSeeds = r.prompts.map((_, j) => Rng.derive(seed, j).nextSeed());
-    const generate = (onToken?: (t: GeneratedToken) => void) => scheduler.submit(r, promptSeeds, abort.signal, onToken);
+    const generate = (hooks?: GenerationHooks) => scheduler.submit(r, promptSeeds, abort.signal, hooks);
     if (r.stream) return streamResponse(res, { endpoint, req: r, tokenizer, modelName, generate });
 
     const rollouts: Rollout[] = await generate();

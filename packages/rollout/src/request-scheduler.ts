@@ -4,7 +4,10 @@
 // sends) are decoded as one batch. Each request carries one seed per prompt (`promptSeeds`), so
 // merging does not change any output.
 import { RequestError, type CompletionRequest } from './completion-request.js';
-import type { GeneratedToken, Rollout, RolloutEngine } from './types.js';
+import type { GenerateOptions, GeneratedToken, Rollout, RolloutEngine } from './types.js';
+
+/** Streaming callbacks of one request, with its own prompt indices. */
+export type GenerationHooks = Pick<GenerateOptions, 'onToken' | 'onRollout'>;
 
 export interface SchedulerLimits {
   maxConcurrent: number;
@@ -17,8 +20,8 @@ interface Job {
   request: CompletionRequest;
   promptSeeds: number[];
   signal: AbortSignal;
-  /** tokens of this request as they are sampled (prompt indices local to the request) */
-  onToken: ((t: GeneratedToken) => void) | undefined;
+  /** this request's tokens and responses as they come (prompt indices local to the request) */
+  hooks: GenerationHooks;
   key: string;
   resolve(r: Rollout[]): void;
   reject(e: unknown): void;
@@ -39,12 +42,12 @@ export class RequestScheduler {
   ) {}
 
   /** Resolves with the request's rollouts (prompt indices local to the request). */
-  submit(request: CompletionRequest, promptSeeds: number[], signal: AbortSignal, onToken?: (t: GeneratedToken) => void): Promise<Rollout[]> {
+  submit(request: CompletionRequest, promptSeeds: number[], signal: AbortSignal, hooks: GenerationHooks = {}): Promise<Rollout[]> {
     if (this.running >= this.limits.maxConcurrent && this.queue.length >= this.limits.maxQueued) {
       return Promise.reject(new RequestError('the server is busy; retry later', 429, null, 'rate_limit_error'));
     }
     return new Promise<Rollout[]>((resolve, reject) => {
-      const job: Job = { request, promptSeeds, signal, onToken, key: mergeKey(request), resolve, reject };
+      const job: Job = { request, promptSeeds, signal, hooks, key: mergeKey(request), resolve, reject };
       this.queue.push(job);
       signal.addEventListener('abort', () => {
         const i = this.queue.indexOf(job);
@@ -116,12 +119,12 @@ export class RequestScheduler {
       const offset = owner.length;
       for (let k = 0; k < job.request.prompts.length; k++) owner.push({ job, offset });
     }
-    const onToken = batch.some((j) => j.onToken)
-      ? (t: GeneratedToken) => {
-          const o = owner[t.promptIndex];
-          if (o && !o.job.signal.aborted) o.job.onToken?.({ ...t, promptIndex: t.promptIndex - o.offset });
-        }
-      : undefined;
+    const route = <T extends { promptIndex: number }>(x: T, call: (h: GenerationHooks, local: T) => void) => {
+      const o = owner[x.promptIndex];
+      if (o && !o.job.signal.aborted) call(o.job.hooks, { ...x, promptIndex: x.promptIndex - o.offset });
+    };
+    const onToken = batch.some((j) => j.hooks.onToken) ? (t: GeneratedToken) => route(t, (h, local) => h.onToken?.(local)) : undefined;
+    const onRollout = batch.some((j) => j.hooks.onRollout) ? (r: Rollout) => route(r, (h, local) => h.onRollout?.(local)) : undefined;
     const rollouts = await this.engine.generate(batch.flatMap((j) => j.request.prompts), {
       n: r.n,
       maxNewTokens: r.maxTokens,
@@ -132,6 +135,7 @@ export class RequestScheduler {
       stop: r.stop,
       eosTokenIds: r.eosTokenIds,
       onToken,
+      onRollout,
       signal: abort.signal,
     });
     const total = batch.reduce((a, j) => a + j.request.prompts.length, 0) * r.n;
