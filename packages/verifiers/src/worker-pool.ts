@@ -114,6 +114,9 @@ export class CasPool {
     // a memory cap keeps a runaway computation from growing the training process
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
+      // The source is CommonJS: a host started with --input-type=module (`node --input-type=module
+      // -e …`) would hand that flag down and every worker would fail to start.
+      execArgv: process.execArgv.filter((a) => !/^--(input-type|experimental-default-type)\b/.test(a)),
       workerData: { mathjsPath: resolveMathjs() },
       resourceLimits: { maxOldGenerationSizeMb: 512 },
     });

@@ -65,6 +65,9 @@ export class SyncWorker<Req, Res> {
     this.port = port1;
     this.worker = new Worker(workerSource(factorySource), {
       eval: true,
+      // The source is CommonJS: a host started with --input-type=module (`node --input-type=module
+      // -e …`) would hand that flag down, the worker would fail to start and the caller wait.
+      execArgv: process.execArgv.filter((a) => !/^--(input-type|experimental-default-type)\b/.test(a)),
       workerData: { port: port2, flag: this.answered.buffer, data },
       transferList: [port2],
     });
