@@ -151,6 +151,21 @@ describe('trainSFT', () => {
   });
 });
 
+describe('issue 13 point 2 in SFT', () => {
+  it('a resumed SFT run with a changed lr is refused, allowed with allowConfigChange', async () => {
+    const cfg = (lr: number, steps: number): SFTConfigInput => ({
+      name: 'sft-change', outputDir: root, model: { path: modelDir, backend: 'wasm' },
+      data: { source: 'arithmetic', count: 10, difficulty: 1, template: 'arithmetic' }, steps, batchSize: 4, microBatchSize: 4, lr, saveEvery: 1,
+    });
+    await trainSFT(parseSFTConfig(cfg(1e-3, 1)));
+    // the default cosine schedule makes the step count a training field too
+    await expect(trainSFT(parseSFTConfig(cfg(2e-3, 2)))).rejects.toThrow(/changed: lr 0\.001 → 0\.002, steps 1 → 2\./);
+    const r = await trainSFT(parseSFTConfig(cfg(2e-3, 2)), {}, undefined, { allowConfigChange: true });
+    expect(r.steps).toBe(2);
+    expect(JSON.parse(readFileSync(join(root, 'sft-change', 'config-history.jsonl'), 'utf8'))).toMatchObject({ step: 1, trainingFields: ['lr', 'steps'] });
+  });
+});
+
 describe('trainRL with a remote rollout engine', () => {
   it('trains from completions served over HTTP (OpenAI /v1/completions on 127.0.0.1)', async () => {
     const { createCompletionsServer, createLocalEngine } = await import('@verl-ts/rollout');
