@@ -4,10 +4,11 @@ import { bool, intList, num, str, strList, UsageError } from '../cli/args.js';
 import type { Command } from '../cli/command.js';
 import { ProgressBar } from '../cli/progress.js';
 import { contextOverflowMessage, findContextOverflow } from '../eval/context-check.js';
-import { BUNDLED_DEFAULTS, chooseKs, DEFAULT_BENCH, DEFAULT_KS, DEFAULT_MAX_TOKENS, isBundledModel } from '../eval/defaults.js';
+import { BUNDLED_DEFAULTS, chooseKs, DEFAULT_BENCH, DEFAULT_KS, DEFAULT_MAX_TOKENS } from '../eval/defaults.js';
 import { chooseOutDir } from '../eval/out-dir.js';
 import { recordSettings, runEval } from '../eval/run-eval.js';
 import { formatSummaryTable } from '../eval/table.js';
+import { isBundledModel } from './shared/bundled-model.js';
 import { openEngine, parseBackend } from './shared/engine.js';
 import { defaultTemplate, loadProblems } from './shared/problems.js';
 

@@ -2,6 +2,7 @@
 import { join, resolve } from 'node:path';
 import { bool, str, UsageError } from '../cli/args.js';
 import type { Command } from '../cli/command.js';
+import { checkGenerationFits, withBundledDefaults } from './shared/bundled-model.js';
 import { applyOverrides, readConfigFile, toYaml } from './shared/config-file.js';
 import { trainingHooks } from './shared/train-progress.js';
 import { stopExitCode, stoppedRunMessage } from './shared/train-stop.js';
@@ -31,9 +32,11 @@ export const command: Command = {
     const file = str(v, 'config');
     const sets = (v.set as string[] | undefined) ?? [];
     if (!file && !bool(v, 'print-config')) throw new UsageError('give --config FILE (or --print-config to see the defaults)');
-    const raw = applyOverrides(file ? readConfigFile(file) : structuredClone(MINIMAL_RL_CONFIG), sets);
+    // the bundled tiny policy gets its own task and lengths where the input has none (issue 13 point 5)
+    const raw = withBundledDefaults(applyOverrides(file ? readConfigFile(file) : structuredClone(MINIMAL_RL_CONFIG), sets));
     const trainer = await import('@verl-ts/trainer');
     const config = trainer.parseRLConfig(raw);
+    await checkGenerationFits(config.model.path, config.rollout.maxPromptTokens, config.rollout.maxNewTokens);
     if (bool(v, 'print-config')) {
       io.stdout.write(toYaml(config));
       return 0;

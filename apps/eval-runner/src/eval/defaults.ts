@@ -1,8 +1,6 @@
 // Defaults of `verl eval` that depend on other settings: k values up to n, and the bundled
 // tiny-arith policy's own benchmark, template and response length (issue 13 points 5 and 9).
-import { realpathSync } from 'node:fs';
 import { UsageError } from '../cli/args.js';
-import { tinyArithDir } from '../demo/assets.js';
 import { DEMO_DEFAULTS } from '../demo/config.js';
 
 export const DEFAULT_BENCH = 'gaokao2024_mix';
@@ -21,13 +19,4 @@ export function chooseKs(given: number[] | undefined, n: number): number[] {
   const tooLarge = given.filter((k) => k > n);
   if (tooLarge.length > 0) throw new UsageError(`--k ${tooLarge.join(',')} is larger than --n ${n} (pass@k and maj@k need k ≤ n responses)`);
   return [...new Set(given)].sort((a, b) => a - b);
-}
-
-/** Whether `dir` is the bundled tiny-arith policy (by real path, so any spelling of it counts). */
-export function isBundledModel(dir: string): boolean {
-  try {
-    return realpathSync(dir) === realpathSync(tinyArithDir());
-  } catch {
-    return false;
-  }
 }
