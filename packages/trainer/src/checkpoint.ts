@@ -1,8 +1,10 @@
 // Checkpoint directories: runs/<name>/checkpoints/step-<N>/. A checkpoint is written into a
 // temporary sibling directory, completed with manifest.json (written last), then renamed into
 // place, so a crash leaves either a complete checkpoint or a temporary directory that is
-// ignored and cleaned up. Only directories with a manifest count as checkpoints.
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+// ignored and cleaned up. Only directories with a manifest count as checkpoints. Every file is
+// flushed to disk before the manifest is written, and the manifest and the rename before the
+// checkpoint counts, so that a power loss cannot leave a "complete" checkpoint with torn files.
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export const MANIFEST = 'manifest.json';
@@ -16,6 +18,18 @@ export interface CheckpointManifest {
 }
 
 export interface CheckpointInfo { step: number; dir: string }
+
+/** fsync a file or a directory (Linux and macOS accept fsync on a read-only descriptor). */
+async function syncPath(path: string, isDir = false): Promise<void> {
+  const fh = await open(path, 'r');
+  try {
+    await fh.sync();
+  } catch (e) {
+    if (!isDir) throw e; // some file systems cannot sync a directory; the rename is still atomic
+  } finally {
+    await fh.close();
+  }
+}
 
 export function checkpointsRoot(runDir: string): string {
   return join(runDir, 'checkpoints');
@@ -68,10 +82,14 @@ export async function writeCheckpoint(
     await fill(tmp);
     await mkdir(tmp, { recursive: true });
     const files = (await readdir(tmp)).filter((f) => f !== MANIFEST).sort();
+    for (const f of files) if ((await stat(join(tmp, f))).isFile()) await syncPath(join(tmp, f));
     const manifest: CheckpointManifest = { format: 'verl-ts-checkpoint-v1', step, kind, files, createdAt: new Date().toISOString() };
     await writeFile(join(tmp, MANIFEST), JSON.stringify(manifest, null, 1));
+    await syncPath(join(tmp, MANIFEST));
+    await syncPath(tmp, true);
     await rm(final, { recursive: true, force: true });
     await rename(tmp, final);
+    await syncPath(root, true);
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });
     throw e;
