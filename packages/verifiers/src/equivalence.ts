@@ -16,6 +16,7 @@ import { parseList } from './parse.js';
 import { expandItems } from './plus-minus.js';
 import { matrixValue } from './matrix-arith.js';
 import { ratioForm } from './ratios.js';
+import { matchesRoundedGold } from './rounded-gold.js';
 import { checkDeadline, nodeKey, proportional, scalarEqual, type EquivContext } from './scalar.js';
 import { isLabel, statementValue, valuesAgainst } from './statements.js';
 
@@ -65,7 +66,8 @@ export async function answersEquivalent(pred: string, gold: string, ctx: EquivCo
       if (await listsEqual(a.items, b.items, ctx, ctx.ordered && !a.alternatives && !b.alternatives)) return true;
     }
   }
-  return false;
+  // "to the nearest tenth": only when the question asks for a rounded value
+  return ctx.roundedGold === true && matchesRoundedGold(p, g);
 }
 
 // ---------- lists and sets ----------

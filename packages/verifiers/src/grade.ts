@@ -61,6 +61,11 @@ export function listsAreOrdered(problem: Pick<Problem, 'question' | 'benchmark'>
   return (problem.benchmark ?? '').startsWith('gaokao');
 }
 
+/** Whether the question asks for a rounded value ("to the nearest tenth", "two decimal places", 保留). */
+export function asksForRounding(problem: Pick<Problem, 'question'>): boolean {
+  return /nearest|round(?:ed)?\b|decimal places?|significant (?:figures|digits)|保留|精确到|四舍五入/i.test(problem.question ?? '');
+}
+
 /** Gold letters when the gold is a multiple-choice answer ("C", "BC", "\text{(C)}"). */
 function goldChoice(gold: string, problem: Problem, options: Record<string, string> | null): string | null {
   const letters = choiceLetters(gold);
@@ -83,7 +88,7 @@ export async function gradeAnswer(response: string, problem: Problem, opts: Grad
   const base = { extracted: ext.answer, boxed: ext.boxed };
   if (ext.answer.length > maxChars) return { ...base, correct: false, reason: `answer longer than ${maxChars} characters` };
   if (gold.length > 4 * maxChars) return { ...base, correct: false, reason: 'gold answer too long' };
-  const ctx: EquivContext = { ordered: listsAreOrdered(problem), deadline, pool: opts.pool ?? sharedPool() };
+  const ctx: EquivContext = { ordered: listsAreOrdered(problem), roundedGold: asksForRounding(problem), deadline, pool: opts.pool ?? sharedPool() };
   // "\boxed{x+11} or \boxed{11+x}" restates one answer; a real hedge ("\boxed{6} or \boxed{7}")
   // is wrong because one of its alternatives is
   if (ext.hedged && ext.parts) {

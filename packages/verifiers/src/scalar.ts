@@ -12,6 +12,8 @@ export class CheckTimeout extends Error {}
 export interface EquivContext {
   /** comma lists are ordered (fill-in blanks) rather than solution sets */
   ordered: boolean;
+  /** the question asks for a rounded value: a decimal gold is matched at its precision */
+  roundedGold?: boolean;
   /** absolute time (ms since epoch) by which the check must end */
   deadline: number;
   pool: CasPool;
