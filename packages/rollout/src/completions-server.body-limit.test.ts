@@ -93,6 +93,29 @@ describe('issue 13 point 6: the 413 for a body over the limit', () => {
     expect((await client.completions.create({ model: 'fake', prompt: 'ab', max_tokens: 2 })).choices).toHaveLength(1);
   });
 
+  it('answers Expect: 100-continue with the 413 before the upload, and with 100 Continue under the limit', async () => {
+    const port = await start();
+    const ask = (length: number, body: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1');
+        let got = '';
+        let sent = false;
+        socket.on('data', (d) => {
+          got += d.toString('latin1');
+          if (!sent && got.startsWith('HTTP/1.1 100 ')) {
+            sent = true;
+            socket.write(body);
+          }
+        });
+        socket.on('error', reject);
+        socket.on('close', () => resolve(got));
+        socket.write(`POST /v1/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: ${length}\r\nexpect: 100-continue\r\nconnection: close\r\n\r\n`);
+      });
+    expect(await ask(BODY, '')).toMatch(/^HTTP\/1\.1 413 /); // no body was sent at all
+    const small = '{"prompt":"ab","max_tokens":2}';
+    expect(await ask(small.length, small)).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 /);
+  });
+
   it('past the hard cap answers at once and closes the connection; the server keeps serving', async () => {
     const port = await start({ maxDiscardBytes: 4 << 20 });
     const r = await rawPost(port, BODY);

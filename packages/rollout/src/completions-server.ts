@@ -117,12 +117,25 @@ export function createCompletionsServer(opts: CompletionsServerOptions): Server 
     sendError(res, 404, `no route ${req.method} ${path} (this server has ${ROUTES})`, 'NotFoundError');
   }
 
-  return createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((e: unknown) => {
       const err = errorBody(e);
       const headers: Record<string, string> = err.code === 429 ? { 'retry-after': '1' } : {};
       if (e instanceof RequestError && e.closeConnection) headers.connection = 'close';
       sendError(res, err.code, err.message, err.type, err.param, headers);
     });
+  };
+  const server = createServer(onRequest);
+  // `Expect: 100-continue` (curl sends it for large bodies): refuse an oversized body before the
+  // client uploads it, instead of reading and discarding it
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limits.maxBodyBytes) {
+      sendError(res, 413, `request body of ${declared} bytes exceeds the limit of ${limits.maxBodyBytes} bytes`, 'invalid_request_error', null, { connection: 'close' });
+      return;
+    }
+    res.writeContinue();
+    onRequest(req, res);
   });
+  return server;
 }
