@@ -1,4 +1,4 @@
-// Training sets of ../shared/train (see its README): MATH levels 3-5 (the paper's RL data, rebuilt
+// Training sets (provenance in the repository's fixtures/train/README.md): MATH levels 3-5 (the paper's RL data, rebuilt
 // from the raw MATH release), the complementary levels 1-2, and GSM8K train.
 import type { DatasetSpec } from './registry.js';
 import { gsm8kProblem, verlDataUrl } from './builtin-benchmarks.js';
