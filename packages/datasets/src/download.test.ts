@@ -118,6 +118,7 @@ describe('download with a pinned sha256', () => {
     await expect(downloadVerified('https://example.invalid/x', SHA, join(dir, 'dns', 'x'), { fetch: dns })).rejects.toThrow(
       'download of https://example.invalid/x failed: host name not found (offline?) (ENOTFOUND)',
     );
+    await expect(downloadVerified('http://127.0.0.1:1/x', SHA, join(dir, 'port1', 'x'))).rejects.toThrow('download of http://127.0.0.1:1/x failed: bad port');
     const cut = await downloadVerified(`${base}/data/cut.jsonl`, SHA, join(dir, 'cut', 'x')).catch((e: unknown) => e);
     expect((cut as Error).message).toMatch(new RegExp(`^download of ${base}/data/cut.jsonl failed: .* after ${Buffer.byteLength(BODY)} bytes$`));
     expect(await readdir(join(dir, 'cut'))).toEqual([]);

@@ -48,7 +48,10 @@ export function networkFailureReason(e: unknown, timeoutMs: number): string {
     if (typeof code === 'string' && NETWORK_CODES[code]) return `${NETWORK_CODES[code]} (${code})`;
     if (typeof code === 'string' && code !== 'ABORT_ERR') return `${(c as Error).message ?? 'network error'} (${code})`;
   }
-  return e instanceof Error ? e.message : String(e);
+  // no code: the innermost cause's own words ("bad port"), not the bare "fetch failed"
+  let said = e instanceof Error ? e.message : String(e);
+  for (let c: unknown = (e as { cause?: unknown })?.cause, depth = 0; c instanceof Error && depth < 5; c = c.cause, depth++) if (c.message) said = c.message;
+  return said;
 }
 
 export interface DownloadOptions {

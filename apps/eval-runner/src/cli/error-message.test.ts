@@ -65,5 +65,8 @@ describe('describeError', () => {
     expect(describeError(e)).toBe('network request failed: connection refused (is the server running?) (ECONNREFUSED)');
     const dns = Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('getaddrinfo ENOTFOUND example.invalid'), { code: 'ENOTFOUND' }) });
     expect(networkCause(dns)).toBe('host name not found (offline, or a typo in the host?) (ENOTFOUND)');
+    // a port fetch refuses to use: undici's cause has words but no code
+    const blocked = await fetch('http://127.0.0.1:1/').catch((err: unknown) => err);
+    expect(describeError(blocked)).toBe('network request failed: bad port');
   });
 });

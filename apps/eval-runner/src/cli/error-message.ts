@@ -41,11 +41,13 @@ export function networkCause(e: unknown): string | undefined {
     if (typeof x.code === 'string' && NET_CODES[x.code]) return `${NET_CODES[x.code]} (${x.code})`;
     if (x.name === 'TimeoutError' || x.name === 'AbortError') return `no answer in time (${String(x.name)})`;
   }
+  // no known code: the innermost cause's own words (undici: "bad port", "invalid onRequestStart method"…)
+  let said: string | undefined;
   for (let c: unknown = (e as ErrnoLike)?.cause, depth = 0; c && typeof c === 'object' && depth < 5; c = (c as ErrnoLike).cause, depth++) {
     const x = c as ErrnoLike;
-    if (typeof x.code === 'string') return `${typeof x.message === 'string' ? x.message : 'network error'} (${x.code})`;
+    if (typeof x.message === 'string' && x.message) said = typeof x.code === 'string' ? `${x.message} (${x.code})` : x.message;
   }
-  return undefined;
+  return said;
 }
 
 // "ENOENT: no such file or directory, open '/x/y'" as Node formats system errors.
