@@ -16,7 +16,8 @@ export const command: Command = {
       out: { type: 'string', value: 'FILE', description: 'output HTML file (default: <first run>/report.html)' },
       title: { type: 'string', value: 'TEXT', description: 'page title' },
     },
-    examples: ['verl report runs/grpo runs/verl --out runs/compare.html', 'verl report runs/demo/grpo runs/demo/verl runs/demo/eval-start'],
+    // folders the demo and the train/eval examples write (from the repository root)
+    examples: ['verl report runs/demo/grpo runs/demo/grpo-verl runs/demo/eval-start --out runs/demo/compare.html', 'verl report runs/my-run runs/eval/tiny-arith'],
   },
   async run(args, io) {
     if (args.positionals.length === 0) throw new UsageError('give at least one run folder');
