@@ -86,8 +86,8 @@ async function listsEqual(a: Node[], b: Node[], ctx: EquivContext, ordered: bool
   let A = ea.items;
   let B = eb.items;
   // a set written with braces against a bare list of the same elements
-  if (A.length === 1 && A[0].t === 'set' && B.length > 1) A = A[0].items;
-  if (B.length === 1 && B[0].t === 'set' && A.length > 1) B = B[0].items;
+  if (A.length === 1 && A[0].t === 'set' && B.length > 1) A = expandItems(A[0].items).items;
+  if (B.length === 1 && B[0].t === 'set' && A.length > 1) B = expandItems(B[0].items).items;
   if (A.length === 1 && B.length === 1) return nodesEqual(A[0], B[0], ctx);
   if (A.length === 1 && B.length > 1) return singleVersusList(A[0], B, ctx);
   if (B.length === 1 && A.length > 1) return singleVersusList(B[0], A, ctx);

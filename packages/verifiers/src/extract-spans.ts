@@ -68,6 +68,18 @@ function priceLike(content: string): boolean {
   return /^\d[\d,.]*\s/.test(t) && proseWords(t) >= 1;
 }
 
+const SPAN_JOIN = /^[\s,，、;；]*(?:and|和|且|及|以及)?[\s,，、;；]*$/;
+
+/**
+ * The span at `k` together with the spans right before it that form one answer with it:
+ * "$a = 3$，$b = 5$", "$x = 1$ and $x = 2$" (separated only by commas or "and").
+ */
+export function joinedSpans(text: string, spans: Span[], k: number): string {
+  let first = k;
+  while (first > 0 && SPAN_JOIN.test(text.slice(spans[first - 1].end, spans[first].start)) && spans[first - 1].content.trim()) first--;
+  return spans.slice(first, k + 1).map((x) => x.content.trim()).join(', ');
+}
+
 function findDollar(s: string, from: number, double: boolean): number {
   for (let j = from; j < s.length && j < from + 5000; j++) {
     if (s[j] === '\\') {

@@ -1,4 +1,6 @@
 // Final-answer extraction from a model response, in this order of priority:
+//   0. the content of the last <answer>…</answer> tags (R1-style chat templates), read by the
+//      same rules;
 //   1. Minerva's "Final Answer: The final answer is X. I hope it is correct." (the last one, as a
 //      model may correct itself; a run-on into an invented "Problem:" is cut off first);
 //   2. the last \boxed{}/\fbox{} (boxes joined by "and", commas or \quad are one answer; joined
@@ -10,7 +12,7 @@
 // A number is never cut out of a larger expression (see extract-spans.ts).
 // Reference behaviour compared: Qwen2.5-Math evaluation/parser.py, huggingface/Math-Verify.
 import { finalBoxes } from './extract-boxes.js';
-import { lastExpression, mathSpans, proseWords } from './extract-spans.js';
+import { joinedSpans, lastExpression, mathSpans, proseWords } from './extract-spans.js';
 
 export interface Extraction {
   answer: string;
@@ -28,6 +30,7 @@ export interface Extraction {
 export const MAX_RESPONSE_CHARS = 200_000;
 
 const MINERVA = /final answer is\s*([\s\S]{0,500}?)\.?\s*I hope it is correct/gi;
+const ANSWER_TAG = /<answer>[\s\S]{0,5000}?<\/answer>/g;
 const MINERVA_ANSWER = /final answer is\s*([\s\S]{0,500}?)\.?\s*I hope it is correct/i;
 // a few-shot base model that runs on into an invented next problem
 const NEXT_PROBLEM = /\n\s*(?:Problem|Question|Q)\s*\d*\s*[:.]/;
@@ -95,6 +98,13 @@ export function extractDetailed(response: string): Extraction | null {
     if (next >= 0) s = s.slice(0, firstHope + next);
   }
 
+  // "<answer>72</answer>" (R1-style tags): the answer is inside the last pair of tags
+  const tag = lastMatch(s, ANSWER_TAG);
+  if (tag) {
+    const inner = s.slice(tag.start, tag.end).replace(/^<answer>|<\/answer>$/g, '').trim();
+    const ext = inner && !/<answer>/.test(inner) ? extractDetailed(inner) : null;
+    if (ext) return ext;
+  }
   const minerva = lastMatch(s, MINERVA);
   if (minerva) {
     const inner = MINERVA_ANSWER.exec(s.slice(minerva.start, minerva.end))![1].trim();
@@ -136,11 +146,13 @@ export function extractDetailed(response: string): Extraction | null {
   if (CUT_OFF.test(s)) return null;
   const tail = s.slice(-6000);
   const spans = mathSpans(tail);
-  const span = [...spans].reverse().find((x) => x.content.trim());
+  let spanIdx = spans.length - 1;
+  while (spanIdx >= 0 && !spans[spanIdx].content.trim()) spanIdx--;
+  const span = spanIdx >= 0 ? spans[spanIdx] : undefined;
   let masked = tail;
   for (const x of spans) masked = masked.slice(0, x.start) + ' '.repeat(x.end - x.start) + masked.slice(x.end);
   const expr = lastExpression(masked);
-  if (span && (!expr || span.end > expr.start)) return plain(span.content.trim(), 'math');
+  if (span && (!expr || span.end > expr.start)) return plain(joinedSpans(tail, spans, spanIdx), 'math');
   if (expr) return plain(expr.content.replace(/\$/g, ' ').replace(/\s+/g, ' ').trim(), 'expression');
   const whole = s.trim();
   if (whole && whole.length <= 60 && proseWords(whole) <= 1 && !/[.!?。]\s*\S/.test(whole)) return plain(whole.replace(/[.。]$/, ''), 'whole');

@@ -9,6 +9,8 @@ export function isLabel(n: Node): boolean {
   if (n.t === 'sym') return true;
   if (n.t === 'mul') return n.a.length <= 4 && n.a.every((x) => x.t === 'sym' || (x.t === 'num' && n.a[0].t === 'sym') || (x.t === 'brk' && x.items.every((y) => y.t === 'sym')));
   if (n.t === 'fn' && n.name === 'abs') return n.args.length === 1 && isLabel(n.args[0]);
+  // a named function value: "\sin A = \frac{\sqrt3}{2}", "\cos B = …"
+  if (n.t === 'fn') return n.args.length === 1 && n.args[0].t === 'sym';
   // a named ratio or quotient: "V_1 : V_2 = 11:21", "\frac{NO}{BO} = \frac{1}{\sqrt6}"
   if (n.t === 'div') return isLabel(n.n) && isLabel(n.d);
   if (n.t === 'brk') return n.items.length >= 1 && n.items.every((x) => x.t === 'sym');
