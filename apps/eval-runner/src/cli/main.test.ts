@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,6 +96,19 @@ describe('verl CLI', () => {
     await new Promise<void>((ok) => s.close(() => ok()));
     const text = await oneLine(['eval', '--remote', `http://127.0.0.1:${port}`, '--bench', 'arithmetic', '--limit', '1'], 1);
     expect(text).toBe(`verl eval: cannot reach the --remote server: GET http://127.0.0.1:${port}/v1/models: connection refused (is the server running?) (ECONNREFUSED)\n`);
+  });
+
+  it('issue 13 point 8: the default benchmark needs no download (an empty cache and a dead server: only the server is reported)', async () => {
+    const cache = process.env.VERL_DATASETS_CACHE;
+    process.env.VERL_DATASETS_CACHE = mkdtempSync(join(tmpdir(), 'verl-empty-cache-'));
+    try {
+      const text = await oneLine(['eval', '--remote', 'http://127.0.0.1:1', '--limit', '2'], 1);
+      expect(text).toBe('verl eval: cannot reach the --remote server: GET http://127.0.0.1:1/v1/models: bad port\n');
+      expect(readdirSync(process.env.VERL_DATASETS_CACHE)).toEqual([]);
+    } finally {
+      if (cache === undefined) delete process.env.VERL_DATASETS_CACHE;
+      else process.env.VERL_DATASETS_CACHE = cache;
+    }
   });
 
   it('issue 13 point 9: paths in the help examples exist from the repository root (where `pnpm verl` runs)', async () => {
