@@ -19,6 +19,8 @@ export const STYLES = {
   'inline-paren': (a) => `Using the identity twice, the result is \\(${a}\\).`,
   'answer-colon': (a) => `Let's think step by step. The first term is 2 and the ratio is 3.\nAnswer: $${a}$`,
   'chinese': (a) => `解：由题意得 $f(1) = 2$，再代入化简，所以答案为 $${a}$。`,
+  // the answer alone, as graders' callers pass an already extracted answer
+  'bare': (a) => a,
 };
 const STYLE_NAMES = Object.keys(STYLES);
 

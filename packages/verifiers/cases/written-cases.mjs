@@ -38,6 +38,15 @@ export const WRITTEN = [
   w('extraction', 'base-prose', '5', 'We get $x = 5$ and hence $y = 2$, so the sum of the digits is 7.', false),
   w('extraction', 'base-prose', '7', 'We get $x = 5$ and hence $y = 2$, so the sum of the digits is 7.', true),
 
+  w('extraction', 'bare', '1, 2', '1, 2', true),
+  w('extraction', 'bare', '-1', '- 1', true),
+  w('extraction', 'bare', '10', '10\\text{ cm}', true),
+  w('extraction', 'bare', '12', '12 inches', true),
+  w('extraction', 'bare', '6', '6 \\text{ sq units}', true),
+  w('extraction', 'bare', '16', '6 \\text{ sq units}', false),
+  w('extraction', 'bare', '\\text{(A)}', 'A', true),
+  w('extraction', 'bare', '\\text{(A)}', 'B', false),
+
   // ---- Minerva format
   w('minerva', 'minerva', '10455', 'Final Answer: The final answer is $10{,}455$. I hope it is correct.', true),
   w('minerva', 'minerva', '28\\%', 'The overall loss is $100\\% - 72\\% = 28\\%$.\nFinal Answer: The final answer is $28 \\%$. I hope it is correct.', true),

@@ -91,6 +91,24 @@ function findDollar(s: string, from: number, double: boolean): number {
   return -1;
 }
 
+// ---------- a response that is nothing but an answer ----------
+
+/**
+ * A short response that is only an answer, as graders' callers often pass: "1, 2", "- 1",
+ * "10\text{ cm}", "12 inches", "A", "Even". No sentence: at most a number's unit words.
+ */
+export function isBareAnswer(s: string): boolean {
+  const t = s.trim();
+  if (!t || t.length > 150 || t.includes('\n')) return false;
+  if (/[\u4e00-\u9fff]/.test(t) && /[$\d=]/.test(t)) return false; // a Chinese sentence around math
+  const plain = t.replace(/\\(?:text\w*|mbox|mathrm|operatorname)\s*\{[^{}]*\}/g, ' ').replace(/\\[A-Za-z]+/g, ' ');
+  const words = plain.match(/[A-Za-z]{2,}/g) ?? [];
+  if (words.length === 0) return true;
+  if (words.length === 1 && /^\$?[A-Za-z]+\$?$/.test(t)) return true; // "Even", "five"
+  // a value followed by unit words: "12 inches", "6 sq units"
+  return words.length <= 3 && /^[-+$\\\d.,{}\s]*\d[\d.,{}\s^]*(?:[A-Za-z]{2,}[\s^{}\d]*)+$/.test(plain.trim()) && /^[-+$\\\d.,\s]/.test(t);
+}
+
 // ---------- standalone expressions in prose ----------
 
 const UNIT_GLUE = /^(?:[a-zA-Z]{1,3}[²³]?|%|°|€|£|¥|元|个|cm²|m²|km²)$/;
@@ -124,7 +142,8 @@ function tokenKind(tok: string): 'math' | 'op' | 'var' | 'word' {
  * trimmed. Null when the text has no token with a digit or a LaTeX command.
  */
 export function lastExpression(s: string): Span | null {
-  const re = /\S+/g;
+  // a \text{…} group is one token even with spaces inside ("10 \text{ cm}^2")
+  const re = /(?:\\(?:text\w*|mbox|mathrm)\s*\{[^{}\n]*\}|\S)+/g;
   const toks: { start: number; end: number; text: string; kind: ReturnType<typeof tokenKind> }[] = [];
   for (let m = re.exec(s); m; m = re.exec(s)) {
     let text = m[0];

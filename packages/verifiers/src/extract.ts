@@ -8,11 +8,12 @@
 //      "answer:", 答案是, 故选, "####"), whichever comes later: the last statement wins;
 //   3. the last LaTeX math span ($…$, $$…$$, \(…\), \[…\]) or the last standalone expression of
 //      the prose, whichever comes later;
-//   4. a short response that is nothing but its answer ("Even", "E").
+//   3a. before 3: a short response that is nothing but its answer ("1, 2", "10\text{ cm}", "A");
+//   4. a short response of one or two words ("Even").
 // A number is never cut out of a larger expression (see extract-spans.ts).
 // Reference behaviour compared: Qwen2.5-Math evaluation/parser.py, huggingface/Math-Verify.
 import { finalBoxes } from './extract-boxes.js';
-import { joinedSpans, lastExpression, mathSpans, proseWords } from './extract-spans.js';
+import { isBareAnswer, joinedSpans, lastExpression, mathSpans, proseWords } from './extract-spans.js';
 
 export interface Extraction {
   answer: string;
@@ -141,6 +142,11 @@ export function extractDetailed(response: string): Extraction | null {
     }
   }
 
+  // a response that is nothing but its answer ("1, 2", "10\text{ cm}", "A")
+  if (isBareAnswer(s)) {
+    const whole = s.trim().replace(/^\$+|\$+$/g, '').replace(/^\\\(|\\\)$/g, '').trim();
+    if (whole) return plain(whole.replace(/[.。]$/, ''), 'whole');
+  }
   // a generation cut off mid-sentence ("…and then we have to subtract the") never stated an
   // answer: the numbers in its text are intermediate steps
   if (CUT_OFF.test(s)) return null;
