@@ -1,7 +1,7 @@
 // The real project packages behind RLDeps.
 import { initBackend, loadCausalLM, loadTokenizer, type Backend, type CausalLM, type Tokenizer } from '@verl-ts/models';
 import { createLocalEngine, createRemoteEngine } from '@verl-ts/rollout';
-import { binaryReward, gradeAnswer, paperReward } from '@verl-ts/verifiers';
+import { gradeAnswer, rewardFromGrade } from '@verl-ts/verifiers';
 import { effectiveRank, rankDynamics } from '@verl-ts/rank-metrics';
 import { computeAdvantages, VerlShaper } from '@verl-ts/verl-advantage';
 import { arithmeticProblems, formatPrompt, loadBenchmark, loadTrainingSet, type Problem } from '@verl-ts/datasets';
@@ -60,8 +60,8 @@ export async function defaultRLDeps(): Promise<RLDeps> {
       : createLocalEngine(model as unknown as CausalLM, tokenizer as unknown as Tokenizer, { batchSize: r.batchSize }),
     loadProblems: (d) => loadProblems(d),
     formatPrompt: (t, q) => formatPrompt(t, q),
-    reward: (kind, response, problem, timeoutMs) => (kind === 'paper' ? paperReward : binaryReward)(response, problem, { timeoutMs }),
-    grade: async (response, problem, timeoutMs) => (await gradeAnswer(response, problem, { timeoutMs })).correct,
+    grade: (response, problem, timeoutMs) => gradeAnswer(response, problem, { timeoutMs }),
+    rewardOf: (kind, graded) => rewardFromGrade(kind, graded),
     rankMetrics: responseRankMetrics,
     computeAdvantages: (name, input) => computeAdvantages(name, input),
     createShaper: (cfg) => new VerlShaper(cfg) as unknown as ShaperWithRewards,

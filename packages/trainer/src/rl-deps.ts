@@ -9,6 +9,13 @@ export interface ShaperWithRewards extends ShaperLike {
   shapeRewards?(input: { rewards: number[]; er: number[]; erv: number[]; era: number[]; scores?: number[] }): number[];
 }
 
+export interface GradedResponse {
+  correct: boolean;
+  extracted: string | null;
+  boxed: boolean;
+  reason?: string;
+}
+
 export interface RLDeps {
   initBackend(backend?: string): Promise<unknown>;
   loadModel(dir: string): Promise<PolicyModel>;
@@ -16,8 +23,10 @@ export interface RLDeps {
   createEngine(model: PolicyModel, tokenizer: TokenizerLike, rollout: RLConfig['rollout']): RolloutEngineLike;
   loadProblems(data: RLConfig['data']): Promise<ProblemLike[]>;
   formatPrompt(template: string, question: string): string;
-  reward(kind: 'paper' | 'binary', response: string, problem: ProblemLike, timeoutMs: number): Promise<number>;
-  grade(response: string, problem: ProblemLike, timeoutMs: number): Promise<boolean>;
+  /** grades a response once; the reward and the accuracy both come from this one result */
+  grade(response: string, problem: ProblemLike, timeoutMs: number): Promise<GradedResponse>;
+  /** the reward of a graded response (verifiers.rewardFromGrade) */
+  rewardOf(kind: 'paper' | 'binary', graded: GradedResponse): number;
   rankMetrics: RankMetricsFn;
   computeAdvantages(name: string, input: { rewards: number[]; groupIds: number[]; responseLengths: number[] }): number[];
   createShaper(config: Record<string, unknown>): ShaperWithRewards;

@@ -92,12 +92,10 @@ export async function runRLStep(ctx: RLStepContext, step: number): Promise<{ met
   let graded = 0;
   const grades = await mapLimit(rollouts, 8, async (r) => {
     const p = picked[r.promptIndex];
-    const [reward, correct] = await Promise.all([
-      deps.reward(c.reward.fn, r.text, p, c.reward.timeoutMs),
-      deps.grade(r.text, p, c.reward.timeoutMs),
-    ]);
+    // graded once: the reward and the accuracy come from the same result
+    const g = await deps.grade(r.text, p, c.reward.timeoutMs);
     phase('grade', ++graded, rollouts.length);
-    return { reward, correct };
+    return { reward: deps.rewardOf(c.reward.fn, g), correct: g.correct };
   });
   time.grade = (performance.now() - t0) / 1000;
   const rewards = grades.map((g) => g.reward);

@@ -121,19 +121,25 @@ export async function gradeAnswer(response: string, problem: Problem, opts: Grad
   }
 }
 
-/** Binary reward: 1 when correct, else 0. */
-export async function binaryReward(response: string, problem: Problem, opts?: GradeOptions): Promise<number> {
-  return (await gradeAnswer(response, problem, opts)).correct ? 1 : 0;
-}
-
 /**
- * The paper's training reward (issue 4):
+ * The reward of an already graded response, so that one gradeAnswer call serves both the
+ * reward and the accuracy/eval tables. binary: 1 correct, 0 otherwise. paper (issue 4):
  * 1 correct and boxed, 0.5 correct but not boxed, -0.5 wrong but boxed, -1 otherwise.
  */
-export async function paperReward(response: string, problem: Problem, opts?: GradeOptions): Promise<number> {
-  const r = await gradeAnswer(response, problem, opts);
+export function rewardFromGrade(kind: 'paper' | 'binary', r: Pick<GradeResult, 'correct' | 'boxed'>): number {
+  if (kind === 'binary') return r.correct ? 1 : 0;
   if (r.correct) return r.boxed ? 1 : 0.5;
   return r.boxed ? -0.5 : -1;
+}
+
+/** Binary reward: 1 when correct, else 0. */
+export async function binaryReward(response: string, problem: Problem, opts?: GradeOptions): Promise<number> {
+  return rewardFromGrade('binary', await gradeAnswer(response, problem, opts));
+}
+
+/** The paper's training reward (see rewardFromGrade). */
+export async function paperReward(response: string, problem: Problem, opts?: GradeOptions): Promise<number> {
+  return rewardFromGrade('paper', await gradeAnswer(response, problem, opts));
 }
 
 /** Whether two answers (not responses) are mathematically equivalent; never rejects. */

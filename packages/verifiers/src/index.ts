@@ -1,7 +1,7 @@
 // Public API of @verl-ts/verifiers: answer extraction, equivalence and RL rewards.
 export { extractAnswer, extractDetailed, MAX_RESPONSE_CHARS, type Extraction } from './extract.js';
 export {
-  gradeAnswer, binaryReward, paperReward, isEquivalent, goldAnswer, listsAreOrdered,
+  gradeAnswer, binaryReward, paperReward, rewardFromGrade, isEquivalent, goldAnswer, listsAreOrdered, asksForRounding,
   DEFAULT_TIMEOUT_MS, DEFAULT_MAX_ANSWER_CHARS,
   type Problem, type GradeOptions, type GradeResult,
 } from './grade.js';
