@@ -242,7 +242,10 @@ export function samplePoints(vars: string[], count: number): Env[] {
   for (let p = 0; p < count; p++) {
     const env: Env = {};
     vars.forEach((name, v) => {
-      const u = fracPart(0.6180339887 * (p * 7 + v * 3 + 1) + 0.1234567 * v + 0.31415926 * p);
+      // each variable moves with its own step from point to point: with a common step the
+      // difference of two variables was the same at every point, so "x = F" looked
+      // proportional to "k = n" (found by the wrapped false-positive test)
+      const u = fracPart(0.6180339887 * (p * (7 + 2 * v) + v * 3 + 1) + 0.1234567 * v + 0.31415926 * p * (v + 1));
       env[name] = 0.3 + 1.6 * u;
     });
     out.push(env);
