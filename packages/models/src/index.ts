@@ -5,8 +5,8 @@ export { loadCausalLM, createCausalLM, type CausalLM, type SaveOptions, type Sav
 export type { ForwardBatch, ForwardOptions, ForwardOutput } from './decoder.js';
 export type { KVCache } from './kv-cache.js';
 export { positionsFromMask } from './masks.js';
-export { readSafetensorsHeader, writeSafetensors, type SafetensorsDtype } from './safetensors.js';
-export { weightSpecs } from './weights.js';
+export { readSafetensorsHeader, writeSafetensors, encodeFromF32, type SafetensorsDtype } from './safetensors.js';
+export { weightSpecs, loadWeights, type WeightSpec } from './weights.js';
 export { loadTokenizer, copyTokenizerFiles, TOKENIZER_FILES, type Tokenizer, type LoadedTokenizer } from './tokenizer/tokenizer.js';
 export { writeCharTokenizer, charTokenizerJson, CHAR_SPECIAL_TOKENS } from './tokenizer/char-tokenizer.js';
 export { ChatTemplate, type ChatMessage } from './tokenizer/chat-template.js';

@@ -13,8 +13,8 @@ export {
   type SamplingParams,
   type SampledToken,
 } from './sampling.js';
-export { normalizeGenerateOptions, type NormalizedOptions } from './options.js';
-export { findStop } from './stop.js';
+export { normalizeGenerateOptions, arePromptIds, checkPromptIds, checkPromptSeeds, type NormalizedOptions } from './options.js';
+export { findStop, resumeSearchAt } from './stop.js';
 export { createLocalEngine, type LocalEngine, type LocalEngineOptions } from './local-engine.js';
 export { createRemoteEngine, RemoteEngineError, type RemoteEngineOptions } from './remote-engine.js';
 export { createCompletionsServer, type CompletionsServerOptions } from './completions-server.js';
