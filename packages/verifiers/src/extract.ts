@@ -82,14 +82,19 @@ function statementAfter(s: string, from: number): string {
 
 const CUT_OFF = /(?:^|\s)(?:the|a|an|of|to|and|or|we|that|with|for|by|in|on|then|so|as|be|this|which|from|at|is|are|if|get|find)\s*$/i;
 
-const END_OF_TURN = /<\|im_end\|>|<\|im_start\|>|<\|endoftext\|>|<\|eot_id\|>|<\|end_of_text\|>|<\/s>/;
+const END_OF_TURN = /<\|im_end\|>|<\|im_start\|>|<\|endoftext\|>|<\|eot_id\|>|<\|end_of_text\|>|<\/s>|<｜end▁of▁sentence｜>|<\|end\|>|<end_of_turn>/;
+const LEADING_TURN = /^(?:\s*(?:<\|im_start\|>(?:assistant)?|<\|start_header_id\|>assistant<\|end_header_id\|>|<｜Assistant｜>|<s>))+/;
 
 /** Detailed extraction; null when the response has no recognisable final answer. */
 export function extractDetailed(response: string): Extraction | null {
-  let s = response;
+  // chat-template markers that open the response ("<|im_start|>assistant") are not content
+  let s = response.replace(LEADING_TURN, '');
   // a run-on generation that starts a new chat turn: only the first turn is the answer
   const turnEnd = s.search(END_OF_TURN);
   if (turnEnd >= 0) s = s.slice(0, turnEnd);
+  // a reasoning model's answer follows its thinking: "<think>… \boxed{draft} …</think> answer"
+  const thinkEnd = s.lastIndexOf('</think>');
+  if (thinkEnd >= 0 && s.slice(thinkEnd + 8).trim()) s = s.slice(thinkEnd + 8);
   if (s.length > MAX_RESPONSE_CHARS) s = s.slice(s.length - MAX_RESPONSE_CHARS);
   const plain = (answer: string, method: Extraction['method']): Extraction => ({ answer, boxed: false, method, hedged: false });
   // the last Minerva statement counts (a model may correct itself), but not one of a new problem
