@@ -2,6 +2,7 @@
 // compares held-out accuracy against the start. No download; ~10 minutes on 2 CPU cores.
 import { resolve } from 'node:path';
 import { bool, num, str } from '../cli/args.js';
+import { stopExitCode } from '../cli/interrupt.js';
 import type { Command } from '../cli/command.js';
 import { formatDuration } from '../cli/progress.js';
 import { DEMO_DEFAULTS, type DemoSettings } from '../demo/config.js';
@@ -52,7 +53,7 @@ export const command: Command = {
     const result = await runDemo({ modelDir: str(v, 'model') ?? tinyArithDir(), outDir, settings, io, backend });
     if (!result.complete) {
       io.stderr.write('demo stopped; run the same command again to resume where it stopped.\n');
-      return 130;
+      return stopExitCode(io.signal);
     }
     io.stdout.write(`\nHeld-out accuracy on ${settings.evalProblems} synthetic arithmetic problems (${settings.evalN} samples each, T=0.6):\n\n`);
     io.stdout.write(formatDemoTable(result.rows, settings));

@@ -1,6 +1,7 @@
 // verl eval: score a local model folder or a remote OpenAI-compatible server on benchmarks.
 import { join, resolve } from 'node:path';
 import { bool, intList, num, str, strList, UsageError } from '../cli/args.js';
+import { stopExitCode } from '../cli/interrupt.js';
 import type { Command } from '../cli/command.js';
 import { ProgressBar } from '../cli/progress.js';
 import { contextOverflowMessage, findContextOverflow } from '../eval/context-check.js';
@@ -146,7 +147,7 @@ export const command: Command = {
       bar.finish();
       if (!complete) {
         io.stderr.write(`stopped; finished problems are in ${outDir}. Run the same command again to resume.\n`);
-        return 130;
+        return stopExitCode(io.signal);
       }
       if (bool(v, 'probe')) {
         if (!local) throw new UsageError('--probe needs --model (the hidden states come from a local forward pass)');

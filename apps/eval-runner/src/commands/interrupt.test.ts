@@ -89,3 +89,15 @@ describe('Ctrl-C / SIGTERM during train', () => {
     expect(stepsOf(metrics)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
   }, 120_000);
 });
+
+describe('SIGTERM during eval', () => {
+  it('issue 13 point 3: eval stopped by SIGTERM exits 143 (128 + 15, as for train), keeping what finished', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'verl-int-eval-')), 'eval');
+    const ac = new AbortController();
+    ac.abort(new StopRequest('SIGTERM'));
+    const { err, io } = capture(ac.signal);
+    const code = await main(['eval', '--model', join(here, '..', '..', 'assets', 'tiny-arith'), '--bench', 'arithmetic', '--limit', '4', '--n', '1', '--k', '1', '--out', out], io);
+    expect(code, err.join('')).toBe(143);
+    expect(err.join('')).toContain('Run the same command again to resume');
+  });
+});

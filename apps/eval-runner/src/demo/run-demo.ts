@@ -15,6 +15,7 @@ import { loadProblems } from '../commands/shared/problems.js';
 import { openLocalModel, type BackendName } from '../commands/shared/engine.js';
 import { trainingHooks } from '../commands/shared/train-progress.js';
 import { demoRLConfig, type DemoSettings } from './config.js';
+import { trainSecondsOf } from './train-time.js';
 
 export interface DemoRow {
   label: string;
@@ -132,11 +133,10 @@ export async function runDemo(opts: { modelDir: string; outDir: string; settings
   for (const { arm, label } of arms) {
     io.stderr.write(`[${stage++}/4] training ${label}: ${s.steps} steps × ${s.promptsPerStep} prompts × ${s.n} responses\n`);
     const config = trainer.parseRLConfig(demoRLConfig(arm, opts.modelDir, outDir, s));
-    const t0 = Date.now();
     const { bar, hooks } = trainingHooks(io, label, s.steps);
     const result = await trainer.trainRL(config, hooks);
     bar.finish();
-    const trainSeconds = (Date.now() - t0) / 1000;
+    const trainSeconds = trainSecondsOf(result.runDir); // every session's steps, also after a resume
     if (io.signal.aborted) return incomplete();
     const ckpt = await trainer.latestCheckpoint(result.runDir);
     if (!ckpt) throw new Error(`demo: ${label} run wrote no checkpoint in ${result.runDir}`);
