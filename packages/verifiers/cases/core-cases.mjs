@@ -133,6 +133,8 @@ export const CORE = [
   c('ratios', '\\frac{7}{32}', '7:32', true),
   c('ratios', 'V_1:V_2 = 11:21', '11:21', true),
   c('ratios', '11:21', '11:12', false),
+  c('ratios', '12:00', '1:00', false, { note: 'a time, not a ratio' }),
+  c('ratios', '12:00', '12:00', true),
 
   // ---- degrees
   c('degrees', '74', '74^\\circ', true),

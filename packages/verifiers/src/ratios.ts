@@ -1,6 +1,6 @@
 // Ratios "7:32", "S_{MBCN}:S = 7:32", "A:B = 1": each side of an equation with exactly one colon
 // becomes the quotient \frac{A}{B}, so that 7:32 = 14:64 = \frac{7}{32}. A time such as "12:00"
-// then reads 12/0, which equals nothing but itself (compared as a string before this step).
+// (a zero term) is left as it is and compared as a string.
 // Set-builder colons (\{x : x > 0\}) are left alone.
 
 function splitTopLevel(s: string, sep: string): string[] {
@@ -31,6 +31,8 @@ export function ratioForm(s: string): string | null {
   const sides = splitTopLevel(s, '=').map((side) => {
     const parts = splitTopLevel(side, ':');
     if (parts.length !== 2 || !parts[0].trim() || !parts[1].trim() || /,/.test(side)) return side;
+    // "12:00" is a time, never a ratio with a zero term
+    if (/^\s*0+\s*$/.test(parts[1]) || /^\s*0+\s*$/.test(parts[0])) return side;
     changed = true;
     return `\\frac{${parts[0].trim()}}{${parts[1].trim()}}`;
   });
