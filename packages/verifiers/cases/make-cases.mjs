@@ -28,7 +28,7 @@ const out = [];
 let k = 0;
 for (const c of CORE) {
   for (const r of [0, 1]) {
-    const style = c.styles ? c.styles[r % c.styles.length] : STYLE_NAMES[(k * 3 + r * 5) % STYLE_NAMES.length];
+    const style = c.styles ? c.styles[r % c.styles.length] : STYLE_NAMES[(k * 4 + r * 5) % STYLE_NAMES.length];
     out.push({ category: c.category, style, gold: c.gold, response: STYLES[style](c.answer), correct: c.correct, ...(c.question ? { question: c.question } : {}), note: c.note ?? '' });
   }
   k++;
