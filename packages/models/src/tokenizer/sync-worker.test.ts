@@ -1,6 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeCharTokenizer } from './char-tokenizer.js';
 import { SyncTokenizerWorker, SyncWorker } from './sync-worker.js';
@@ -64,5 +66,19 @@ describe('SyncWorker', () => {
       const ids = t.call({ op: 'encode', texts: [`${i}+7=`], addSpecialTokens: false }) as number[][];
       expect(t.call({ op: 'decode', ids, skipSpecialTokens: false })).toEqual([`${i}+7=`]);
     }
+  });
+});
+
+// The worker source is CommonJS. A host started as `node --input-type=module -e …` used to hand
+// that flag down: the worker failed to start and the synchronous caller waited for a reply
+// forever (seen when a README example was run that way). Needs the built package.
+const built = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'tokenizer', 'sync-worker.js');
+describe('SyncWorker under --input-type=module', () => {
+  it.skipIf(!existsSync(built))('starts and answers when the host runs with --input-type=module', () => {
+    const script = `import { SyncWorker } from ${JSON.stringify(pathToFileURL(built).href)};
+      const w = new SyncWorker('() => async (x) => x + 1', {}, 'test worker', 5000);
+      console.log(w.call(41)); w.close();`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+    expect(out.trim()).toBe('42');
   });
 });
