@@ -1,0 +1,266 @@
+// A RolloutEngine on llama.cpp. Each response runs on its own context sequence; node-llama-cpp
+// evaluates the pending tokens of all sequences in one llama.cpp batch, so n × prompts responses
+// decode together (up to `parallel` at a time).
+//
+// Sampling is done here, not by llama.cpp's sampler chain: llama.cpp hands back the full next-token
+// distribution (softmax of the raw logits) and @verl-ts/rollout's sampleToken draws from it with
+// the same generator streams as the local engine (seed, promptSeeds, temperature, top-k, top-p),
+// which is what lets the engine report the raw log-prob of every sampled token (the number the
+// trainer's own forward pass computes) as well as the processed one. Greedy decoding needs no
+// distribution: llama.cpp picks the argmax and reports its probability.
+import { availableParallelism } from 'node:os';
+import type { ControlledEvaluateInputItem, LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
+import {
+  arePromptIds,
+  checkPromptIds,
+  checkPromptSeeds,
+  findStop,
+  isGreedy,
+  normalizeGenerateOptions,
+  resumeSearchAt,
+  Rng,
+  sampleToken,
+  type FinishReason,
+  type GenerateOptions,
+  type NormalizedOptions,
+  type Rollout,
+  type RolloutEngine,
+  type SamplingParams,
+} from '@verl-ts/rollout';
+import { llamaRuntime, vocabularySize, type GpuChoice } from './llama-runtime.js';
+
+/** What the engine needs of a tokenizer (the models package's Tokenizer fits). */
+export interface TextCodec {
+  encode(text: string): number[];
+  decode(ids: number[], opts?: { skipSpecialTokens?: boolean }): string;
+}
+
+export interface LlamaCppEngineOptions {
+  /** a GGUF file (see exportGguf) */
+  modelPath: string;
+  /** 'auto' (default): offload every layer to a GPU when llama.cpp finds one; false: CPU only */
+  gpu?: GpuChoice;
+  /** CPU threads; default all available cores */
+  threads?: number;
+  /** responses decoded at once (context sequences). Default 8. */
+  parallel?: number;
+  /** KV cache precision. Default 'f32' (log-probs within ~1e-5 of an f32 reference); 'f16' halves its memory. */
+  kvCache?: 'f32' | 'f16';
+  /** encode string prompts and decode responses with this tokenizer instead of llama.cpp's */
+  tokenizer?: TextCodec;
+  /** seeds calls that pass no `seed`; default a random seed */
+  rng?: Rng;
+}
+
+export interface LlamaCppEngine extends RolloutEngine {
+  readonly model: LlamaModel;
+  readonly vocabSize: number;
+  /** where llama.cpp runs: 'cpu', or the GPU backend ('cuda', 'vulkan', 'metal') */
+  readonly device: string;
+  readonly rng: Rng;
+  /**
+   * log p(ids[t+1] | ids[..t]) for every position, as full rows: row t holds the log-probabilities
+   * of every vocabulary token at position t (teacher forcing; the same numbers sampling uses).
+   */
+  logprobRows(ids: number[]): Promise<Float32Array[]>;
+  generate(prompts: number[][] | string[], opts: GenerateOptions): Promise<Rollout[]>;
+  close(): Promise<void>;
+}
+
+interface Work {
+  index: number;
+  promptIndex: number;
+  sampleIndex: number;
+  promptIds: number[];
+  rng: Rng;
+}
+
+export async function createLlamaCppEngine(opts: LlamaCppEngineOptions): Promise<LlamaCppEngine> {
+  const parallel = opts.parallel ?? 8;
+  if (!Number.isInteger(parallel) || parallel < 1) throw new RangeError(`parallel must be an integer >= 1, got ${opts.parallel}`);
+  const threads = opts.threads ?? availableParallelism();
+  const kv = (opts.kvCache ?? 'f32') === 'f32' ? 'F32' : 'F16';
+  const llama = await llamaRuntime(opts.gpu ?? 'auto');
+  const model = await llama.loadModel({ modelPath: opts.modelPath, gpuLayers: llama.gpu ? 'max' : 0 });
+  const vocabSize = vocabularySize(model);
+  const rng = opts.rng ?? new Rng(Math.floor(Math.random() * 2 ** 32));
+  const tokenizer = opts.tokenizer;
+  const eogIds: number[] = [];
+  for (let t = 0; t < vocabSize; t++) if (model.isEogToken(t as Token)) eogIds.push(t);
+  const trainContext = model.trainContextSize;
+
+  let context: LlamaContext | undefined;
+  let contextSize = 0;
+  let busy: Promise<unknown> = Promise.resolve();
+
+  /** Runs calls one after another (they share the context's sequences). */
+  function serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = busy.then(fn, fn);
+    busy = run.catch(() => undefined);
+    return run;
+  }
+
+  /** A context whose sequences hold `tokens` each, reusing the current one when it is large enough. */
+  async function contextFor(tokens: number): Promise<LlamaContext> {
+    if (tokens > trainContext) throw new RangeError(`prompt + new tokens (${tokens}) exceed the model's context length ${trainContext}`);
+    if (context && contextSize >= tokens) return context;
+    await context?.dispose();
+    context = undefined;
+    // grow in steps of 256 so similar calls reuse the context
+    const size = Math.min(trainContext, Math.ceil(tokens / 256) * 256);
+    context = await model.createContext({
+      sequences: parallel,
+      contextSize: size,
+      threads,
+      // llama.cpp's CPU flash attention rounds Q to f16: off, so log-probs stay within f32 round-off
+      flashAttention: false,
+      experimentalKvCacheKeyType: kv,
+      experimentalKvCacheValueType: kv,
+    });
+    contextSize = size;
+    return context;
+  }
+
+  const decode = (ids: number[]): string => (tokenizer ? tokenizer.decode(ids, { skipSpecialTokens: true }) : model.detokenize(ids as Token[], false));
+  const encode = (text: string): number[] => {
+    if (tokenizer) return tokenizer.encode(text);
+    const ids = model.tokenize(text, true);
+    const bos = model.tokens.bos;
+    return model.tokens.shouldPrependBosToken && bos != null && ids[0] !== bos ? [bos, ...ids] : ids;
+  };
+
+  /** Next-token log-probabilities over the vocabulary from llama.cpp's probability map. */
+  function logprobRow(probabilities: Map<number, number>): Float32Array {
+    const row = new Float32Array(vocabSize).fill(-Infinity);
+    for (const [t, p] of probabilities) row[t] = Math.log(p);
+    return row;
+  }
+
+  async function runOne(seq: LlamaContextSequence, w: Work, o: NormalizedOptions, eos: Set<number>, call: Call): Promise<Rollout> {
+    await seq.clearHistory();
+    const params: SamplingParams = { temperature: o.temperature, topK: o.topK, topP: o.topP };
+    const greedy = isGreedy(params);
+    const maxNew = Math.min(o.maxNewTokens, contextSize - w.promptIds.length);
+    const tokens: number[] = [];
+    const logprobs: number[] = [];
+    let checked = 0;
+    let input = w.promptIds;
+    const done = (finishReason: FinishReason, text: string): Rollout => ({
+      promptIndex: w.promptIndex,
+      sampleIndex: w.sampleIndex,
+      promptIds: [...w.promptIds],
+      responseIds: tokens,
+      text,
+      logprobs,
+      finishReason,
+    });
+    for (;;) {
+      call.signal?.throwIfAborted();
+      const last = input.length - 1;
+      const generateNext = greedy ? { token: true, confidence: true } : { probabilities: true };
+      const items: ControlledEvaluateInputItem[] = input.map((t, i) => (i === last ? [t as Token, { generateNext }] : (t as Token)));
+      const out = await seq.controlledEvaluate(items);
+      const next = out[last]?.next;
+      let token: number;
+      let logprob: number;
+      if (greedy) {
+        if (next?.token == null || next.confidence == null) throw new Error('llama.cpp returned no next token');
+        token = next.token;
+        logprob = o.logprobsMode === 'raw' ? Math.log(next.confidence) : 0;
+      } else {
+        if (!next?.probabilities) throw new Error('llama.cpp returned no next-token probabilities');
+        const s = sampleToken(logprobRow(next.probabilities), params, w.rng);
+        token = s.token;
+        logprob = o.logprobsMode === 'raw' ? s.logprob : s.processedLogprob;
+      }
+      tokens.push(token);
+      logprobs.push(logprob);
+      call.progress.tokens++;
+      call.onToken?.({ promptIndex: w.promptIndex, sampleIndex: w.sampleIndex, token, logprob });
+      if (eos.has(token)) return done('stop', decode(tokens.slice(0, -1)));
+      if (o.stop.length > 0) {
+        const text = decode(tokens);
+        const at = findStop(text, o.stop, resumeSearchAt(checked, o.stop));
+        if (at >= 0) return done('stop', text.slice(0, at));
+        checked = text.length;
+      }
+      if (tokens.length >= maxNew) return done('length', decode(tokens));
+      input = [token];
+    }
+  }
+
+  interface Call {
+    signal?: AbortSignal;
+    onToken?: GenerateOptions['onToken'];
+    progress: { done: number; total: number; tokens: number };
+  }
+
+  async function generateNow(prompts: number[][] | string[], options: GenerateOptions): Promise<Rollout[]> {
+    const o = normalizeGenerateOptions(options);
+    options.signal?.throwIfAborted();
+    const promptIds = arePromptIds(prompts) ? prompts : prompts.map((p) => encode(p));
+    promptIds.forEach((ids, i) => checkPromptIds(ids, i, vocabSize));
+    checkPromptSeeds(o, promptIds.length);
+    const seed = o.seed ?? rng.nextSeed();
+    const eos = new Set(o.eosTokenIds ?? eogIds);
+    const work: Work[] = [];
+    promptIds.forEach((ids, p) => {
+      // the local engine's streams: a per-prompt seed samples the prompt as a one-prompt call
+      const stream: [number, number] = o.promptSeeds ? [o.promptSeeds[p], 0] : [seed, p];
+      for (let s = 0; s < o.n; s++) work.push({ index: work.length, promptIndex: p, sampleIndex: s, promptIds: ids, rng: Rng.derive(stream[0], stream[1], s) });
+    });
+    if (work.length === 0) return [];
+    const longest = Math.max(...promptIds.map((p) => p.length));
+    const ctx = await contextFor(Math.min(trainContext, longest + o.maxNewTokens));
+    for (const ids of promptIds) if (ids.length >= contextSize) throw new RangeError(`a prompt of ${ids.length} tokens leaves no room in the model's context of ${contextSize}`);
+    const call: Call = { signal: options.signal, onToken: options.onToken, progress: { done: 0, total: work.length, tokens: 0 } };
+    const results: Rollout[] = new Array(work.length);
+    let next = 0;
+    const workers = Array.from({ length: Math.min(parallel, work.length) }, async () => {
+      const seq = ctx.getSequence();
+      try {
+        while (next < work.length) {
+          const w = work[next++];
+          const r = await runOne(seq, w, o, eos, call);
+          results[w.index] = r;
+          call.progress.done++;
+          options.onRollout?.(r);
+          options.onProgress?.({ ...call.progress });
+        }
+      } finally {
+        seq.dispose();
+      }
+    });
+    const settled = await Promise.allSettled(workers);
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    return results;
+  }
+
+  async function logprobRowsNow(ids: number[]): Promise<Float32Array[]> {
+    checkPromptIds(ids, 0, vocabSize);
+    const ctx = await contextFor(ids.length);
+    const seq = ctx.getSequence();
+    try {
+      const out = await seq.controlledEvaluate(ids.map((t): ControlledEvaluateInputItem => [t as Token, { generateNext: { probabilities: true } }]));
+      return ids.map((_, i) => logprobRow(out[i]!.next.probabilities!));
+    } finally {
+      seq.dispose();
+    }
+  }
+
+  return {
+    model,
+    vocabSize,
+    device: llama.gpu === false ? 'cpu' : llama.gpu,
+    rng,
+    generate: (prompts, options) => serial(() => generateNow(prompts, options)),
+    logprobRows: (ids) => serial(() => logprobRowsNow(ids)),
+    close: () =>
+      serial(async () => {
+        await context?.dispose();
+        context = undefined;
+        await model.dispose();
+      }),
+  };
+}
