@@ -53,3 +53,26 @@ export async function openRun(o: OpenRunOptions): Promise<RunStart> {
 export async function discardRun(start: RunStart): Promise<void> {
   if (start.created) await rm(start.runDir, { recursive: true, force: true });
 }
+
+/**
+ * Run `body` in an opened run folder and remove the folder again when it was created here and
+ * no step's records were written: a run that fails or is stopped before step 1 leaves nothing
+ * behind (issue 13 point 9). `body` calls `onRecordsWritten` after each step's records.
+ */
+export async function inRunFolder<R extends { discarded: boolean }>(
+  start: RunStart,
+  body: (onRecordsWritten: () => void) => Promise<R>,
+): Promise<R> {
+  let finishedSteps = 0;
+  try {
+    const r = await body(() => { finishedSteps++; });
+    if (finishedSteps === 0 && start.created) {
+      await discardRun(start);
+      return { ...r, discarded: true };
+    }
+    return r;
+  } catch (e) {
+    if (finishedSteps === 0) await discardRun(start);
+    throw e;
+  }
+}

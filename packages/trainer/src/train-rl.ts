@@ -14,7 +14,7 @@ import { writeCheckpoint } from './checkpoint.js';
 import { AbortedError, runRLStep, type RLStepContext } from './rl-step.js';
 import { appendJsonl, copyTokenizerFiles, truncateJsonlToStep, writeJson } from './run-files.js';
 import { RL_FREE_FIELDS } from './run-config.js';
-import { discardRun, openRun, type RunStart } from './run-start.js';
+import { inRunFolder, openRun, type RunStart } from './run-start.js';
 
 /** How a run may be continued (not part of the config, so not recorded in it). */
 export interface TrainOptions {
@@ -68,18 +68,7 @@ export async function trainRL(
     runDir, resume: config.trainer.resume, resumeKey: 'trainer.resume', config, freeFields: RL_FREE_FIELDS,
     stepsField: config.actor.schedule === 'constant' ? 'trainer.steps' : undefined, allowConfigChange: options.allowConfigChange,
   });
-  let finishedSteps = 0;
-  try {
-    const r = await runRL(config, deps, hooks, start, () => { finishedSteps++; });
-    if (finishedSteps === 0 && start.created) {
-      await discardRun(start);
-      return { ...r, discarded: true };
-    }
-    return r;
-  } catch (e) {
-    if (finishedSteps === 0) await discardRun(start);
-    throw e;
-  }
+  return inRunFolder(start, (onRecordsWritten) => runRL(config, deps, hooks, start, onRecordsWritten));
 }
 
 async function runRL(

@@ -19,7 +19,7 @@ import { logProbsFromLogits } from './losses.js';
 import { learningRateAt } from './schedule.js';
 import { appendJsonl, copyTokenizerFiles, truncateJsonlToStep, writeJson } from './run-files.js';
 import { SFT_FREE_FIELDS } from './run-config.js';
-import { discardRun, openRun, type RunStart } from './run-start.js';
+import { inRunFolder, openRun, type RunStart } from './run-start.js';
 import { encodePrompt } from './rl-step.js';
 import { NonFiniteTrainingError, type TrainOptions } from './train-rl.js';
 
@@ -85,18 +85,7 @@ export async function trainSFT(
     runDir, resume: config.resume, resumeKey: 'resume', config, freeFields: SFT_FREE_FIELDS,
     stepsField: config.schedule === 'constant' ? 'steps' : undefined, allowConfigChange: options.allowConfigChange,
   });
-  let finishedSteps = 0;
-  try {
-    const r = await runSFT(config, deps, hooks, start, () => { finishedSteps++; });
-    if (finishedSteps === 0 && start.created) {
-      await discardRun(start);
-      return { ...r, discarded: true };
-    }
-    return r;
-  } catch (e) {
-    if (finishedSteps === 0) await discardRun(start);
-    throw e;
-  }
+  return inRunFolder(start, (onRecordsWritten) => runSFT(config, deps, hooks, start, onRecordsWritten));
 }
 
 async function runSFT(
