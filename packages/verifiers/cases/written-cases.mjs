@@ -50,6 +50,11 @@ export const WRITTEN = [
   w('extraction', 'bare', '\\text{(A)}', 'A', true),
   w('extraction', 'bare', '\\text{(A)}', 'B', false),
 
+  w('extraction', 'base-prose', '7', 'With $m = 3$ and $n = 4$ we conclude that $m+n = 7$.', true),
+  w('extraction', 'base-prose', '12', 'With $m = 3$ and $n = 4$ we conclude that $m+n = 7$.', false),
+  w('extraction', 'bare', '2, 3', 'x = 2 or x = 3', true),
+  w('extraction', 'bare', '2, 3', 'x = 2 or x = 4', false),
+
   // ---- Minerva format
   w('minerva', 'minerva', '10455', 'Final Answer: The final answer is $10{,}455$. I hope it is correct.', true),
   w('minerva', 'minerva', '28\\%', 'The overall loss is $100\\% - 72\\% = 28\\%$.\nFinal Answer: The final answer is $28 \\%$. I hope it is correct.', true),

@@ -102,7 +102,7 @@ export function isBareAnswer(s: string): boolean {
   if (!t || t.length > 150 || t.includes('\n')) return false;
   if (/[\u4e00-\u9fff]/.test(t) && /[$\d=]/.test(t)) return false; // a Chinese sentence around math
   const plain = t.replace(/\\(?:text\w*|mbox|mathrm|operatorname)\s*\{[^{}]*\}/g, ' ').replace(/\\[A-Za-z]+/g, ' ');
-  const words = plain.match(/[A-Za-z]{2,}/g) ?? [];
+  const words = (plain.match(/[A-Za-z]{2,}/g) ?? []).filter((x) => x !== 'or' && x !== 'and');
   if (words.length === 0) return true;
   if (words.length === 1 && /^\$?[A-Za-z]+\$?$/.test(t)) return true; // "Even", "five"
   // a value followed by unit words: "12 inches", "6 sq units"
@@ -116,7 +116,8 @@ const OPERATOR = /^(?:=|<|>|≤|≥|≠|<=|>=|!=|\+|-|−|\*|\/|×|÷|±|:|\\(?:
 
 /** How a whitespace-separated token of prose reads: part of an expression, a bridge, or a word. */
 function tokenKind(tok: string): 'math' | 'op' | 'var' | 'word' {
-  if (OPERATOR.test(tok)) return 'op';
+  // "x = 2 or x = 3", "2 and 3": a connective between expressions joins them
+  if (OPERATOR.test(tok) || tok === 'or' || tok === 'and') return 'op';
   if (/^[A-Za-z]$/.test(tok)) return 'var';
   if (/^\(?[A-Za-z]\)?$/.test(tok)) return 'word'; // "(C)" belongs to multiple choice
   if (tok.includes('\\')) return /[\\{}^_0-9]/.test(tok) ? 'math' : 'word';

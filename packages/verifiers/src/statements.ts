@@ -17,6 +17,12 @@ export function isLabel(n: Node): boolean {
   return false;
 }
 
+/** `m + n`, `a + b + c`, `abc`: two to four single names added or multiplied, no coefficients. */
+function isNameCombination(n: Node): boolean {
+  if (n.t !== 'add' && n.t !== 'mul') return false;
+  return n.a.length >= 2 && n.a.length <= 4 && n.a.every((x) => x.t === 'sym');
+}
+
 function isEquationChain(n: Node): n is Extract<Node, { t: 'rel' }> {
   return n.t === 'rel' && n.ops.every((o) => o === '=' || o === '~');
 }
@@ -40,6 +46,8 @@ export function statementValue(n: Node): Node | null {
   if (args.length === 1) return args[0];
   if (args.length >= 3) return args[args.length - 1]; // a derivation: its last side
   if (isLabel(args[0])) return args[1];
+  // "m + n = 7", "abc = 60": a sum or product of named quantities stated as a number
+  if (isNameCombination(args[0]) && freeSymbols(args[1]).length === 0) return args[1];
   if (freeSymbols(args[0]).length === 0 && freeSymbols(args[1]).length === 0) return args[1]; // "42 / 3 * 10 = 140"
   return null;
 }
