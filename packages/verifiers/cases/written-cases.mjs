@@ -55,6 +55,14 @@ export const WRITTEN = [
   w('extraction', 'bare', '2, 3', 'x = 2 or x = 3', true),
   w('extraction', 'bare', '2, 3', 'x = 2 or x = 4', false),
 
+  w('extraction', 'base-prose', '-3x^2+9x-11', 'Combining like terms:\n\\begin{align*}\n(x^2+2x-4)+(-4x^2+7x-7) &= (1-4)x^2+(2+7)x+(-4-7)\\\\\n&= -3x^2+9x-11.\n\\end{align*}', true),
+  w('extraction', 'base-prose', '-3x^2+9x-11', 'Combining like terms:\n\\begin{align*}\n(x^2+2x-4)+(-4x^2+7x-7) &= (1-4)x^2+(2+7)x+(-4-7)\\\\\n&= -3x^2+9x+11.\n\\end{align*}', false),
+  w('extraction', 'base-prose', '2', 'Setting the exponents equal gives $2x = 4 \\implies x = 2$.', true),
+  w('extraction', 'base-prose', '4', 'By trial we find $k=4$, so it takes $4$ bounces for the height to drop below 1 foot.', true),
+  w('extraction', 'base-prose', '1', 'By trial we find $k=4$, so it takes $4$ bounces for the height to drop below 1 foot.', false),
+  w('extraction', 'base-prose', '-2', 'The vertex is at $x = -2$.\n[asy]\ndraw((0,0)--(1,1));\nlabel("$x=3$",(1,1),N);\n[/asy]', true),
+  w('extraction', 'base-prose', '15', 'The roots are 18 and 3, so $p - q = 15.$', true),
+
   // ---- Minerva format
   w('minerva', 'minerva', '10455', 'Final Answer: The final answer is $10{,}455$. I hope it is correct.', true),
   w('minerva', 'minerva', '28\\%', 'The overall loss is $100\\% - 72\\% = 28\\%$.\nFinal Answer: The final answer is $28 \\%$. I hope it is correct.', true),

@@ -28,6 +28,14 @@ export function mathSpans(s: string): Span[] {
   let i = 0;
   while (i < s.length) {
     const c = s[i];
+    const env = c === '\\' ? DISPLAY_ENV.exec(s.slice(i, i + 30)) : null;
+    if (env) {
+      const close = s.indexOf(`\\end{${env[1]}}`, i + env[0].length);
+      if (close < 0) break;
+      out.push({ start: i, end: close + env[1].length + 6, content: lastDisplayLine(s.slice(i + env[0].length, close)) });
+      i = close + env[1].length + 6;
+      continue;
+    }
     if (c === '\\' && (s[i + 1] === '[' || s[i + 1] === '(')) {
       const close = s.indexOf(s[i + 1] === '[' ? '\\]' : '\\)', i + 2);
       if (close < 0) break;
@@ -61,6 +69,16 @@ export function mathSpans(s: string): Span[] {
   return out;
 }
 
+const DISPLAY_ENV = /^\\begin\{(align\*?|aligned|equation\*?|gather\*?|eqnarray\*?|split)\}/;
+
+/** The last line of an align-like display ("&= -3x^2 + 9x - 11."), alignment marks removed. */
+function lastDisplayLine(body: string): string {
+  const lines = body.split(/\\\\/).map((l) => l.replace(/\\(?:nonumber|notag)/g, '').trim()).filter((l) => l.replace(/[&\s.]/g, ''));
+  const last = (lines[lines.length - 1] ?? '').replace(/&/g, '').replace(/\\(?:implies|Rightarrow|Longrightarrow|quad|qquad)/g, ' ').trim();
+  // a continued line "&= 200." reads as "= 200": its value is the last side
+  return last.replace(/^=\s*/, '').replace(/[.,]\s*$/, '');
+}
+
 /** "$10,000 + $200": dollar signs paired across prose read as a span that ends in an operator. */
 function priceLike(content: string): boolean {
   const t = content.trim();
@@ -68,7 +86,7 @@ function priceLike(content: string): boolean {
   return /^\d[\d,.]*\s/.test(t) && proseWords(t) >= 1;
 }
 
-const SPAN_JOIN = /^[\s,，、;；]*(?:and|和|且|及|以及)?[\s,，、;；]*$/;
+const SPAN_JOIN = /^\s*(?:[,，、;；]\s*(?:and|和|且|及|以及)?|and|和|且|及|以及)[\s,，、;；]*$/;
 
 /**
  * The span at `k` together with the spans right before it that form one answer with it:

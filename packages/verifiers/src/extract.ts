@@ -85,6 +85,23 @@ const CUT_OFF = /(?:^|\s)(?:the|a|an|of|to|and|or|we|that|with|for|by|in|on|then
 const END_OF_TURN = /<\|im_end\|>|<\|im_start\|>|<\|endoftext\|>|<\|eot_id\|>|<\|end_of_text\|>|<\/s>|<｜end▁of▁sentence｜>|<\|end\|>|<end_of_turn>/;
 const LEADING_TURN = /^(?:\s*(?:<\|im_start\|>(?:assistant)?|<\|start_header_id\|>assistant<\|end_header_id\|>|<｜Assistant｜>|<s>))+/;
 
+/**
+ * Whether a plain expression after the last math span states the answer instead of it: it
+ * stands in a later sentence ("We have $x = 2$. So the total is 12.") or ends its sentence ("…
+ * $y = 2$, so the sum is 7."). A number that a noun follows in the span's sentence is a detail
+ * ("…it takes $4$ bounces to drop below 1 foot", "$4 \times 3.5 = 14$ minutes for 3.5 miles").
+ */
+function statesLater(text: string, spanEnd: number, exprEnd: number): boolean {
+  if (/[.!?。！？](?:\s|$)|\n/.test(text.slice(spanEnd, exprEnd))) return true;
+  return /^[\s*_]*(?:[.!?。！？]|$)/.test(text.slice(exprEnd));
+}
+
+/** "2x = 4 \\implies x = 2." → "x = 2": the conclusion of a span, sentence punctuation dropped. */
+function conclusion(a: string): string {
+  const parts = a.split(/\\(?:implies|Rightarrow|Longrightarrow|therefore)(?![A-Za-z])/);
+  return parts[parts.length - 1].trim().replace(/[.,;]+$/, '').trim();
+}
+
 /** Detailed extraction; null when the response has no recognisable final answer. */
 export function extractDetailed(response: string): Extraction | null {
   // chat-template markers that open the response ("<|im_start|>assistant") are not content
@@ -95,6 +112,8 @@ export function extractDetailed(response: string): Extraction | null {
   // a reasoning model's answer follows its thinking: "<think>… \boxed{draft} …</think> answer"
   const thinkEnd = s.lastIndexOf('</think>');
   if (thinkEnd >= 0 && s.slice(thinkEnd + 8).trim()) s = s.slice(thinkEnd + 8);
+  // Asymptote figures ("[asy] … label("$x=-3$", …) [/asy]") are drawings, not statements
+  if (s.includes('[asy]')) s = s.replace(/\[asy\][\s\S]*?(?:\[\/asy\]|$)/g, ' ');
   if (s.length > MAX_RESPONSE_CHARS) s = s.slice(s.length - MAX_RESPONSE_CHARS);
   const plain = (answer: string, method: Extraction['method']): Extraction => ({ answer, boxed: false, method, hedged: false });
   // the last Minerva statement counts (a model may correct itself), but not one of a new problem
@@ -163,7 +182,7 @@ export function extractDetailed(response: string): Extraction | null {
   let masked = tail;
   for (const x of spans) masked = masked.slice(0, x.start) + ' '.repeat(x.end - x.start) + masked.slice(x.end);
   const expr = lastExpression(masked);
-  if (span && (!expr || span.end > expr.start)) return plain(joinedSpans(tail, spans, spanIdx), 'math');
+  if (span && (!expr || span.end > expr.start || !statesLater(tail, span.end, expr.end))) return plain(conclusion(joinedSpans(tail, spans, spanIdx)), 'math');
   if (expr) return plain(expr.content.replace(/\$/g, ' ').replace(/\s+/g, ' ').trim(), 'expression');
   const whole = s.trim();
   if (whole && whole.length <= 60 && proseWords(whole) <= 1 && !/[.!?。]\s*\S/.test(whole)) return plain(whole.replace(/[.。]$/, ''), 'whole');

@@ -17,10 +17,10 @@ export function isLabel(n: Node): boolean {
   return false;
 }
 
-/** `m + n`, `a + b + c`, `abc`: two to four single names added or multiplied, no coefficients. */
+/** `m + n`, `p - q`, `abc`: two to four single names added or multiplied, no coefficients. */
 function isNameCombination(n: Node): boolean {
   if (n.t !== 'add' && n.t !== 'mul') return false;
-  return n.a.length >= 2 && n.a.length <= 4 && n.a.every((x) => x.t === 'sym');
+  return n.a.length >= 2 && n.a.length <= 4 && n.a.every((x) => x.t === 'sym' || (n.t === 'add' && x.t === 'neg' && x.x.t === 'sym'));
 }
 
 function isEquationChain(n: Node): n is Extract<Node, { t: 'rel' }> {
@@ -32,6 +32,7 @@ export function statementValue(n: Node): Node | null {
   if (!isEquationChain(n)) return null;
   let ops = n.ops;
   let args = n.args;
+  const derivation = args.length >= 3 && !ops.includes('~');
   // "x = 1/3 \approx 0.33": the statement before the first ≈ (a leading label dropped first)
   if (isLabel(args[0]) && args.length > 2) {
     ops = ops.slice(1);
@@ -44,7 +45,7 @@ export function statementValue(n: Node): Node | null {
     args = args.slice(0, approx + 1);
   }
   if (args.length === 1) return args[0];
-  if (args.length >= 3) return args[args.length - 1]; // a derivation: its last side
+  if (args.length >= 3 || derivation) return args[args.length - 1]; // a derivation: its last side
   if (isLabel(args[0])) return args[1];
   // "m + n = 7", "abc = 60": a sum or product of named quantities stated as a number
   if (isNameCombination(args[0]) && freeSymbols(args[1]).length === 0) return args[1];

@@ -39,4 +39,24 @@ describe('MATH training solutions graded against their own answers', () => {
       expect(correct / rows.length).toBeGreaterThan(0.985);
     });
   }
+
+  // The same solutions with every \boxed{…} replaced by its content read like unboxed model
+  // output (align displays, derivations, prose with numbers after the answer): the unmarked
+  // extraction must still find the answer in most of them. The misses are solutions whose
+  // answer sits mid-text once unboxed ("There are only $2$, namely 25 and 36.").
+  it('unboxed: the answer is still found in ≥ 88% of the solutions', async () => {
+    let n = 0;
+    let correct = 0;
+    for (const set of ['math_level1to2', 'math_level3to5']) {
+      for (const r of readJsonl<Row>('train', set, 'train.jsonl')) {
+        if (!r.answer.trim()) continue;
+        const unboxed = r.solution.replace(/\\boxed\s*\{((?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}/g, '$1');
+        expect(unboxed).not.toContain('\\boxed');
+        n++;
+        if ((await gradeAnswer(unboxed, { answer: r.answer, question: r.problem }, { pool, timeoutMs: 10_000 })).correct) correct++;
+      }
+    }
+    console.log(`unboxed solutions: ${correct}/${n} graded correct`);
+    expect(correct / n).toBeGreaterThanOrEqual(0.88);
+  });
 });
