@@ -7,6 +7,7 @@ import { activeBackend, initBackend, type Backend } from './backend.js';
 import { readHFConfig, toHFConfig, validateConfig, type ModelConfig } from './config.js';
 import { Decoder, type ForwardBatch, type ForwardOptions, type ForwardOutput } from './decoder.js';
 import { LayerKVCache, type KVCache } from './kv-cache.js';
+import { layerwiseValueAndGrads, type ValueAndGrads } from './layerwise-grads.js';
 import type { SafetensorsDtype } from './safetensors.js';
 import { writeJsonAtomic, writeTextAtomic } from './atomic-write.js';
 import { loadWeights, saveWeights, weightSpecs } from './weights.js';
@@ -15,6 +16,12 @@ export interface CausalLM {
   readonly config: ModelConfig;
   /** full forward pass; differentiable inside tf.variableGrads / tf.grads. The caller disposes the outputs. */
   forward(batch: ForwardBatch, opts?: ForwardOptions): ForwardOutput;
+  /**
+   * loss(forward(batch)) and its gradient w.r.t. every variable it depends on (by variable name),
+   * the same numbers as tf.variableGrads(() => loss(forward(batch))) computed layer by layer with
+   * a fraction of the memory (layerwise-grads.ts). The caller disposes value and gradients.
+   */
+  valueAndGrads(batch: ForwardBatch, loss: (out: ForwardOutput) => tf.Scalar): ValueAndGrads;
   createKVCache(batchSize: number): KVCache;
   /** incremental decoding: inputIds are only the new tokens [B, tNew]; attentionMask covers cached + new positions */
   forwardCached(batch: ForwardBatch, cache: KVCache, opts?: ForwardOptions): ForwardOutput;
@@ -75,6 +82,11 @@ class Model implements CausalLM {
   forward(batch: ForwardBatch, opts?: ForwardOptions): ForwardOutput {
     this.alive();
     return this.decoder.forward(batch, opts);
+  }
+
+  valueAndGrads(batch: ForwardBatch, loss: (out: ForwardOutput) => tf.Scalar): ValueAndGrads {
+    this.alive();
+    return layerwiseValueAndGrads(this.decoder, batch, loss);
   }
 
   createKVCache(batchSize: number): KVCache {

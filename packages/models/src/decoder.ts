@@ -30,15 +30,19 @@ export interface ForwardOutput {
   hidden: tf.Tensor3D;
 }
 
-interface LayerWeights {
-  inputNorm: tf.Tensor1D;
-  attn: AttentionWeights;
-  postNorm: tf.Tensor1D;
-  mlp: MlpWeights;
+/** The constant tensors of one pass: RoPE tables, additive masks, token ids, and the batch shape. */
+export interface PassContext {
+  B: number;
+  T: number;
+  cos: tf.Tensor4D;
+  sin: tf.Tensor4D;
+  fullMask: tf.Tensor4D;
+  slidingMask?: tf.Tensor4D;
+  ids: tf.Tensor1D;
 }
 
 /** True while a gradient is being recorded (tf.grads / variableGrads); then weights must be used directly. */
-function recordingGradients(): boolean {
+export function recordingGradients(): boolean {
   const state = (tf.engine() as unknown as { state?: { gradientDepth?: number } }).state;
   return state?.gradientDepth === undefined ? true : state.gradientDepth > 0;
 }
@@ -80,18 +84,25 @@ export class Decoder {
     return w;
   }
 
-  private layer(i: number): LayerWeights {
+  private attnWeights(i: number): { norm: tf.Tensor1D; attn: AttentionWeights } {
     const c = this.config;
     const p = `model.layers.${i}`;
     return {
-      inputNorm: this.p(`${p}.input_layernorm.weight`) as tf.Tensor1D,
+      norm: this.p(`${p}.input_layernorm.weight`) as tf.Tensor1D,
       attn: {
         q: this.lin(`${p}.self_attn.q_proj`, c.attentionBias),
         k: this.lin(`${p}.self_attn.k_proj`, c.attentionBias),
         v: this.lin(`${p}.self_attn.v_proj`, c.attentionBias),
         o: this.lin(`${p}.self_attn.o_proj`, c.outputBias),
       },
-      postNorm: this.p(`${p}.post_attention_layernorm.weight`) as tf.Tensor1D,
+    };
+  }
+
+  private mlpWeights(i: number): { norm: tf.Tensor1D; mlp: MlpWeights } {
+    const c = this.config;
+    const p = `model.layers.${i}`;
+    return {
+      norm: this.p(`${p}.post_attention_layernorm.weight`) as tf.Tensor1D,
       mlp: {
         gate: this.lin(`${p}.mlp.gate_proj`, c.mlpBias),
         up: this.lin(`${p}.mlp.up_proj`, c.mlpBias),
@@ -131,34 +142,78 @@ export class Decoder {
     return out;
   }
 
-  private compute(
-    batch: ForwardBatch,
-    opts: ForwardOptions,
-    positions: number[][],
-    B: number,
-    T: number,
-    newKV: { k: tf.Tensor4D; v: tf.Tensor4D }[],
-    cache?: LayerKVCache,
-  ): ForwardOutput {
+  /**
+   * The constant inputs of a pass over `batch` (RoPE tables, attention masks, token ids): plain
+   * tensors made from arrays, never on a gradient tape. The caller disposes them (`disposeContext`).
+   */
+  context(batch: ForwardBatch, positions: number[][], B: number, T: number): PassContext {
     const c = this.config;
     const rep = c.numHeads / c.numKvHeads;
+    const { cos, sin } = ropeTables(positions, this.invFreq);
+    const fullMask = attentionMaskBias(batch.attentionMask, T, rep);
+    // sliding-window layers (Mistral, some Qwen2) get their own banded mask
+    const Tk = batch.attentionMask[0].length;
+    const slidingMask = c.slidingWindow && c.slidingWindow < Tk ? attentionMaskBias(batch.attentionMask, T, rep, c.slidingWindow) : undefined;
+    const ids = tf.tensor1d(batch.inputIds.flat(), 'int32');
+    return { B, T, cos, sin, fullMask, slidingMask, ids };
+  }
+
+  /** The pass context of a full (uncached) forward over `batch`, after the batch checks. */
+  fullContext(batch: ForwardBatch): PassContext {
+    const { batch: B, time: T } = checkBatch(batch.inputIds, batch.attentionMask, this.config.vocabSize, 0);
+    let positions = batch.positionIds;
+    if (positions) checkPositions(positions, B, T);
+    else positions = positionsFromMask(batch.attentionMask, T);
+    return this.context(batch, positions, B, T);
+  }
+
+  static disposeContext(ctx: PassContext): void {
+    tf.dispose([ctx.cos, ctx.sin, ctx.fullMask, ctx.ids, ...(ctx.slidingMask ? [ctx.slidingMask] : [])]);
+  }
+
+  /** Token embeddings [B*T, d]. */
+  embed(ctx: PassContext): tf.Tensor2D {
+    return tf.gather(this.p('model.embed_tokens.weight'), ctx.ids) as tf.Tensor2D;
+  }
+
+  /**
+   * The attention half of decoder layer i, h + attn(rmsnorm(h)) (with this step's keys and
+   * values). Its intermediates are freed when it returns: a pass holds one block's temporaries at
+   * a time, not every layer's (on a gradient tape TensorFlow.js keeps what the backward needs).
+   */
+  attentionBlock(i: number, h: tf.Tensor2D, ctx: PassContext, past?: { k: tf.Tensor4D; v: tf.Tensor4D }): { h: tf.Tensor2D; k: tf.Tensor4D; v: tf.Tensor4D } {
+    const c = this.config;
     return tf.tidy(() => {
-      const { cos, sin } = ropeTables(positions, this.invFreq);
-      const fullMask = attentionMaskBias(batch.attentionMask, T, rep);
-      // sliding-window layers (Mistral, some Qwen2) get their own banded mask
-      const Tk = batch.attentionMask[0].length;
-      const slidingMask = c.slidingWindow && c.slidingWindow < Tk ? attentionMaskBias(batch.attentionMask, T, rep, c.slidingWindow) : undefined;
-      const slides = (i: number) => slidingMask !== undefined && (!c.slidingLayers || c.slidingLayers.includes(i));
-      const ids = tf.tensor1d(batch.inputIds.flat(), 'int32');
-      let h = tf.gather(this.p('model.embed_tokens.weight'), ids) as tf.Tensor2D; // [B*T, d]
-      for (let i = 0; i < c.numLayers; i++) {
-        const w = this.layer(i);
-        const past = cache?.layers[i];
-        const a = attention(rmsNorm(h, w.inputNorm, c.rmsNormEps) as tf.Tensor2D, B, T, w.attn, c, { cos, sin, maskBias: slides(i) ? slidingMask! : fullMask }, past);
-        if (cache) newKV.push({ k: tf.keep(a.k), v: tf.keep(a.v) });
-        h = tf.add(h, a.out);
-        h = tf.add(h, swiGluMlp(rmsNorm(h, w.postNorm, c.rmsNormEps) as tf.Tensor2D, w.mlp));
-      }
+      const w = this.attnWeights(i);
+      const slides = ctx.slidingMask !== undefined && (!c.slidingLayers || c.slidingLayers.includes(i));
+      const a = attention(rmsNorm(h, w.norm, c.rmsNormEps) as tf.Tensor2D, ctx.B, ctx.T, w.attn, c, { cos: ctx.cos, sin: ctx.sin, maskBias: slides ? ctx.slidingMask! : ctx.fullMask }, past);
+      return { h: tf.add(h, a.out) as tf.Tensor2D, k: a.k, v: a.v };
+    });
+  }
+
+  /** The MLP half of decoder layer i, h + mlp(rmsnorm(h)); intermediates freed on return. */
+  mlpBlock(i: number, h: tf.Tensor2D): tf.Tensor2D {
+    const c = this.config;
+    return tf.tidy(() => {
+      const w = this.mlpWeights(i);
+      return tf.add(h, swiGluMlp(rmsNorm(h, w.norm, c.rmsNormEps) as tf.Tensor2D, w.mlp)) as tf.Tensor2D;
+    });
+  }
+
+  /** The variables of layer i's attention block (`attn`) or MLP block (`mlp`), in a stable order. */
+  blockVariables(i: number, block: 'attn' | 'mlp'): tf.Variable[] {
+    const p = `model.layers.${i}.`;
+    const inBlock = block === 'attn'
+      ? (n: string) => n.startsWith(`${p}input_layernorm.`) || n.startsWith(`${p}self_attn.`)
+      : (n: string) => n.startsWith(`${p}post_attention_layernorm.`) || n.startsWith(`${p}mlp.`);
+    return [...this.params.entries()].filter(([name]) => inBlock(name)).map(([, v]) => v);
+  }
+
+  /** Final norm and LM head over the last layer's output [B*T, d]. */
+  head(h: tf.Tensor2D, ctx: PassContext, opts: ForwardOptions = {}): ForwardOutput {
+    const c = this.config;
+    const { B, T } = ctx;
+    return tf.tidy(() => {
       const hidden = rmsNorm(h, this.p('model.norm.weight') as tf.Tensor1D, c.rmsNormEps) as tf.Tensor2D;
       const lmT = c.tieWordEmbeddings ? this.weightT('model.embed_tokens.weight') : this.weightT('lm_head.weight');
       const last = opts.logits === 'last';
@@ -170,6 +225,46 @@ export class Decoder {
         hidden: tf.reshape(hidden, [B, T, c.hiddenSize]) as tf.Tensor3D,
       };
     });
+  }
+
+  /** The variables the head reads (final norm; the LM head, which is the embedding when tied). */
+  headVariables(): tf.Variable[] {
+    return [this.p('model.norm.weight'), this.p(this.config.tieWordEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight')];
+  }
+
+  embedVariable(): tf.Variable {
+    return this.p('model.embed_tokens.weight');
+  }
+
+  private compute(
+    batch: ForwardBatch,
+    opts: ForwardOptions,
+    positions: number[][],
+    B: number,
+    T: number,
+    newKV: { k: tf.Tensor4D; v: tf.Tensor4D }[],
+    cache?: LayerKVCache,
+  ): ForwardOutput {
+    const ctx = this.context(batch, positions, B, T);
+    try {
+      return tf.tidy(() => {
+        // without a gradient tape, each layer's input is freed as soon as the layer has run
+        const free = !recordingGradients();
+        let h = this.embed(ctx);
+        for (let i = 0; i < this.config.numLayers; i++) {
+          const r = this.attentionBlock(i, h, ctx, cache?.layers[i]);
+          if (cache) newKV.push({ k: tf.keep(r.k), v: tf.keep(r.v) });
+          else if (free) tf.dispose([r.k, r.v]);
+          if (free) h.dispose();
+          const out = this.mlpBlock(i, r.h);
+          if (free) r.h.dispose();
+          h = out;
+        }
+        return this.head(h, ctx, opts) as unknown as tf.TensorContainer;
+      }) as unknown as ForwardOutput;
+    } finally {
+      Decoder.disposeContext(ctx);
+    }
   }
 
   dispose(): void {

@@ -4,6 +4,7 @@ export { parseHFConfig, readHFConfig, toHFConfig, type ModelConfig, type RopeSca
 export { loadCausalLM, createCausalLM, type CausalLM, type SaveOptions, type SaveDtype } from './causal-lm.js';
 export type { ForwardBatch, ForwardOptions, ForwardOutput } from './decoder.js';
 export type { KVCache } from './kv-cache.js';
+export type { ValueAndGrads } from './layerwise-grads.js';
 export { positionsFromMask } from './masks.js';
 export { readSafetensorsHeader, writeSafetensors, encodeFromF32, type SafetensorsDtype } from './safetensors.js';
 export { weightSpecs, loadWeights, type WeightSpec } from './weights.js';

@@ -48,19 +48,23 @@ export function attention(
 ): { out: tf.Tensor2D; k: tf.Tensor4D; v: tf.Tensor4D } {
   const { numHeads: H, numKvHeads: Hkv, headDim: D } = s;
   const rep = H / Hkv;
-  const q = applyRope(splitHeads(linear(x, w.q), B, T, H, D), ctx.cos, ctx.sin);
-  let k = applyRope(splitHeads(linear(x, w.k), B, T, Hkv, D), ctx.cos, ctx.sin);
-  let v = splitHeads(linear(x, w.v), B, T, Hkv, D);
-  if (past) {
-    k = tf.concat([past.k, k], 2);
-    v = tf.concat([past.v, v], 2);
-  }
-  const Tk = k.shape[2];
-  const qGrouped = tf.reshape(tf.mul(q, 1 / Math.sqrt(D)), [B, Hkv, rep * T, D]);
-  // plain matMul on a transposed copy: the WASM kernel is much slower with the transposeB flag
-  const scores = tf.add(tf.matMul(qGrouped, tf.transpose(k, [0, 1, 3, 2])), ctx.maskBias);
-  const probs = tf.softmax(scores, -1);
-  const ctxv = tf.reshape(tf.matMul(probs, v), [B, H, T, D]);
-  const merged = tf.reshape(tf.transpose(ctxv, [0, 2, 1, 3]), [B * T, H * D]) as tf.Tensor2D;
-  return { out: linear(merged, w.o), k, v };
+  // one tidy: q, the scores and the probabilities are freed on return (on a gradient tape,
+  // TensorFlow.js keeps what the backward pass needs)
+  return tf.tidy(() => {
+    const q = applyRope(splitHeads(linear(x, w.q), B, T, H, D), ctx.cos, ctx.sin);
+    let k = applyRope(splitHeads(linear(x, w.k), B, T, Hkv, D), ctx.cos, ctx.sin);
+    let v = splitHeads(linear(x, w.v), B, T, Hkv, D);
+    if (past) {
+      k = tf.concat([past.k, k], 2);
+      v = tf.concat([past.v, v], 2);
+    }
+    const Tk = k.shape[2];
+    const qGrouped = tf.reshape(tf.mul(q, 1 / Math.sqrt(D)), [B, Hkv, rep * T, D]);
+    // plain matMul on a transposed copy: the WASM kernel is much slower with the transposeB flag
+    const scores = tf.add(tf.matMul(qGrouped, tf.transpose(k, [0, 1, 3, 2])), ctx.maskBias);
+    const probs = tf.softmax(scores, -1);
+    const ctxv = tf.reshape(tf.matMul(probs, v), [B, H, T, D]);
+    const merged = tf.reshape(tf.transpose(ctxv, [0, 2, 1, 3]), [B * T, H * D]) as tf.Tensor2D;
+    return { out: linear(merged, w.o), k, v };
+  });
 }
