@@ -7,6 +7,11 @@
 import { effectiveRank, sequenceMetrics, type SequenceMetrics } from './effective-rank.js';
 import { assertFinite, type Matrix } from './matrix.js';
 import { checkDynamicsOptions, rankDynamics, type RankDynamicsOptions } from './rank-dynamics.js';
+import { responseRankMetrics, type NonFinitePolicy, type ResponseRankMetrics } from './response-metrics.js';
+import { STATUS, type SharedJob } from './shared-job.js';
+import { defaultWorkerCount, rankMetricsPool } from './worker-pool.js';
+
+export type { NonFinitePolicy, ResponseRankMetrics };
 
 export interface BatchDims {
   batch: number;
@@ -17,13 +22,16 @@ export interface BatchDims {
 /** [B][T] rows of 0/1 (any non-zero counts as a response token), or a flat B*T array. */
 export type BatchMask = ArrayLike<number>[] | Uint8Array | Float32Array | ArrayLike<number>;
 
-export interface ResponseRankMetrics {
-  /** ER of all the response's tokens (no truncation, like the reference's zeroth-order ER). */
-  er: number;
-  /** ERV over the last maxTokens tokens. */
-  erv: number;
-  /** ERA over the last maxTokens tokens. */
-  era: number;
+export interface BatchRankOptions extends RankDynamicsOptions {
+  /**
+   * Threads that share the responses: default one per available core
+   * (os.availableParallelism()); 1 computes everything in the calling thread. Results are
+   * bit-identical whatever the number: each response is computed whole by one thread with
+   * the same code.
+   */
+  workers?: number;
+  /** NaN or ±Infinity in a response's masked states: throw (default) or give it NaN metrics. */
+  nonFinite?: NonFinitePolicy;
 }
 
 function checkDims(hidden: ArrayLike<number>, dims: BatchDims, what: string): void {
@@ -84,21 +92,78 @@ export function maskedRows(hidden: Float32Array | Float64Array, dims: BatchDims,
   return { data: out, rows: tokens.length, cols: dim };
 }
 
-/** One { er, erv, era } per response of a padded batch. */
+function checkBatchOptions(opts: BatchRankOptions): { workers: number; nonFinite: NonFinitePolicy } {
+  checkDynamicsOptions(opts);
+  const workers = opts.workers ?? defaultWorkerCount();
+  if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers must be an integer >= 1, got ${workers}`);
+  const nonFinite = opts.nonFinite ?? 'throw';
+  if (nonFinite !== 'throw' && nonFinite !== 'nan') throw new RangeError(`nonFinite must be 'throw' or 'nan', got ${nonFinite}`);
+  return { workers, nonFinite };
+}
+
+/** The masked rows of every response copied, one after the other, into shared memory. */
+function sharedJob(hidden: Float32Array | Float64Array, dims: BatchDims, idx: number[][], opts: BatchRankOptions, nonFinite: NonFinitePolicy): SharedJob {
+  const { time, dim } = dims;
+  const rowStart = [0];
+  for (const tokens of idx) rowStart.push(rowStart[rowStart.length - 1] + tokens.length);
+  const float64 = hidden instanceof Float64Array;
+  const data = new SharedArrayBuffer(rowStart[idx.length] * dim * (float64 ? 8 : 4));
+  const view = float64 ? new Float64Array(data) : new Float32Array(data);
+  idx.forEach((tokens, b) => {
+    tokens.forEach((t, i) => view.set(hidden.subarray((b * time + t) * dim, (b * time + t + 1) * dim), (rowStart[b] + i) * dim));
+  });
+  return {
+    id: rankMetricsPool.jobId(),
+    data,
+    float64,
+    dim,
+    rowStart,
+    // all zero: the next response is 0, none is done, every one is UNCLAIMED
+    ctl: new SharedArrayBuffer((STATUS + idx.length) * 4),
+    results: new SharedArrayBuffer(idx.length * 3 * 8),
+    opts: { stride: opts.stride, maxTokens: opts.maxTokens },
+    nonFinite,
+  };
+}
+
+/**
+ * One { er, erv, era } per response of a padded batch. Responses are spread over `workers`
+ * threads (default: every core), the calling thread included, which blocks until all are
+ * done; `workers: 1` computes in the calling thread only.
+ */
 export function batchRankMetrics(
   hidden: Float32Array | Float64Array,
   dims: BatchDims,
   mask: BatchMask,
-  opts: RankDynamicsOptions = {},
+  opts: BatchRankOptions = {},
 ): ResponseRankMetrics[] {
   checkDims(hidden, dims, 'hidden');
-  checkDynamicsOptions(opts);
+  const { workers, nonFinite } = checkBatchOptions(opts);
   const idx = maskIndices(mask, dims.batch, dims.time);
-  return idx.map((tokens, b) => {
-    const h = maskedRows(hidden, dims, tokens, b);
-    const dyn = rankDynamics(h, opts);
-    return { er: effectiveRank(h), erv: dyn.erv, era: dyn.era };
-  });
+  if (workers === 1 || idx.length < 2) {
+    return idx.map((tokens, b) => responseRankMetrics(maskedRows(hidden, dims, tokens, b), opts, nonFinite));
+  }
+  return rankMetricsPool.runSync(sharedJob(hidden, dims, idx, opts, nonFinite), workers);
+}
+
+/**
+ * `batchRankMetrics` on `workers` worker threads (default: every core) while the calling
+ * thread stays free (e.g. for the next forward pass); same results. `workers: 1` computes in
+ * the calling thread, as the synchronous function does.
+ */
+export async function batchRankMetricsAsync(
+  hidden: Float32Array | Float64Array,
+  dims: BatchDims,
+  mask: BatchMask,
+  opts: BatchRankOptions = {},
+): Promise<ResponseRankMetrics[]> {
+  checkDims(hidden, dims, 'hidden');
+  const { workers, nonFinite } = checkBatchOptions(opts);
+  const idx = maskIndices(mask, dims.batch, dims.time);
+  if (workers === 1) {
+    return idx.map((tokens, b) => responseRankMetrics(maskedRows(hidden, dims, tokens, b), opts, nonFinite));
+  }
+  return rankMetricsPool.runAsync(sharedJob(hidden, dims, idx, opts, nonFinite), workers);
 }
 
 /** Everything per response: sequence metrics (ER, log ER, ranks, Rényi, curvature) and the full dynamics. */

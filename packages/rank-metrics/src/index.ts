@@ -24,14 +24,18 @@ export { singularValueEntropy, rankFromEigenvalues, renyiFromEigenvalues } from 
 export { symmetricEigenvalues, symmetricEigen } from './eigen.js';
 export {
   batchRankMetrics,
+  batchRankMetricsAsync,
   batchResponseMetrics,
   meanHiddenStates,
   datasetEffectiveRank,
   datasetEffectiveRankOf,
   type BatchDims,
   type BatchMask,
+  type BatchRankOptions,
+  type NonFinitePolicy,
   type ResponseRankMetrics,
 } from './batch.js';
+export { rankMetricsPool, defaultWorkerCount, type RankMetricsPool, type PoolStats } from './worker-pool.js';
 export {
   tokenEntropies,
   batchTokenMetrics,

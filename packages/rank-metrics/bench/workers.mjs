@@ -1,0 +1,95 @@
+// Benchmark: batchRankMetrics over a padded batch of 192 responses (T = 512, D = 896, the
+// width of Qwen2.5-0.5B), on 1 thread and on N threads (default 2) in the same run,
+// alternating, and a check that the results are bit-identical.
+// Usage: pnpm --filter @verl-ts/rank-metrics bench:workers   (builds first)
+//   env: REPS (timed runs per setting, default 3), WORKERS (default 2), BATCH (default 192)
+import { cpus, loadavg } from 'node:os';
+import { batchRankMetrics, rankMetricsPool } from '../dist/index.js';
+
+const reps = Number(process.env.REPS ?? 3);
+const workers = Number(process.env.WORKERS ?? 2);
+const B = Number(process.env.BATCH ?? 192);
+const T = 512;
+const D = 896;
+const DISTINCT = 24; // distinct responses, tiled over the batch (making 192 takes long otherwise)
+
+/** Hidden-state-like rows: 64 latent directions with decaying weights plus noise, float32. */
+function hiddenLike(rows, dim, seed) {
+  let a = seed >>> 0;
+  const uniform = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
+  };
+  const R = 64;
+  const basis = Float64Array.from({ length: R * dim }, uniform);
+  const out = new Float32Array(rows * dim);
+  for (let t = 0; t < rows; t++) {
+    for (let r = 0; r < R; r++) {
+      const c = (uniform() * 4) / (1 + r / 8);
+      for (let j = 0; j < dim; j++) out[t * dim + j] += c * basis[r * dim + j];
+    }
+    for (let j = 0; j < dim; j++) out[t * dim + j] += 0.05 * uniform();
+  }
+  return out;
+}
+
+const hidden = new Float32Array(B * T * D);
+const distinct = Array.from({ length: DISTINCT }, (_, i) => hiddenLike(T, D, 7000 + i));
+for (let b = 0; b < B; b++) hidden.set(distinct[b % DISTINCT], b * T * D);
+const mask = new Uint8Array(B * T).fill(1);
+const dims = { batch: B, time: T, dim: D };
+
+const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+
+function run(w) {
+  const t0 = performance.now();
+  const c0 = cpuMs();
+  const out = batchRankMetrics(hidden, dims, mask, { stride: 40, maxTokens: 512, workers: w });
+  return { ms: performance.now() - t0, cpu: cpuMs() - c0, out };
+}
+
+function sameBits(a, b) {
+  return a.length === b.length && a.every((r, i) => Object.is(r.er, b[i].er) && Object.is(r.erv, b[i].erv) && Object.is(r.era, b[i].era));
+}
+
+console.log(`${cpus()[0]?.model ?? 'cpu'} x ${cpus().length}, node ${process.version}, B=${B} T=${T} D=${D}, load average at start ${load()}`);
+// warm-up: JIT of the calling thread, start-up and JIT of the workers
+const small = { batch: 8, time: T, dim: D };
+batchRankMetrics(hidden.subarray(0, 8 * T * D), small, mask.subarray(0, 8 * T), { workers: 1 });
+batchRankMetrics(hidden.subarray(0, 8 * T * D), small, mask.subarray(0, 8 * T), { workers });
+
+const one = [];
+const many = [];
+let identical = true;
+for (let r = 0; r < reps; r++) {
+  const a = run(1);
+  const b = run(workers);
+  identical &&= sameBits(a.out, b.out);
+  one.push(a);
+  many.push(b);
+  console.log(`rep ${r + 1}: 1 thread ${a.ms.toFixed(0)} ms, ${workers} threads ${b.ms.toFixed(0)} ms, ratio ${(a.ms / b.ms).toFixed(2)} (load ${load()})`);
+}
+const m1 = median(one.map((x) => x.ms));
+const mN = median(many.map((x) => x.ms));
+console.log(
+  JSON.stringify({
+    batch: B, T, D, workers, reps,
+    oneThreadMs: Math.round(m1),
+    [`${workers}ThreadsMs`]: Math.round(mN),
+    speedup: Number((m1 / mN).toFixed(3)),
+    perRepRatios: one.map((x, i) => Number((x.ms / many[i].ms).toFixed(3))),
+    bitIdentical: identical,
+    workerRecomputed: rankMetricsPool.stats.recomputed,
+    loadAverageAtEnd: load(),
+  }),
+);
+await rankMetricsPool.close();
+if (!identical) process.exit(1);
