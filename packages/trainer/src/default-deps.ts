@@ -2,7 +2,7 @@
 import { initBackend, loadCausalLM, loadTokenizer, type Backend, type CausalLM, type Tokenizer } from '@verl-ts/models';
 import { createLocalEngine, createRemoteEngine } from '@verl-ts/rollout';
 import { gradeAnswer, rewardFromGrade } from '@verl-ts/verifiers';
-import { effectiveRank, rankDynamics } from '@verl-ts/rank-metrics';
+import { batchRankMetrics } from '@verl-ts/rank-metrics';
 import { computeAdvantages, VerlShaper } from '@verl-ts/verl-advantage';
 import { arithmeticProblems, formatPrompt, loadBenchmark, loadTrainingSet, type Problem } from '@verl-ts/datasets';
 import type { RLDeps, ShaperWithRewards } from './rl-deps.js';
@@ -12,29 +12,14 @@ import type { PolicyModel, RankMetricsRow, TokenizerLike } from './contracts.js'
 
 /**
  * ER of all response states and ERV/ERA of the last maxTokens, per row of a padded
- * [B, T, D] batch (mask 1 = response token). Non-finite states give NaN metrics (the trainer
- * then skips shaping for the step instead of failing).
+ * [B, T, D] batch (mask 1 = response token), spread over one worker thread per core
+ * (bit-identical to one thread). Non-finite states give NaN metrics (the trainer then skips
+ * shaping for the step instead of failing).
  */
 export function responseRankMetrics(
   hidden: Float32Array, dims: { batch: number; time: number; dim: number }, mask: Float32Array, opts: { stride: number; maxTokens: number },
 ): RankMetricsRow[] {
-  const { batch: B, time: T, dim: D } = dims;
-  const out: RankMetricsRow[] = [];
-  for (let b = 0; b < B; b++) {
-    const rows: number[] = [];
-    for (let t = 0; t < T; t++) if (mask[b * T + t]) rows.push(t);
-    const data = new Float32Array(rows.length * D);
-    rows.forEach((t, i) => data.set(hidden.subarray((b * T + t) * D, (b * T + t + 1) * D), i * D));
-    const h = { data, rows: rows.length, cols: D };
-    try {
-      const dyn = rankDynamics(h, { stride: opts.stride, maxTokens: opts.maxTokens });
-      out.push({ er: effectiveRank(h), erv: dyn.erv, era: dyn.era });
-    } catch (e) {
-      if (e instanceof RangeError && /finite|NaN/i.test(e.message)) out.push({ er: NaN, erv: NaN, era: NaN });
-      else throw e;
-    }
-  }
-  return out;
+  return batchRankMetrics(hidden, dims, mask, { stride: opts.stride, maxTokens: opts.maxTokens, nonFinite: 'nan' });
 }
 
 export async function loadProblems(data: RLConfig['data'], split: 'train' | 'test' = 'train'): Promise<Problem[]> {
