@@ -37,6 +37,8 @@ export const WRITTEN = [
   w('extraction', 'chat-boxed', '25', '<think>\nMaybe the count is \\boxed{24}? No, I missed the endpoint, it is 25.\n</think>\nTherefore, the number of integer values of \\( x \\) is \\(\\boxed{25}\\).<｜end▁of▁sentence｜>', true),
   w('extraction', 'chat-boxed', '24', '<think>\nMaybe the count is \\boxed{24}? No, I missed the endpoint, it is 25.\n</think>\nTherefore, the number of integer values of \\( x \\) is \\(\\boxed{25}\\).<｜end▁of▁sentence｜>', false, { note: 'a box inside the thinking is a draft' }),
   w('extraction', 'gsm8k', '18', 'Janet sells 16 - 3 - 4 = 9 eggs a day for 9 * 2 = 18 dollars.\n#### 18', true),
+  w('extraction', 'gsm8k', '72', 'Natalia sold 48/2 = <<48/2=24>>24 clips in May.\nNatalia sold 48+24 = <<48+24=72>>72 clips altogether in April and May.', true),
+  w('extraction', 'gsm8k', '24', 'Natalia sold 48/2 = <<48/2=24>>24 clips in May.\nNatalia sold 48+24 = <<48+24=72>>72 clips altogether in April and May.', false),
   w('extraction', 'gsm8k', '18', 'She keeps 16 - 3 - 4 = 9 eggs.\n#### 9', false),
   w('extraction', 'base-prose', '5', 'We get $x = 5$ and hence $y = 2$, so the sum of the digits is 7.', false),
   w('extraction', 'base-prose', '7', 'We get $x = 5$ and hence $y = 2$, so the sum of the digits is 7.', true),
@@ -99,6 +101,11 @@ export const WRITTEN = [
   w('multiple-choice', 'chat-boxed', 'C', '$\\boxed{1-i}$', true, { question: 'Let $z = \\frac{2}{1+i}$. Then $z$ = ( ) A. -1-i B. -1+i C. 1-i D. 1+i' }),
   w('multiple-choice', 'chat-boxed', 'C', '$\\boxed{1+i}$', false, { question: 'Let $z = \\frac{2}{1+i}$. Then $z$ = ( ) A. -1-i B. -1+i C. 1-i D. 1+i' }),
   w('multiple-choice', 'base-prose', 'D', 'Since 3 > 2 and the function is increasing, the answer is D.', true),
+  w('multiple-choice', 'chat-nobox', 'C', 'Option C is correct.', true),
+  w('multiple-choice', 'chat-nobox', 'C', 'Option B is correct.', false),
+  w('multiple-choice', 'chat-nobox', 'D', 'The answer is **D**.', true),
+  w('multiple-choice', 'chat-boxed', 'ABD', 'Statements A, B and D hold: $\\boxed{A, B, D}$', true),
+  w('multiple-choice', 'chat-boxed', 'ABD', 'Statements A and B hold: $\\boxed{A, B}$', false),
 
   // ---- Chinese Gaokao solutions
   w('gaokao-chinese', 'chinese', 'C', '所以 $M \\cup N = (-3, 4)$，故选 C。', true),

@@ -45,7 +45,7 @@ function cleanOption(s: string): string {
 
 /** Choice letters of an answer ("C", "\text{(B)}", "B, C", "BC", "(B)", "选项B") sorted, or null. */
 export function choiceLetters(answer: string): string | null {
-  let s = answer.replace(/\\(?:text|textbf|mathrm|mbox)\s*\{([^{}]*)\}/g, '$1').replace(/\$/g, '');
+  let s = answer.replace(/\\(?:text|textbf|mathrm|mbox)\s*\{([^{}]*)\}/g, '$1').replace(/\$/g, '').replace(/\*\*|__/g, '');
   s = s.replace(/选项|option|choice|答案/gi, '').replace(/\band\b|和|及|、|与/g, ',');
   s = s.replace(/[\s(),，.．:：;]/g, '');
   if (!/^[A-K]{1,5}$/.test(s)) {

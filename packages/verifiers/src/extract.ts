@@ -112,6 +112,8 @@ export function extractDetailed(response: string): Extraction | null {
   // a reasoning model's answer follows its thinking: "<think>… \boxed{draft} …</think> answer"
   const thinkEnd = s.lastIndexOf('</think>');
   if (thinkEnd >= 0 && s.slice(thinkEnd + 8).trim()) s = s.slice(thinkEnd + 8);
+  // GSM8K calculator annotations: "48/2 = <<48/2=24>>24 clips"
+  if (s.includes('<<')) s = s.replace(/<<[^<>\n]{0,200}>>/g, '');
   // Asymptote figures ("[asy] … label("$x=-3$", …) [/asy]") are drawings, not statements
   if (s.includes('[asy]')) s = s.replace(/\[asy\][\s\S]*?(?:\[\/asy\]|$)/g, ' ');
   if (s.length > MAX_RESPONSE_CHARS) s = s.slice(s.length - MAX_RESPONSE_CHARS);

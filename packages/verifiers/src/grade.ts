@@ -71,6 +71,8 @@ function goldChoice(gold: string, problem: Problem, options: Record<string, stri
   const letters = choiceLetters(gold);
   if (!letters) return null;
   if (options || (problem.benchmark ?? '').startsWith('gaokao') || /\\text\s*\{\s*\(?[A-E]\)?\s*\}/.test(gold) || /^\(?[A-E]\)?$/.test(gold.trim())) return letters;
+  // several distinct option letters ("AC", "ABD"): a multiple-answer choice
+  if (/^[A-E]{2,5}$/.test(gold.trim()) && new Set(gold.trim()).size === gold.trim().length) return letters;
   return null;
 }
 
@@ -84,7 +86,15 @@ export async function gradeAnswer(response: string, problem: Problem, opts: Grad
   const gold = goldAnswer(problem.answer);
   if (!gold) return { correct: false, extracted: null, boxed: false, reason: 'empty gold answer' };
   const ext = extractDetailed(response);
-  if (!ext) return { correct: false, extracted: null, boxed: false, reason: 'no final answer found' };
+  if (!ext) {
+    // "Option C is correct.": no expression, but a choice is named
+    const mention = goldChoice(gold, problem, parseOptions(problem.question)) ? lastChoiceMention(response) : null;
+    if (mention) {
+      const ok = mention === goldChoice(gold, problem, parseOptions(problem.question));
+      return { correct: ok, extracted: mention, boxed: false, ...(ok ? {} : { reason: 'different choice' }) };
+    }
+    return { correct: false, extracted: null, boxed: false, reason: 'no final answer found' };
+  }
   const base = { extracted: ext.answer, boxed: ext.boxed };
   if (ext.answer.length > maxChars) return { ...base, correct: false, reason: `answer longer than ${maxChars} characters` };
   if (gold.length > 4 * maxChars) return { ...base, correct: false, reason: 'gold answer too long' };
