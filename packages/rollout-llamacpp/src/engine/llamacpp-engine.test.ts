@@ -16,8 +16,8 @@ describe.each(FIXTURE_MODELS)('llama.cpp on the exported %s', (name) => {
     cleanup = f.cleanup;
     const f32 = await exportGguf({ modelDir: f.dir, out: join(f.dir, 'f32.gguf') });
     const f16 = await exportGguf({ modelDir: f.dir, out: join(f.dir, 'f16.gguf'), dtype: 'f16' });
-    engine = await createLlamaCppEngine({ modelPath: f32.file, gpu: false, parallel: 4 });
-    engine16 = await createLlamaCppEngine({ modelPath: f16.file, gpu: false, parallel: 1, kvCache: 'f16' });
+    engine = await createLlamaCppEngine({ modelPath: f32.file, gpu: false, parallel: 4, threads: 1 });
+    engine16 = await createLlamaCppEngine({ modelPath: f16.file, gpu: false, parallel: 1, kvCache: 'f16', threads: 1 });
   });
   afterAll(async () => {
     await engine?.close();

@@ -91,6 +91,8 @@ export async function createLlamaCppEngine(opts: LlamaCppEngineOptions): Promise
 
   let context: LlamaContext | undefined;
   let contextSize = 0;
+  // the context's sequences, taken once: a disposed sequence's slot returns to the context only later
+  let sequences: LlamaContextSequence[] = [];
   let busy: Promise<unknown> = Promise.resolve();
 
   /** Runs calls one after another (they share the context's sequences). */
@@ -102,10 +104,11 @@ export async function createLlamaCppEngine(opts: LlamaCppEngineOptions): Promise
 
   /** A context whose sequences hold `tokens` each, reusing the current one when it is large enough. */
   async function contextFor(tokens: number): Promise<LlamaContext> {
-    if (tokens > trainContext) throw new RangeError(`prompt + new tokens (${tokens}) exceed the model's context length ${trainContext}`);
+    if (tokens > trainContext) throw new RangeError(`prompt + maxNewTokens (${tokens}) exceed the model's context length ${trainContext}`);
     if (context && contextSize >= tokens) return context;
     await context?.dispose();
     context = undefined;
+    sequences = [];
     // grow in steps of 256 so similar calls reuse the context
     const size = Math.min(trainContext, Math.ceil(tokens / 256) * 256);
     context = await model.createContext({
@@ -118,6 +121,7 @@ export async function createLlamaCppEngine(opts: LlamaCppEngineOptions): Promise
       experimentalKvCacheValueType: kv,
     });
     contextSize = size;
+    sequences = Array.from({ length: parallel }, () => context!.getSequence());
     return context;
   }
 
@@ -136,15 +140,52 @@ export async function createLlamaCppEngine(opts: LlamaCppEngineOptions): Promise
     return row;
   }
 
-  async function runOne(seq: LlamaContextSequence, w: Work, o: NormalizedOptions, eos: Set<number>, call: Call): Promise<Rollout> {
-    await seq.clearHistory();
-    const params: SamplingParams = { temperature: o.temperature, topK: o.topK, topP: o.topP };
-    const greedy = isGreedy(params);
-    const maxNew = Math.min(o.maxNewTokens, contextSize - w.promptIds.length);
-    const tokens: number[] = [];
-    const logprobs: number[] = [];
-    let checked = 0;
-    let input = w.promptIds;
+  /** One response being decoded on a context sequence. */
+  interface Slot {
+    seq: LlamaContextSequence;
+    w: Work;
+    tokens: number[];
+    logprobs: number[];
+    /** text length already searched for stop strings */
+    checked: number;
+    /** tokens to evaluate next: the prompt, then the last sampled token */
+    input: number[];
+  }
+
+  interface Call {
+    o: NormalizedOptions;
+    params: SamplingParams;
+    greedy: boolean;
+    eos: Set<number>;
+    signal?: AbortSignal;
+    onToken?: GenerateOptions['onToken'];
+    progress: { done: number; total: number; tokens: number };
+  }
+
+  /** Evaluates the slot's input; returns the next token and its log-prob. */
+  async function step(slot: Slot, call: Call): Promise<{ token: number; logprob: number }> {
+    const { input } = slot;
+    const last = input.length - 1;
+    const generateNext = call.greedy ? { token: true, confidence: true } : { probabilities: true };
+    const items: ControlledEvaluateInputItem[] = input.map((t, i) => (i === last ? [t as Token, { generateNext }] : (t as Token)));
+    const next = (await slot.seq.controlledEvaluate(items))[last]?.next;
+    if (call.greedy) {
+      if (next?.token == null || next.confidence == null) throw new Error('llama.cpp returned no next token');
+      return { token: next.token, logprob: call.o.logprobsMode === 'raw' ? Math.log(next.confidence) : 0 };
+    }
+    if (!next?.probabilities) throw new Error('llama.cpp returned no next-token probabilities');
+    const s = sampleToken(logprobRow(next.probabilities), call.params, slot.w.rng);
+    return { token: s.token, logprob: call.o.logprobsMode === 'raw' ? s.logprob : s.processedLogprob };
+  }
+
+  /** Records a sampled token; returns the finished rollout when it ends the response. */
+  function accept(slot: Slot, token: number, logprob: number, call: Call): Rollout | undefined {
+    const { w, tokens, logprobs } = slot;
+    const o = call.o;
+    tokens.push(token);
+    logprobs.push(logprob);
+    call.progress.tokens++;
+    call.onToken?.({ promptIndex: w.promptIndex, sampleIndex: w.sampleIndex, token, logprob });
     const done = (finishReason: FinishReason, text: string): Rollout => ({
       promptIndex: w.promptIndex,
       sampleIndex: w.sampleIndex,
@@ -154,45 +195,16 @@ export async function createLlamaCppEngine(opts: LlamaCppEngineOptions): Promise
       logprobs,
       finishReason,
     });
-    for (;;) {
-      call.signal?.throwIfAborted();
-      const last = input.length - 1;
-      const generateNext = greedy ? { token: true, confidence: true } : { probabilities: true };
-      const items: ControlledEvaluateInputItem[] = input.map((t, i) => (i === last ? [t as Token, { generateNext }] : (t as Token)));
-      const out = await seq.controlledEvaluate(items);
-      const next = out[last]?.next;
-      let token: number;
-      let logprob: number;
-      if (greedy) {
-        if (next?.token == null || next.confidence == null) throw new Error('llama.cpp returned no next token');
-        token = next.token;
-        logprob = o.logprobsMode === 'raw' ? Math.log(next.confidence) : 0;
-      } else {
-        if (!next?.probabilities) throw new Error('llama.cpp returned no next-token probabilities');
-        const s = sampleToken(logprobRow(next.probabilities), params, w.rng);
-        token = s.token;
-        logprob = o.logprobsMode === 'raw' ? s.logprob : s.processedLogprob;
-      }
-      tokens.push(token);
-      logprobs.push(logprob);
-      call.progress.tokens++;
-      call.onToken?.({ promptIndex: w.promptIndex, sampleIndex: w.sampleIndex, token, logprob });
-      if (eos.has(token)) return done('stop', decode(tokens.slice(0, -1)));
-      if (o.stop.length > 0) {
-        const text = decode(tokens);
-        const at = findStop(text, o.stop, resumeSearchAt(checked, o.stop));
-        if (at >= 0) return done('stop', text.slice(0, at));
-        checked = text.length;
-      }
-      if (tokens.length >= maxNew) return done('length', decode(tokens));
-      input = [token];
+    if (call.eos.has(token)) return done('stop', decode(tokens.slice(0, -1)));
+    if (o.stop.length > 0) {
+      const text = decode(tokens);
+      const at = findStop(text, o.stop, resumeSearchAt(slot.checked, o.stop));
+      if (at >= 0) return done('stop', text.slice(0, at));
+      slot.checked = text.length;
     }
-  }
-
-  interface Call {
-    signal?: AbortSignal;
-    onToken?: GenerateOptions['onToken'];
-    progress: { done: number; total: number; tokens: number };
+    if (tokens.length >= o.maxNewTokens) return done('length', decode(tokens));
+    slot.input = [token];
+    return undefined;
   }
 
   async function generateNow(prompts: number[][] | string[], options: GenerateOptions): Promise<Rollout[]> {
@@ -202,7 +214,6 @@ export async function createLlamaCppEngine(opts: LlamaCppEngineOptions): Promise
     promptIds.forEach((ids, i) => checkPromptIds(ids, i, vocabSize));
     checkPromptSeeds(o, promptIds.length);
     const seed = o.seed ?? rng.nextSeed();
-    const eos = new Set(o.eosTokenIds ?? eogIds);
     const work: Work[] = [];
     promptIds.forEach((ids, p) => {
       // the local engine's streams: a per-prompt seed samples the prompt as a one-prompt call
@@ -210,43 +221,60 @@ export async function createLlamaCppEngine(opts: LlamaCppEngineOptions): Promise
       for (let s = 0; s < o.n; s++) work.push({ index: work.length, promptIndex: p, sampleIndex: s, promptIds: ids, rng: Rng.derive(stream[0], stream[1], s) });
     });
     if (work.length === 0) return [];
-    const longest = Math.max(...promptIds.map((p) => p.length));
-    const ctx = await contextFor(Math.min(trainContext, longest + o.maxNewTokens));
-    for (const ids of promptIds) if (ids.length >= contextSize) throw new RangeError(`a prompt of ${ids.length} tokens leaves no room in the model's context of ${contextSize}`);
-    const call: Call = { signal: options.signal, onToken: options.onToken, progress: { done: 0, total: work.length, tokens: 0 } };
+    await contextFor(Math.max(...promptIds.map((p) => p.length)) + o.maxNewTokens);
+    const params: SamplingParams = { temperature: o.temperature, topK: o.topK, topP: o.topP };
+    const call: Call = {
+      o,
+      params,
+      greedy: isGreedy(params),
+      eos: new Set(o.eosTokenIds ?? eogIds),
+      signal: options.signal,
+      onToken: options.onToken,
+      progress: { done: 0, total: work.length, tokens: 0 },
+    };
     const results: Rollout[] = new Array(work.length);
+    // Lockstep: every active response evaluates one step, all in one llama.cpp batch, and the
+    // next step starts only when every sampler has read its logits (a sequence that raced ahead
+    // would start a decode that overwrites logits another sequence has not read yet). A finished
+    // response's sequence takes the next waiting one at the step boundary.
     let next = 0;
-    const workers = Array.from({ length: Math.min(parallel, work.length) }, async () => {
-      const seq = ctx.getSequence();
-      try {
-        while (next < work.length) {
-          const w = work[next++];
-          const r = await runOne(seq, w, o, eos, call);
-          results[w.index] = r;
-          call.progress.done++;
-          options.onRollout?.(r);
-          options.onProgress?.({ ...call.progress });
-        }
-      } finally {
-        seq.dispose();
+    let active: Slot[] = [];
+    const free = [...sequences];
+    const refill = async () => {
+      while (free.length > 0 && next < work.length) {
+        const seq = free.pop()!;
+        await seq.clearHistory();
+        const w = work[next++];
+        active.push({ seq, w, tokens: [], logprobs: [], checked: 0, input: w.promptIds });
       }
-    });
-    const settled = await Promise.allSettled(workers);
-    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-    if (failed) throw failed.reason;
+    };
+    await refill();
+    while (active.length > 0) {
+      call.signal?.throwIfAborted();
+      const outs = await Promise.all(active.map((slot) => step(slot, call)));
+      const still: Slot[] = [];
+      active.forEach((slot, i) => {
+        const r = accept(slot, outs[i].token, outs[i].logprob, call);
+        if (!r) return void still.push(slot);
+        results[slot.w.index] = r;
+        call.progress.done++;
+        free.push(slot.seq);
+        options.onRollout?.(r);
+      });
+      options.onProgress?.({ ...call.progress });
+      active = still;
+      await refill();
+    }
     return results;
   }
 
   async function logprobRowsNow(ids: number[]): Promise<Float32Array[]> {
     checkPromptIds(ids, 0, vocabSize);
-    const ctx = await contextFor(ids.length);
-    const seq = ctx.getSequence();
-    try {
-      const out = await seq.controlledEvaluate(ids.map((t): ControlledEvaluateInputItem => [t as Token, { generateNext: { probabilities: true } }]));
-      return ids.map((_, i) => logprobRow(out[i]!.next.probabilities!));
-    } finally {
-      seq.dispose();
-    }
+    await contextFor(ids.length);
+    const seq = sequences[0];
+    await seq.clearHistory();
+    const out = await seq.controlledEvaluate(ids.map((t): ControlledEvaluateInputItem => [t as Token, { generateNext: { probabilities: true } }]));
+    return ids.map((_, i) => logprobRow(out[i]!.next.probabilities!));
   }
 
   return {
@@ -260,6 +288,7 @@ export async function createLlamaCppEngine(opts: LlamaCppEngineOptions): Promise
       serial(async () => {
         await context?.dispose();
         context = undefined;
+        sequences = [];
         await model.dispose();
       }),
   };

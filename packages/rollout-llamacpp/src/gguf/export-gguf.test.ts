@@ -62,8 +62,8 @@ describe.each(FIXTURE_MODELS)('exportGguf(%s)', (name) => {
   it('f32 keeps every tensor in f32; f16 stores matrices in f16 and vectors in f32', () => {
     for (const t of f32.parsed.tensorInfos) expect(t.dtype, t.name).toBe(0);
     for (const t of f16.parsed.tensorInfos) expect(t.dtype, t.name).toBe(t.n_dims === 1 ? 0 : 1);
-    expect(f32.parsed.metadata['general.file_type']).toBe(0);
-    expect(f16.parsed.metadata['general.file_type']).toBe(1);
+    expect((f32.parsed.metadata as Record<string, unknown>)['general.file_type']).toBe(0);
+    expect((f16.parsed.metadata as Record<string, unknown>)['general.file_type']).toBe(1);
     expect(f16.res.bytes).toBeLessThan(f32.res.bytes * 0.6);
   });
 
