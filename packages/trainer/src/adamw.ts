@@ -43,11 +43,14 @@ export class AdamW {
     }
     if (!(this.eps > 0)) throw new RangeError(`AdamW eps must be > 0, got ${this.eps}`);
     if (!(this.weightDecay >= 0)) throw new RangeError(`AdamW weightDecay must be >= 0, got ${this.weightDecay}`);
+    // tf.variable keeps its own reference to the initial value: the zeros are disposed here
+    // (left alone they stayed alive after dispose(), 2 tensors per parameter per optimizer)
+    const zeroVariable = (shape: number[]) => tf.tidy(() => tf.variable(tf.zeros(shape), false));
     this.slots = variables.map((v) => ({
       name: v.name,
       shape: v.shape.slice(),
-      m: tf.variable(tf.zeros(v.shape), false),
-      v: tf.variable(tf.zeros(v.shape), false),
+      m: zeroVariable(v.shape),
+      v: zeroVariable(v.shape),
     }));
   }
 
@@ -123,7 +126,9 @@ export class AdamW {
     for (const key of ['m', 'v'] as const) {
       for (const s of this.slots) {
         const n = s.shape.reduce((a, b) => a * b, 1);
-        s[key].assign(tf.tensor(all.subarray(off, off + n), s.shape));
+        const t = tf.tensor(all.subarray(off, off + n), s.shape);
+        s[key].assign(t);
+        t.dispose();
         off += n;
       }
     }

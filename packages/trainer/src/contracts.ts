@@ -11,6 +11,12 @@ export interface PolicyModel {
   config: { vocabSize: number; hiddenSize: number; eosTokenId?: number | number[] };
   /** differentiable; hidden = final-layer states after the final norm */
   forward(batch: ForwardBatchLike): { logits: tf.Tensor3D; hidden: tf.Tensor3D };
+  /**
+   * Optional: loss(forward(batch)) and its gradients by variable name, as
+   * tf.variableGrads(() => loss(forward(batch))) gives them; @verl-ts/models computes them block by
+   * block with a fraction of the memory. Without it the update uses tf.variableGrads.
+   */
+  valueAndGrads?(batch: ForwardBatchLike, loss: (out: { logits: tf.Tensor3D; hidden: tf.Tensor3D }) => tf.Scalar): { value: tf.Scalar; grads: tf.NamedTensorMap };
   trainableVariables(): tf.Variable[];
   save(dir: string): Promise<void>;
   dispose(): void;

@@ -57,13 +57,14 @@ function rowsToTensor(rows: number[][], T: number): tf.Tensor2D {
   return tf.tensor2d(flat, [B, T]);
 }
 
-/** One micro-batch's loss terms (differentiable in the model's variables). */
-export function microBatchLoss(
-  model: PolicyModel, mb: TokenBatch, old: number[][], ref: number[][] | null, adv: number[][], s: PPOSettings,
-): { loss: tf.Scalar; pg: tf.Scalar; ent: tf.Scalar; kl: tf.Scalar; clip: tf.Scalar; clipLower: tf.Scalar; approxKl: tf.Scalar } {
+type LossTerms = { loss: tf.Scalar; pg: tf.Scalar; ent: tf.Scalar; kl: tf.Scalar; clip: tf.Scalar; clipLower: tf.Scalar; approxKl: tf.Scalar };
+
+/** One micro-batch's loss terms from the model's logits [rows, L, V] (differentiable in them). */
+export function microBatchLossFromLogits(
+  logits: tf.Tensor3D, mb: TokenBatch, old: number[][], ref: number[][] | null, adv: number[][], s: PPOSettings,
+): LossTerms {
   const rows = mb.inputIds.length;
   const T = mb.length - 1;
-  const { logits } = model.forward({ inputIds: mb.inputIds, attentionMask: mb.attentionMask });
   const V = logits.shape[2];
   const shifted = tf.slice(logits, [0, 0, 0], [rows, T, V]) as tf.Tensor3D;
   const logProb = logProbsFromLogits(shifted, mb.labels, s.temperature);
@@ -84,6 +85,28 @@ export function microBatchLoss(
     loss = tf.add(loss, tf.mul(kl, s.klCoef));
   }
   return { loss, pg: pl.loss, ent, kl, clip: pl.clipFraction, clipLower: pl.clipFractionLower, approxKl: pl.approxKl };
+}
+
+/** One micro-batch's loss terms (differentiable in the model's variables). */
+export function microBatchLoss(
+  model: PolicyModel, mb: TokenBatch, old: number[][], ref: number[][] | null, adv: number[][], s: PPOSettings,
+): LossTerms {
+  const { logits } = model.forward({ inputIds: mb.inputIds, attentionMask: mb.attentionMask });
+  return microBatchLossFromLogits(logits, mb, old, ref, adv, s);
+}
+
+/**
+ * (scale · loss, gradients by variable name) of one micro-batch. With a model that computes its
+ * own gradients block by block (models' valueAndGrads: the same numbers with a fraction of the
+ * memory of one tape over the whole forward), that; otherwise tf.variableGrads.
+ */
+function microBatchGrads(
+  model: PolicyModel, vars: tf.Variable[], mb: TokenBatch, scale: number, lossOf: (logits: tf.Tensor3D) => tf.Scalar,
+): { value: tf.Scalar; grads: tf.NamedTensorMap } {
+  const scaled = (logits: tf.Tensor3D) => tf.mul(lossOf(logits), scale) as tf.Scalar;
+  const batch = { inputIds: mb.inputIds, attentionMask: mb.attentionMask };
+  if (model.valueAndGrads) return model.valueAndGrads(batch, (out) => scaled(out.logits));
+  return tf.variableGrads(() => scaled(model.forward(batch).logits), vars);
 }
 
 // the per-micro-batch statistics, in the order they are stacked for the readback
@@ -127,12 +150,12 @@ function* ppoUpdateReads(
           const ref = data.refLogProbs ? cut(data.refLogProbs) : null;
           const adv = cut(data.advantages);
           const scale = (u1 - u0) / (m1 - m0);
-          const { value, grads } = tf.variableGrads(() => {
-            const r = microBatchLoss(model, mb, old, ref, adv, s);
+          const { value, grads } = microBatchGrads(model, vars, mb, scale, (logits) => {
+            const r = microBatchLossFromLogits(logits, mb, old, ref, adv, s);
             // kept on the device and read once per update, with the gradient norm
             stats.push(tf.keep(tf.stack(STAT_KEYS.map((k) => tf.cast(r[k], 'float32'))) as tf.Tensor1D));
-            return tf.mul(r.loss, scale) as tf.Scalar;
-          }, vars);
+            return r.loss;
+          });
           ranges.push([u0, u1]);
           const list = vars.map((v) => grads[v.name] ?? tf.zerosLike(v));
           acc.add(list);
