@@ -1,21 +1,31 @@
 // A RolloutEngine over an OpenAI-compatible /v1/completions endpoint (vLLM, SGLang, this
-// project's `serve`). One request per prompt with `n` samples, so the server can share the
-// prompt's prefill across the group; requests run concurrently up to a limit, each with a
-// timeout, and are retried with exponential backoff on 408/409/429/5xx, timeouts and network
-// errors (the retry policy of the official OpenAI clients).
+// project's `serve`), or over several such servers (remote-pool.ts: each request goes to the
+// least busy live one). One request per prompt with `n` samples, so the server can share the
+// prompt's prefill across the group; requests run concurrently up to a limit per server, each
+// with a timeout, and are retried with exponential backoff on 408/409/429/5xx, timeouts and
+// network errors (the retry policy of the official OpenAI clients). A network failure or
+// timeout on one of several servers moves the request at once to another live server.
 import type { Tokenizer } from '@verl-ts/models';
 import { Rng } from './rng.js';
 import { arePromptIds, checkPromptSeeds, normalizeGenerateOptions, type NormalizedOptions } from './options.js';
+import { parseServerList, ServerPool, type ServerLease } from './remote-pool.js';
 import type { FinishReason, GenerateOptions, Rollout, RolloutEngine } from './types.js';
 
 export interface RemoteEngineOptions {
-  /** e.g. http://127.0.0.1:8000 or http://127.0.0.1:8000/v1 */
-  baseUrl: string;
+  /**
+   * e.g. http://127.0.0.1:8000 or http://127.0.0.1:8000/v1; several servers as a list or a
+   * comma-separated string (all serving the same model).
+   */
+  baseUrl: string | string[];
   /** The `model` field sent with every request. */
   model: string;
   apiKey?: string;
-  /** Requests in flight at once (per engine). Default 8. */
+  /** Requests in flight at once per server. Default 8. */
   concurrency?: number;
+  /** With several servers: how long one that failed at the network level is skipped. Default 30 000. */
+  retryDeadAfterMs?: number;
+  /** Where the warning about a dead server goes (several servers only). Default console.warn. */
+  warn?: (message: string) => void;
   /** Per attempt, covering the whole response. Default 600000 (10 min). */
   timeoutMs?: number;
   /** Extra attempts after the first. Default 3. */
@@ -52,25 +62,6 @@ export class RemoteEngineError extends Error {
   }
 }
 
-class Semaphore {
-  private free: number;
-  private waiting: (() => void)[] = [];
-  constructor(n: number) {
-    this.free = n;
-  }
-  async use<T>(task: () => Promise<T>): Promise<T> {
-    if (this.free > 0) this.free--;
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
-    try {
-      return await task();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.free++;
-    }
-  }
-}
-
 const RETRYABLE_STATUS = (s: number) => s === 408 || s === 409 || s === 429 || s >= 500;
 const MAX_BACKOFF_MS = 30_000;
 const BODY_IN_MESSAGE = 2000;
@@ -98,8 +89,9 @@ function isIdList(x: unknown): x is number[] {
 }
 
 export function createRemoteEngine(opts: RemoteEngineOptions): RolloutEngine {
-  if (!opts || typeof opts.baseUrl !== 'string' || !/^https?:\/\//.test(opts.baseUrl)) {
-    throw new TypeError(`createRemoteEngine: baseUrl must be an http(s) URL, got ${JSON.stringify(opts?.baseUrl)}`);
+  const baseUrls = opts && (typeof opts.baseUrl === 'string' || Array.isArray(opts.baseUrl)) ? parseServerList(opts.baseUrl) : [];
+  if (baseUrls.length === 0 || baseUrls.some((u) => !/^https?:\/\//.test(u))) {
+    throw new TypeError(`createRemoteEngine: baseUrl must be an http(s) URL or a list of them, got ${JSON.stringify(opts?.baseUrl)}`);
   }
   if (typeof opts.model !== 'string' || opts.model.length === 0) throw new TypeError('createRemoteEngine: model is required');
   const concurrency = opts.concurrency ?? 8;
@@ -110,11 +102,15 @@ export function createRemoteEngine(opts: RemoteEngineOptions): RolloutEngine {
   if (!(timeoutMs > 0)) throw new RangeError(`timeoutMs must be > 0, got ${timeoutMs}`);
   if (!Number.isInteger(retries) || retries < 0) throw new RangeError(`retries must be an integer >= 0, got ${retries}`);
   if (!(backoffMs >= 0)) throw new RangeError(`backoffMs must be >= 0, got ${backoffMs}`);
-  const url = completionsUrl(opts.baseUrl);
   const doFetch = opts.fetch ?? globalThis.fetch;
   const vllm = opts.vllmExtensions ?? true;
   const tokenizer = opts.tokenizer;
-  const semaphore = new Semaphore(concurrency);
+  const servers = new ServerPool(baseUrls, {
+    perServer: concurrency,
+    retryDeadAfterMs: opts.retryDeadAfterMs,
+    // one server: its failures are the request's errors, there is nobody to move to
+    warn: baseUrls.length > 1 ? opts.warn : () => {},
+  });
   const closing = new AbortController();
   const jitter = new Rng(Date.now() >>> 0);
 
@@ -144,10 +140,29 @@ export function createRemoteEngine(opts: RemoteEngineOptions): RolloutEngine {
     return body;
   }
 
-  type Attempt = { ok: true; json: unknown } | { ok: false; error: RemoteEngineError; retryAfterMs?: number };
+  type Attempt =
+    | { ok: true; json: unknown; url: string }
+    | { ok: false; error: RemoteEngineError; retryAfterMs?: number; serverDown?: boolean };
 
-  /** One POST; retryable failures are returned, the others thrown. */
+  /** One POST on a free slot of the least busy server; retryable failures are returned, the others thrown. */
   async function attemptOnce(attempt: number, payload: string, headers: Record<string, string>, signal: AbortSignal | undefined): Promise<Attempt> {
+    const lease = await servers.acquire(signal ? AbortSignal.any([signal, closing.signal]) : closing.signal).catch((e) => {
+      if (signal?.aborted) throw signal.reason;
+      throw new RemoteEngineError(`POST cancelled: the engine was closed`, { url: baseUrls.join(','), attempts: attempt, cause: e });
+    });
+    let failed: string | null = null;
+    try {
+      const r = await attemptOn(lease, attempt, payload, headers, signal);
+      if (!r.ok && r.serverDown) failed = r.error.message;
+      return r;
+    } finally {
+      if (failed !== null) lease.fail(failed);
+      else lease.release();
+    }
+  }
+
+  async function attemptOn(lease: ServerLease, attempt: number, payload: string, headers: Record<string, string>, signal: AbortSignal | undefined): Promise<Attempt> {
+    const url = completionsUrl(lease.baseUrl);
     const timeout = AbortSignal.timeout(timeoutMs);
     const combined = AbortSignal.any([timeout, closing.signal, ...(signal ? [signal] : [])]);
     let res: Response;
@@ -162,7 +177,7 @@ export function createRemoteEngine(opts: RemoteEngineOptions): RolloutEngine {
       const reason = timeout.aborted
         ? `timed out after ${timeoutMs} ms`
         : `network error: ${(e as Error)?.message ?? String(e)}${cause ? ` (${cause})` : ''}`;
-      return { ok: false, error: new RemoteEngineError(`POST ${url} ${reason}`, { url, attempts: attempt, cause: e }) };
+      return { ok: false, error: new RemoteEngineError(`POST ${url} ${reason}`, { url, attempts: attempt, cause: e }), serverDown: true };
     }
     if (!res.ok) {
       const error = new RemoteEngineError(`POST ${url} failed with HTTP ${res.status}: ${text.slice(0, BODY_IN_MESSAGE)}`, {
@@ -173,7 +188,7 @@ export function createRemoteEngine(opts: RemoteEngineOptions): RolloutEngine {
       return { ok: false, error, retryAfterMs: Number.isFinite(ra) && ra >= 0 ? Math.min(ra * 1000, MAX_BACKOFF_MS) : undefined };
     }
     try {
-      return { ok: true, json: JSON.parse(text) };
+      return { ok: true, json: JSON.parse(text), url };
     } catch {
       throw new RemoteEngineError(`malformed response from ${url}: not JSON: ${JSON.stringify(text.slice(0, 200))}`, {
         url, attempts: attempt, status: res.status, body: text,
@@ -181,18 +196,29 @@ export function createRemoteEngine(opts: RemoteEngineOptions): RolloutEngine {
     }
   }
 
-  /** POST with retries and exponential backoff; returns the parsed JSON. */
-  async function post(body: Record<string, unknown>, signal: AbortSignal | undefined): Promise<unknown> {
+  /**
+   * POST with retries and exponential backoff; returns the parsed JSON and the URL that gave
+   * it. A server that fails at the network level while another is alive costs no retry and no
+   * wait: the request moves on (at most once per server).
+   */
+  async function post(body: Record<string, unknown>, signal: AbortSignal | undefined): Promise<{ json: unknown; url: string }> {
     const headers: Record<string, string> = { 'content-type': 'application/json', ...opts.headers };
     if (opts.apiKey) headers.authorization = `Bearer ${opts.apiKey}`;
     const payload = JSON.stringify(body);
+    let failovers = 0;
     for (let attempt = 1; ; attempt++) {
+      signal?.throwIfAborted();
       const r = await attemptOnce(attempt, payload, headers, signal);
-      if (r.ok) return r.json;
+      if (r.ok) return r;
+      if (r.serverDown && failovers < servers.size - 1 && servers.aliveCount() > 0) {
+        failovers++;
+        attempt--;
+        continue;
+      }
       if (attempt > retries) {
         const e = r.error;
         throw new RemoteEngineError(`${e.message} (gave up after ${attempt} attempt${attempt > 1 ? 's' : ''})`, {
-          url, attempts: attempt, status: e.status, body: e.body, cause: e.cause,
+          url: e.url, attempts: attempt, status: e.status, body: e.body, cause: e.cause,
         });
       }
       const delay = r.retryAfterMs ?? Math.min(backoffMs * 2 ** (attempt - 1), MAX_BACKOFF_MS) * (0.75 + 0.5 * jitter.nextFloat());
@@ -201,7 +227,7 @@ export function createRemoteEngine(opts: RemoteEngineOptions): RolloutEngine {
   }
 
   /** Turns one completions response into the rollouts of one prompt. */
-  function parseResponse(json: unknown, prompt: string | number[], promptIndex: number, n: number): Rollout[] {
+  function parseResponse(json: unknown, url: string, prompt: string | number[], promptIndex: number, n: number): Rollout[] {
     const bad = (why: string) =>
       new RemoteEngineError(`malformed response from ${url}: ${why}`, { url, attempts: 1, body: JSON.stringify(json)?.slice(0, 10_000) });
     if (!isObject(json) || !Array.isArray(json.choices)) throw bad("no 'choices' array");
@@ -253,11 +279,10 @@ export function createRemoteEngine(opts: RemoteEngineOptions): RolloutEngine {
     const signal = options.signal ? AbortSignal.any([options.signal, failed.signal]) : failed.signal;
     const groups = await Promise.all(
       list.map((prompt, promptIndex) =>
-        semaphore.use(async () => {
-          signal.throwIfAborted();
+        (async () => {
           try {
-            const json = await post(requestBody(prompt, promptIndex, o), signal);
-            const rollouts = parseResponse(json, prompt, promptIndex, o.n);
+            const { json, url } = await post(requestBody(prompt, promptIndex, o), signal);
+            const rollouts = parseResponse(json, url, prompt, promptIndex, o.n);
             progress.done += rollouts.length;
             for (const r of rollouts) progress.tokens += r.responseIds.length;
             options.onProgress?.({ ...progress });
@@ -266,7 +291,7 @@ export function createRemoteEngine(opts: RemoteEngineOptions): RolloutEngine {
             if (!failed.signal.aborted) failed.abort(e);
             throw e;
           }
-        }),
+        })(),
       ),
     );
     return groups.flat();
