@@ -17,6 +17,7 @@ export { normalizeGenerateOptions, arePromptIds, checkPromptIds, checkPromptSeed
 export { findStop, resumeSearchAt } from './stop.js';
 export { createLocalEngine, type LocalEngine, type LocalEngineOptions } from './local-engine.js';
 export { createRemoteEngine, RemoteEngineError, type RemoteEngineOptions } from './remote-engine.js';
+export { ServerPool, parseServerList, type ServerLease, type ServerPoolOptions } from './remote-pool.js';
 export { createCompletionsServer, type CompletionsServerOptions } from './completions-server.js';
 export { parseCompletionRequest, type CompletionRequest } from './completion-request.js';
 export { parseChatRequest, type ChatRenderer } from './chat-request.js';
