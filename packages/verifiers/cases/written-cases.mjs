@@ -65,6 +65,10 @@ export const WRITTEN = [
   w('extraction', 'base-prose', '-2', 'The vertex is at $x = -2$.\n[asy]\ndraw((0,0)--(1,1));\nlabel("$x=3$",(1,1),N);\n[/asy]', true),
   w('extraction', 'base-prose', '15', 'The roots are 18 and 3, so $p - q = 15.$', true),
 
+  w('extraction', 'base-prose', '2, 3, 4', 'Testing the divisors of 24, the roots are 2, 3 and 4.', true),
+  w('extraction', 'base-prose', '3, 4', 'Testing the divisors of 24, the roots are 2, 3 and 4.', false),
+  w('extraction', 'base-prose', '35', 'In 2019, 35 students entered the contest.', true),
+
   // ---- Minerva format
   w('minerva', 'minerva', '10455', 'Final Answer: The final answer is $10{,}455$. I hope it is correct.', true),
   w('minerva', 'minerva', '28\\%', 'The overall loss is $100\\% - 72\\% = 28\\%$.\nFinal Answer: The final answer is $28 \\%$. I hope it is correct.', true),

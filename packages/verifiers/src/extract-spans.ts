@@ -133,7 +133,7 @@ const UNIT_GLUE = /^(?:[a-zA-Z]{1,3}[²³]?|%|°|€|£|¥|元|个|cm²|m²|km²
 const OPERATOR = /^(?:=|<|>|≤|≥|≠|<=|>=|!=|\+|-|−|\*|\/|×|÷|±|:|\\(?:cdot|times|div|pm|mp|le|ge|leq|geq|neq|lt|gt|in|approx|cup|cap|to|ne)|\\[,;!]|&)$/;
 
 /** How a whitespace-separated token of prose reads: part of an expression, a bridge, or a word. */
-function tokenKind(tok: string): 'math' | 'op' | 'var' | 'word' {
+function tokenKind(tok: string): 'math' | 'op' | 'var' | 'word' | 'comma' {
   // "x = 2 or x = 3", "2 and 3": a connective between expressions joins them
   if (OPERATOR.test(tok) || tok === 'or' || tok === 'and') return 'op';
   if (/^[A-Za-z]$/.test(tok)) return 'var';
@@ -171,12 +171,13 @@ export function lastExpression(s: string): Span | null {
     text = text.slice(lead.length).replace(/[*_"'”$]+$/, '');
     let end = m.index + lead.length + text.length;
     const trimmed = text.replace(/(?:[.,;!?。，；！？]|\.\.\.)+$/, '');
-    const sentenceEnd = trimmed.length < text.length;
+    const punct = text.slice(trimmed.length);
     end -= text.length - trimmed.length;
     text = trimmed;
     if (!text) continue;
     toks.push({ start: m.index + lead.length, end, text, kind: tokenKind(text) });
-    if (sentenceEnd) toks.push({ start: end, end, text: '.', kind: 'word' });
+    // a comma is a soft boundary: it joins an enumeration "2, 3 and 4" but not "In 2019, 35 came"
+    if (punct) toks.push({ start: end, end, text: punct, kind: /^[,，]$/.test(punct) ? 'comma' : 'word' });
   }
   for (let k = toks.length - 1; k >= 0; k--) {
     if (toks[k].kind !== 'math') continue;
@@ -186,6 +187,9 @@ export function lastExpression(s: string): Span | null {
     // next to an operator ("x = 3", "x \geq 5"), so that the English "a" never does
     while (a > 0 && (toks[a - 1].kind === 'math' || toks[a - 1].kind === 'op' || (toks[a - 1].kind === 'var' && toks[a].kind === 'op'))) a--;
     while (a < b && toks[a].kind === 'op') a++;
+    if (toks.slice(a, b + 1).some((t) => t.text === 'and' || t.text === 'or')) {
+      while (a > 1 && toks[a - 1].kind === 'comma' && toks[a - 2].kind === 'math') a -= 2;
+    }
     while (b + 2 < toks.length && toks[b + 1].kind === 'op' && (toks[b + 2].kind === 'var' || toks[b + 2].kind === 'math')) b += 2;
     const first = toks[a];
     const last = toks[b];
