@@ -20,6 +20,7 @@ const EXPECTED: Record<string, RegExp[]> = {
   '@verl-ts/models': [/^\[ 1, 4, 64 \] \[ 1, 4, 32 \]$/m, /^0$/m],
   '@verl-ts/rollout': [/^1 3 /m, /CCCCCCCC/],
   '@verl-ts/trainer': [/^step 2 reward/m, /^2 .*step-2$/m],
+  '@verl-ts/rollout-llamacpp': [/^qwen2 26 tensors \d+ bytes$/m, /same tokens as TensorFlow\.js: true/],
   '@verl-ts/eval-runner': [/^0\.6071$/m, /answer: '42', votes: 2, correct: true/, /^exit 0$/m],
 };
 /** Packages that must work with no TensorFlow.js installed (DESIGN: numeric packages never import it). */

@@ -11,12 +11,29 @@ export function llamaRuntime(gpu: GpuChoice = 'auto'): Promise<Llama> {
   const key = String(gpu);
   let r = runtimes.get(key);
   if (!r) {
-    r = getLlama({ gpu, build: 'never', logLevel: LlamaLogLevel.error, progressLogs: false });
+    r = withoutInputType(() => getLlama({ gpu, build: 'never', logLevel: LlamaLogLevel.error, progressLogs: false }));
     // a failed load must not be cached: the next call may run with another GPU choice
     r.catch(() => runtimes.delete(key));
     runtimes.set(key, r);
   }
   return r;
+}
+
+/**
+ * node-llama-cpp tests each prebuilt binary in a forked child, which inherits process.execArgv.
+ * Under `node --input-type=module -e '...'` (how a README example is often run) that flag makes the
+ * child exit at once, so no binary would load: it is left out of execArgv while the binding loads.
+ */
+async function withoutInputType<T>(fn: () => Promise<T>): Promise<T> {
+  const saved = [...process.execArgv];
+  const kept = saved.filter((a, i) => !a.startsWith('--input-type') && saved[i - 1] !== '--input-type');
+  if (kept.length === saved.length) return fn();
+  process.execArgv.splice(0, process.execArgv.length, ...kept);
+  try {
+    return await fn();
+  } finally {
+    process.execArgv.splice(0, process.execArgv.length, ...saved);
+  }
 }
 
 /** The model's vocabulary size, from the GGUF metadata (`<arch>.vocab_size`, else the token list). */
