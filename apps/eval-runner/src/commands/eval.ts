@@ -20,7 +20,7 @@ export const command: Command = {
     usage: 'verl eval (--model DIR | --remote URL) --bench NAME[,NAME…] [options]',
     options: {
       model: { type: 'string', value: 'DIR', description: 'local model folder (HF layout: config.json, model.safetensors, tokenizer.json)' },
-      remote: { type: 'string', value: 'URL', description: 'OpenAI-compatible server (vLLM, SGLang, verl serve), e.g. http://127.0.0.1:8000' },
+      remote: { type: 'string', value: 'URL[,URL…]', description: 'OpenAI-compatible server (vLLM, SGLang, verl serve), e.g. http://127.0.0.1:8000; several comma-separated: each request goes to the least busy, a dead one is skipped with a warning' },
       'remote-model': { type: 'string', value: 'NAME', description: "model id on the server (default: the first one it lists)" },
       bench: { type: 'string', value: 'LIST', description: `benchmarks, comma-separated (datasets registry, or 'arithmetic' for the demo's held-out set; default: ${DEFAULT_BENCH}, shipped with the package; ${BUNDLED_DEFAULTS.bench} for the bundled tiny-arith)` },
       n: { type: 'string', value: 'N', default: '16', description: 'responses sampled per problem' },
@@ -38,7 +38,7 @@ export const command: Command = {
       seed: { type: 'string', value: 'S', default: '0', description: 'sampling seed' },
       batch: { type: 'string', value: 'N', default: '8', description: 'problems per generation batch' },
       backend: { type: 'string', value: 'NAME', description: 'TensorFlow.js backend for --model: wasm (default), cpu, webgpu, tensorflow' },
-      concurrency: { type: 'string', value: 'N', default: '8', description: 'parallel requests for --remote' },
+      concurrency: { type: 'string', value: 'N', default: '8', description: 'parallel requests per --remote server' },
       'no-equivalence-vote': { type: 'boolean', description: 'maj@k groups answers by exact text instead of math equivalence' },
       probe: { type: 'boolean', description: 'with --model: also write probe.jsonl (per response: token entropy, confidence, ER, ERV, ERA) for report' },
       'probe-stride': { type: 'string', value: 'S', default: '40', description: 'ERV/ERA window stride of the probe (paper: 40)' },
@@ -91,6 +91,7 @@ export const command: Command = {
       remoteModel: str(v, 'remote-model'),
       backend: parseBackend(str(v, 'backend')),
       concurrency: num(v, 'concurrency', { integer: true, min: 1 }),
+      warn: (m) => io.stderr.write(`verl eval: warning: ${m}\n`),
     });
     try {
       const local = opened.local;

@@ -55,13 +55,35 @@ export async function firstServedModel(baseUrl: string): Promise<string> {
   return id;
 }
 
-export async function openEngine(opts: { model?: string; remote?: string; remoteModel?: string; apiKey?: string; concurrency?: number; backend?: BackendName; batchSize?: number }): Promise<OpenedEngine> {
+/** The model of the first of several servers that answers; the others' failures are warnings. */
+async function firstModelOfAny(baseUrls: string[], warn: (message: string) => void): Promise<string> {
+  for (const [i, url] of baseUrls.entries()) {
+    try {
+      return await firstServedModel(url);
+    } catch (e) {
+      if (i === baseUrls.length - 1) throw e;
+      warn(`${(e as Error).message}; trying the next --remote server`);
+    }
+  }
+  throw new UsageError('--remote needs a URL');
+}
+
+export async function openEngine(opts: {
+  model?: string; remote?: string; remoteModel?: string; apiKey?: string; concurrency?: number; backend?: BackendName; batchSize?: number;
+  /** Warnings about --remote servers that do not answer (default console.warn). */
+  warn?: (message: string) => void;
+}): Promise<OpenedEngine> {
   if (opts.model && opts.remote) throw new UsageError('give either --model DIR or --remote URL, not both');
   if (opts.remote) {
     const rollout = await import('@verl-ts/rollout');
-    const baseUrl = opts.remote.replace(/\/+$/, '').replace(/\/v1$/, '');
-    const name = opts.remoteModel ?? (await firstServedModel(baseUrl));
-    const engine = rollout.createRemoteEngine({ baseUrl, model: name, apiKey: opts.apiKey ?? process.env.OPENAI_API_KEY, concurrency: opts.concurrency });
+    // several servers: comma-separated; requests go to the least busy, a dead one is skipped
+    const baseUrls = rollout.parseServerList(opts.remote).map((u) => u.replace(/\/+$/, '').replace(/\/v1$/, ''));
+    if (baseUrls.length === 0) throw new UsageError('--remote needs a URL (several: comma-separated)');
+    const warn = opts.warn ?? ((m: string) => console.warn(m));
+    const name = opts.remoteModel ?? (await firstModelOfAny(baseUrls, warn));
+    const engine = rollout.createRemoteEngine({
+      baseUrl: baseUrls, model: name, apiKey: opts.apiKey ?? process.env.OPENAI_API_KEY, concurrency: opts.concurrency, warn,
+    });
     return { engine: engine as EvalEngine, name, close: async () => engine.close?.() };
   }
   if (opts.model) {
