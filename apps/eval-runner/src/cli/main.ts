@@ -10,6 +10,7 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
   eval: { summary: 'score a model on benchmarks: pass@1, avg@n, pass@k, maj@k', load: async () => (await import('../commands/eval.js')).command },
   report: { summary: 'one self-contained HTML page with plots comparing runs', load: async () => (await import('../commands/report.js')).command },
   serve: { summary: 'OpenAI-compatible /v1/completions server for a local model', load: async () => (await import('../commands/serve.js')).command },
+  export: { summary: 'write a model folder as GGUF for llama.cpp', load: async () => (await import('../commands/export.js')).command },
   demo: { summary: 'the embedded demo: GRPO vs GRPO+VERL on the bundled tiny model (~10 min on 2 cores)', load: async () => (await import('../commands/demo.js')).command },
 };
 
