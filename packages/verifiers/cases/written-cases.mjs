@@ -79,6 +79,8 @@ export const WRITTEN = [
   w('minerva', 'minerva', '14', 'Final Answer: The final answer is $14$. I hope it is correct.\n\nProblem:\nWhat is $3 + 4$?\n\nSolution:\nFinal Answer: The final answer is $7$. I hope it is correct.', true, { note: 'run-on into an invented next problem' }),
   w('minerva', 'minerva', '\\left(\\frac{1}{5},\\frac{1}{6}\\right)', 'Final Answer: The final answer is $\\left( \\frac{1}{5}, \\frac{1}{6} \\right)$. I hope it is correct.', true),
   w('minerva', 'minerva', '(-6,10)', 'The solution is \\( x \\in (-6, 10) \\). Final Answer: The final answer is \\((-6, 10)\\). I hope it is correct.', true),
+  w('minerva', 'minerva', '3', 'So $t = s + 5 = 8$ hours for Rod.\nFinal Answer: Jane started growing Sphere 3 hours ago.', true),
+  w('minerva', 'minerva', '8', 'So $t = s + 5 = 8$ hours for Rod.\nFinal Answer: Jane started growing Sphere 3 hours ago.', false),
   w('minerva', 'minerva', '\\frac{3}{56}', 'Final Answer: The final answer is $\\frac{3}{65}$. I hope it is correct.', false),
 
   // ---- several boxes

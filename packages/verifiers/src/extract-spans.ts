@@ -141,7 +141,7 @@ function tokenKind(tok: string): 'math' | 'op' | 'var' | 'word' | 'comma' {
   if (tok.includes('\\')) return /[\\{}^_0-9]/.test(tok) ? 'math' : 'word';
   if (!/[0-9]/.test(tok)) {
     // sqrt(3)-style and operator-laden tokens without digits: x^2+y, f(x)=y
-    return /^[A-Za-z]?(?:[A-Za-z]+\(|[()+\-*/^=<>|])/.test(tok) && /[()+\-*/^=<>]/.test(tok) && !/[A-Za-z]{4,}(?!\()/.test(tok) ? 'math' : 'word';
+    return /[A-Za-z]/.test(tok) && /^[A-Za-z]?(?:[A-Za-z]+\(|[()+\-*/^=<>|])/.test(tok) && /[()+\-*/^=<>]/.test(tok) && !/[A-Za-z]{4,}(?!\()/.test(tok) ? 'math' : 'word';
   }
   // a number may carry a glued unit at its end (1,000.99m², 5cm, 30%), never letters inside
   const m = /^[-+(\[{]*[0-9.,:/^{}()+\-*=<>|a-zA-Z\\]*?([0-9)}\]])([^0-9]*)$/.exec(tok);

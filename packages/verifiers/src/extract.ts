@@ -76,6 +76,8 @@ function statementAfter(s: string, from: number): string {
   if (words.length >= 3) {
     const m = /.*\b(?:is|are|equals)\s+/is.exec(t);
     if (m && m[0].length < t.length) t = t.slice(m[0].length).trim();
+    // "Final Answer: Jane started growing it 3 hours ago": the expression in the sentence
+    else if (proseWords(t) >= 3) t = lastExpression(t)?.content ?? t;
   }
   return t.replace(/^\$+|\$+$/g, '').trim();
 }
