@@ -40,7 +40,7 @@ export interface LlamaCppEngineOptions {
   modelPath: string;
   /** 'auto' (default): offload every layer to a GPU when llama.cpp finds one; false: CPU only */
   gpu?: GpuChoice;
-  /** CPU threads; default all available cores */
+  /** CPU threads; default all available cores, one for models under 64 MiB (see SMALL_MODEL_BYTES) */
   threads?: number;
   /** responses decoded at once (context sequences). Default 8. */
   parallel?: number;
@@ -75,14 +75,22 @@ interface Work {
   rng: Rng;
 }
 
+/**
+ * llama.cpp's worker threads spin at every op boundary waiting for each other. A small model's ops
+ * take microseconds, so when other processes hold the cores the waits dominate: the bundled tiny
+ * policy decoded 30× slower on 2 threads than on 1 on a busy 2-core machine. Below this size one
+ * thread is the default.
+ */
+const SMALL_MODEL_BYTES = 64 * 2 ** 20;
+
 export async function createLlamaCppEngine(opts: LlamaCppEngineOptions): Promise<LlamaCppEngine> {
   const parallel = opts.parallel ?? 8;
   if (!Number.isInteger(parallel) || parallel < 1) throw new RangeError(`parallel must be an integer >= 1, got ${opts.parallel}`);
-  const threads = opts.threads ?? availableParallelism();
   const kv = (opts.kvCache ?? 'f32') === 'f32' ? 'F32' : 'F16';
   const llama = await llamaRuntime(opts.gpu ?? 'auto');
   const model = await llama.loadModel({ modelPath: opts.modelPath, gpuLayers: llama.gpu ? 'max' : 0 });
   const vocabSize = vocabularySize(model);
+  const threads = opts.threads ?? (model.size < SMALL_MODEL_BYTES ? 1 : availableParallelism());
   const rng = opts.rng ?? new Rng(Math.floor(Math.random() * 2 ** 32));
   const tokenizer = opts.tokenizer;
   const eogIds: number[] = [];
