@@ -10,7 +10,7 @@ import { chooseOutDir } from '../eval/out-dir.js';
 import { recordSettings, runEval } from '../eval/run-eval.js';
 import { formatSummaryTable } from '../eval/table.js';
 import { isBundledModel } from './shared/bundled-model.js';
-import { openEngine, parseBackend } from './shared/engine.js';
+import { openEngine, parseBackend, parseEngine } from './shared/engine.js';
 import { defaultTemplate, loadProblems } from './shared/problems.js';
 
 export const command: Command = {
@@ -38,6 +38,7 @@ export const command: Command = {
       seed: { type: 'string', value: 'S', default: '0', description: 'sampling seed' },
       batch: { type: 'string', value: 'N', default: '8', description: 'problems per generation batch' },
       backend: { type: 'string', value: 'NAME', description: 'TensorFlow.js backend for --model: wasm (default), cpu, webgpu, tensorflow' },
+      engine: { type: 'string', value: 'NAME', default: 'tfjs', description: 'generation engine for --model: tfjs, or llamacpp (llama.cpp: all CPU cores, a GPU when present; --model may then be a .gguf file; --batch × --n responses decode together, at most 32)' },
       concurrency: { type: 'string', value: 'N', default: '8', description: 'parallel requests per --remote server' },
       'no-equivalence-vote': { type: 'boolean', description: 'maj@k groups answers by exact text instead of math equivalence' },
       probe: { type: 'boolean', description: 'with --model: also write probe.jsonl (per response: token entropy, confidence, ER, ERV, ERA) for report' },
@@ -57,6 +58,8 @@ export const command: Command = {
     const benches = strList(v, 'bench') ?? [bundled ? BUNDLED_DEFAULTS.bench : DEFAULT_BENCH];
     if (benches.length === 0) throw new UsageError('--bench needs at least one benchmark');
     if (bool(v, 'probe') && modelDir === undefined) throw new UsageError('--probe needs --model (the hidden states come from a local forward pass)');
+    const engineName = parseEngine(str(v, 'engine'));
+    if (bool(v, 'probe') && engineName === 'llamacpp') throw new UsageError('--probe needs --engine tfjs (the hidden states come from a TensorFlow.js forward pass)');
     const n = num(v, 'n', { integer: true, min: 1 })!;
     const ks = chooseKs(intList(v, 'k'), n);
     const temperature = num(v, 'temperature', { min: 0 })!;
@@ -90,6 +93,8 @@ export const command: Command = {
       remote: str(v, 'remote'),
       remoteModel: str(v, 'remote-model'),
       backend: parseBackend(str(v, 'backend')),
+      engine: engineName,
+      parallel: Math.min(32, batch * n),
       concurrency: num(v, 'concurrency', { integer: true, min: 1 }),
       warn: (m) => io.stderr.write(`verl eval: warning: ${m}\n`),
     });

@@ -33,6 +33,42 @@ export async function openLocalModel(dir: string, opts: { backend?: BackendName;
   return { model, tokenizer, engine };
 }
 
+export type EngineName = 'tfjs' | 'llamacpp';
+
+export function parseEngine(v: string | undefined): EngineName {
+  if (v === undefined || v === 'tfjs' || v === 'llamacpp') return v ?? 'tfjs';
+  throw new UsageError(`--engine must be tfjs or llamacpp; got '${v}'`);
+}
+
+/**
+ * A model for llama.cpp (@verl-ts/rollout-llamacpp): a .gguf file as is, or an HF-layout folder
+ * exported to a temporary GGUF (f32, removed by dispose) and paired with the folder's own
+ * tokenizer, so prompts are tokenized exactly as with the TensorFlow.js engine.
+ */
+export async function openLlamaCppModel(path: string, opts: { parallel?: number } = {}) {
+  const { createLlamaCppEngine, exportGguf } = await import('@verl-ts/rollout-llamacpp');
+  const { mkdtemp, rm } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  if (path.endsWith('.gguf')) {
+    const engine = await createLlamaCppEngine({ modelPath: path, parallel: opts.parallel });
+    return { engine, tokenizer: undefined, config: undefined, dispose: async () => undefined };
+  }
+  const models = await import('@verl-ts/models');
+  const { config } = await models.readHFConfig(path);
+  const tokenizer = await models.loadTokenizer(path);
+  const tmp = await mkdtemp(join(tmpdir(), 'verl-gguf-'));
+  try {
+    const { file } = await exportGguf({ modelDir: path, out: join(tmp, 'model.gguf') });
+    const engine = await createLlamaCppEngine({ modelPath: file, parallel: opts.parallel, tokenizer });
+    return { engine, tokenizer, config, dispose: async () => { tokenizer.close(); await rm(tmp, { recursive: true, force: true }); } };
+  } catch (e) {
+    tokenizer.close();
+    await rm(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
+
 /** The first model id a server lists at /v1/models. */
 export async function firstServedModel(baseUrl: string): Promise<string> {
   const url = `${baseUrl.replace(/\/+$/, '')}/v1/models`;
@@ -70,6 +106,10 @@ async function firstModelOfAny(baseUrls: string[], warn: (message: string) => vo
 
 export async function openEngine(opts: {
   model?: string; remote?: string; remoteModel?: string; apiKey?: string; concurrency?: number; backend?: BackendName; batchSize?: number;
+  /** 'llamacpp': generate with llama.cpp (--model is then a folder or a .gguf file) */
+  engine?: EngineName;
+  /** llama.cpp: responses decoded at once (default 8) */
+  parallel?: number;
   /** Warnings about --remote servers that do not answer (default console.warn). */
   warn?: (message: string) => void;
 }): Promise<OpenedEngine> {
@@ -85,6 +125,18 @@ export async function openEngine(opts: {
       baseUrl: baseUrls, model: name, apiKey: opts.apiKey ?? process.env.OPENAI_API_KEY, concurrency: opts.concurrency, warn,
     });
     return { engine: engine as EvalEngine, name, close: async () => engine.close?.() };
+  }
+  if (opts.model && opts.engine === 'llamacpp') {
+    const ll = await openLlamaCppModel(opts.model, { parallel: opts.parallel });
+    const { basename, resolve } = await import('node:path');
+    return {
+      engine: ll.engine as EvalEngine,
+      name: basename(resolve(opts.model)).replace(/\.gguf$/, ''),
+      close: async () => {
+        await ll.engine.close();
+        await ll.dispose();
+      },
+    };
   }
   if (opts.model) {
     const local = await openLocalModel(opts.model, opts);
