@@ -6,7 +6,7 @@ import { basename, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { num, requireStr, str, UsageError } from '../cli/args.js';
 import type { Command } from '../cli/command.js';
-import { openLocalModel, parseBackend } from './shared/engine.js';
+import { openLlamaCppModel, openLocalModel, parseBackend, parseEngine } from './shared/engine.js';
 
 export const command: Command = {
   spec: {
@@ -20,6 +20,7 @@ export const command: Command = {
       name: { type: 'string', value: 'NAME', description: 'model id reported by /v1/models (default: the folder name)' },
       backend: { type: 'string', value: 'NAME', description: 'TensorFlow.js backend: wasm (default), cpu, webgpu, tensorflow' },
       'batch-size': { type: 'string', value: 'N', description: 'sequences decoded together' },
+      engine: { type: 'string', value: 'NAME', default: 'tfjs', description: 'generation engine: tfjs, or llamacpp (the folder is exported to a temporary GGUF; llama.cpp uses all CPU cores and a GPU when present)' },
       'max-model-len': { type: 'string', value: 'N', description: "context in tokens (prompt + max_tokens); default and upper bound: the config's max_position_embeddings (times a linear RoPE factor)" },
       'chat-template': { type: 'string', value: 'FILE', description: "Jinja chat template for /v1/chat/completions (default: the tokenizer's own)" },
     },
@@ -39,12 +40,19 @@ export const command: Command = {
     const templateSource = templateFile === undefined ? undefined : await readFile(templateFile, 'utf8').catch((e: Error) => {
       throw new UsageError(`--chat-template: cannot read ${templateFile}: ${e.message}`);
     });
-    const { model, tokenizer, engine } = await openLocalModel(dir, { backend: parseBackend(str(v, 'backend')), batchSize: num(v, 'batch-size', { integer: true, min: 1 }) });
+    const batchSize = num(v, 'batch-size', { integer: true, min: 1 });
+    const engineName = parseEngine(str(v, 'engine'));
+    if (engineName === 'llamacpp' && dir.endsWith('.gguf')) throw new UsageError('--engine llamacpp serves a model folder (its tokenizer and config), not a .gguf file');
+    const { config, tokenizer, engine, dispose } =
+      engineName === 'llamacpp'
+        ? await openLlamaCppModel(dir, { parallel: batchSize }).then((m) => ({ ...m, config: m.config!, tokenizer: m.tokenizer! }))
+        : await openLocalModel(dir, { backend: parseBackend(str(v, 'backend')), batchSize }).then(({ model, ...m }) => ({ ...m, config: model.config, dispose: async () => model.dispose() }));
     const models = await import('@verl-ts/models');
     const rollout = await import('@verl-ts/rollout');
-    const context = rollout.modelContextLength(model.config);
+    const context = rollout.modelContextLength(config);
     if (requestedLen !== undefined && requestedLen > context) {
-      model.dispose();
+      await engine.close?.();
+      await dispose();
       throw new UsageError(`--max-model-len ${requestedLen} is more than the model's context (${context}, from max_position_embeddings)`);
     }
     // the template sees the tokenizer's special tokens, as transformers passes them
@@ -69,7 +77,7 @@ export const command: Command = {
       else io.signal.addEventListener('abort', stop, { once: true });
     });
     await engine.close?.();
-    model.dispose();
+    await dispose();
     io.stdout.write('server stopped\n');
     return 0;
   },
