@@ -69,6 +69,9 @@ export const WRITTEN = [
   w('extraction', 'base-prose', '3, 4', 'Testing the divisors of 24, the roots are 2, 3 and 4.', false),
   w('extraction', 'base-prose', '35', 'In 2019, 35 students entered the contest.', true),
 
+  w('extraction', 'chat-nobox', '12', 'Each of the 4 corners has 3 choices, so there are 12 ways.\n\n---\n\n**Note**: this assumes 3 colors.', true),
+  w('extraction', 'chat-nobox', '3', 'Each of the 4 corners has 3 choices, so there are 12 ways.\n\n---\n\n**Note**: this assumes 3 colors.', false),
+
   // ---- Minerva format
   w('minerva', 'minerva', '10455', 'Final Answer: The final answer is $10{,}455$. I hope it is correct.', true),
   w('minerva', 'minerva', '28\\%', 'The overall loss is $100\\% - 72\\% = 28\\%$.\nFinal Answer: The final answer is $28 \\%$. I hope it is correct.', true),

@@ -84,6 +84,8 @@ function statementAfter(s: string, from: number): string {
 
 const CUT_OFF = /(?:^|\s)(?:the|a|an|of|to|and|or|we|that|with|for|by|in|on|then|so|as|be|this|which|from|at|is|are|if|get|find)\s*$/i;
 
+const CLOSING_NOTE = /\n[ \t]*(?:[-*_]{3,}[ \t]*\n[\s]{0,4})?(?:\*\*|#+[ \t]*)?(?:Note|Remark|Verification|Check)\b[^\n]*(?:\n(?!\s*(?:\*\*|#+\s*)?(?:Note|Remark|Verification|Check)\b)[^\n]*)*$/i;
+
 const END_OF_TURN = /<\|im_end\|>|<\|im_start\|>|<\|endoftext\|>|<\|eot_id\|>|<\|end_of_text\|>|<\/s>|<｜end▁of▁sentence｜>|<\|end\|>|<end_of_turn>/;
 const LEADING_TURN = /^(?:\s*(?:<\|im_start\|>(?:assistant)?|<\|start_header_id\|>assistant<\|end_header_id\|>|<｜Assistant｜>|<s>))+/;
 
@@ -178,7 +180,10 @@ export function extractDetailed(response: string): Extraction | null {
   // a generation cut off mid-sentence ("…and then we have to subtract the") never stated an
   // answer: the numbers in its text are intermediate steps
   if (CUT_OFF.test(s)) return null;
-  const tail = s.slice(-6000);
+  // a closing note or check after the answer ("\n\n**Note**: this assumes 3 colors.") is no answer
+  let tail = s.slice(-6000);
+  const note = tail.search(CLOSING_NOTE);
+  if (note > 0 && lastExpression(tail.slice(0, note))) tail = tail.slice(0, note);
   const spans = mathSpans(tail);
   let spanIdx = spans.length - 1;
   while (spanIdx >= 0 && !spans[spanIdx].content.trim()) spanIdx--;
