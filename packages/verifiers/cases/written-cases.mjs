@@ -72,6 +72,9 @@ export const WRITTEN = [
   w('extraction', 'chat-nobox', '12', 'Each of the 4 corners has 3 choices, so there are 12 ways.\n\n---\n\n**Note**: this assumes 3 colors.', true),
   w('extraction', 'chat-nobox', '3', 'Each of the 4 corners has 3 choices, so there are 12 ways.\n\n---\n\n**Note**: this assumes 3 colors.', false),
 
+  w('extraction', 'base-prose', '90^\\circ', 'The direction vectors are $(1,2,-1)$ and $(3,-1,1)$, whose dot product is $3-2-1=0$, so the angle between the lines is 90 degrees.', true),
+  w('extraction', 'base-prose', '0', 'The direction vectors are $(1,2,-1)$ and $(3,-1,1)$, whose dot product is $3-2-1=0$, so the angle between the lines is 90 degrees.', false),
+
   // ---- Minerva format
   w('minerva', 'minerva', '10455', 'Final Answer: The final answer is $10{,}455$. I hope it is correct.', true),
   w('minerva', 'minerva', '28\\%', 'The overall loss is $100\\% - 72\\% = 28\\%$.\nFinal Answer: The final answer is $28 \\%$. I hope it is correct.', true),

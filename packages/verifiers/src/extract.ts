@@ -95,9 +95,12 @@ const LEADING_TURN = /^(?:\s*(?:<\|im_start\|>(?:assistant)?|<\|start_header_id\
  * $y = 2$, so the sum is 7."). A number that a noun follows in the span's sentence is a detail
  * ("…it takes $4$ bounces to drop below 1 foot", "$4 \times 3.5 = 14$ minutes for 3.5 miles").
  */
-function statesLater(text: string, spanEnd: number, exprEnd: number): boolean {
+function statesLater(text: string, spanEnd: number, exprStart: number, exprEnd: number): boolean {
   if (/[.!?。！？](?:\s|$)|\n/.test(text.slice(spanEnd, exprEnd))) return true;
-  return /^[\s*_]*(?:[.!?。！？]|$)/.test(text.slice(exprEnd));
+  if (/^[\s*_]*(?:[.!?。！？]|$)/.test(text.slice(exprEnd))) return true;
+  // "…, so the angle is 90 degrees.": a value after "is" with at most two words to the sentence end
+  return /\b(?:is|are|was|were|equals|be|becomes)\s*[*_]*$/i.test(text.slice(Math.max(spanEnd, exprStart - 40), exprStart))
+    && /^\s*(?:[A-Za-z]+\s*){0,2}[.!?。！？]?\s*$/.test(text.slice(exprEnd).split(/[.!?。！？](?:\s|$)|\n/)[0] + '.');
 }
 
 /** "2x = 4 \\implies x = 2." → "x = 2": the conclusion of a span, sentence punctuation dropped. */
@@ -191,7 +194,7 @@ export function extractDetailed(response: string): Extraction | null {
   let masked = tail;
   for (const x of spans) masked = masked.slice(0, x.start) + ' '.repeat(x.end - x.start) + masked.slice(x.end);
   const expr = lastExpression(masked);
-  if (span && (!expr || span.end > expr.start || !statesLater(tail, span.end, expr.end))) return plain(conclusion(joinedSpans(tail, spans, spanIdx)), 'math');
+  if (span && (!expr || span.end > expr.start || !statesLater(tail, span.end, expr.start, expr.end))) return plain(conclusion(joinedSpans(tail, spans, spanIdx)), 'math');
   if (expr) return plain(expr.content.replace(/\$/g, ' ').replace(/\s+/g, ' ').trim(), 'expression');
   const whole = s.trim();
   if (whole && whole.length <= 60 && proseWords(whole) <= 1 && !/[.!?。]\s*\S/.test(whole)) return plain(whole.replace(/[.。]$/, ''), 'whole');

@@ -1,5 +1,6 @@
-// Acceptance: agreement with the hand labels of grader-cases.jsonl (≥ 98% overall, ≥ 95% on
-// every benchmark), printed next to the agreement of the reference (Qwen2.5-Math) grader.
+// Acceptance: agreement with the hand labels of grader-cases.jsonl — every one of the 397 cases
+// (issue 14 keeps 100%; a lower bar once hid a regression) — printed next to the agreement of
+// the reference (Qwen2.5-Math) grader.
 import { afterAll, describe, expect, it } from 'vitest';
 import { gradeAnswer } from './grade.js';
 import { graderCases, questionIndex } from './test-utils/benchmarks.js';
@@ -9,7 +10,7 @@ const pool = new CasPool(1);
 afterAll(() => pool.close());
 
 describe('grader-cases.jsonl', () => {
-  it('agrees with the labels on ≥ 98% overall and ≥ 95% per benchmark', async () => {
+  it('agrees with every label', async () => {
     await pool.warmup();
     const cases = graderCases();
     const questions = questionIndex();
@@ -32,7 +33,7 @@ describe('grader-cases.jsonl', () => {
     for (const [b, s] of [...rows, ['all', total] as const]) lines.push(`| ${b} | ${s.n} | ${s.ours}/${s.n} (${pct(s.ours, s.n)}) | ${s.ref}/${s.n} (${pct(s.ref, s.n)}) |`);
     console.log(lines.join('\n'));
     if (misses.length) console.log(`disagreements:\n${misses.join('\n')}`);
-    expect(total.ours / total.n).toBeGreaterThanOrEqual(0.98);
-    for (const [b, s] of rows) expect(s.ours / s.n, b).toBeGreaterThanOrEqual(0.95);
+    expect(total.n).toBe(397);
+    expect(misses, misses.join('\n')).toEqual([]);
   });
 });
