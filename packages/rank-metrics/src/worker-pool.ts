@@ -89,7 +89,6 @@ export class RankMetricsPool {
       // down, and a worker started from a file refuses it.
       execArgv: process.execArgv.filter((a) => !/^--(input-type|experimental-default-type)\b/.test(a)),
     });
-    worker.unref();
     const slot: Slot = { worker, ready: false, waiters: new Map() };
     this.stats.spawned++;
     this.stats.alive++;
@@ -112,6 +111,9 @@ export class RankMetricsPool {
       for (const w of slot.waiters.values()) w();
       slot.waiters.clear();
     });
+    // After the listeners: adding a 'message' listener refs the worker's port again, and a
+    // ref'd port kept every process that computed rank metrics alive after its work was done.
+    worker.unref();
     return slot;
   }
 
