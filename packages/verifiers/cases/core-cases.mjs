@@ -68,6 +68,10 @@ export const CORE = [
   c('relations', '-2 < a < 1', '(-2, 1)', true),
   c('relations', 'b > a > c', 'c < a < b', true),
   c('relations', 'b > a > c', 'a > b > c', false),
+  c('relations', '(-1, 1)', '|x| < 1', true),
+  c('relations', '(-\\infty, -1) \\cup (1, \\infty)', '|x| > 1', true),
+  c('relations', '(-\\infty, -1] \\cup [1, \\infty)', '|x| > 1', false),
+  c('relations', 'x \\neq 3', 'x \\not= 3', true),
 
   // ---- labelled answers
   c('labelled', '3', 'x = 3', true),

@@ -130,6 +130,8 @@ export const WRITTEN = [
   w('gaokao-chinese', 'chinese', '(1, 3)', '综上，实数 $a$ 的取值范围是 $(1, 3)$。', true),
   w('gaokao-chinese', 'chinese', '(1, 3)', '综上，实数 $a$ 的取值范围是 $[1, 3)$。', false),
   w('gaokao-chinese', 'chinese', '2', '故答案为：$2$', true),
+  w('gaokao-chinese', 'chinese', '(-\\infty,-1)\\cup(1,+\\infty)', '所以不等式的解集为 $x<-1$ 或 $x>1$。', true),
+  w('gaokao-chinese', 'chinese', '(-\\infty,-1)\\cup(1,+\\infty)', '所以不等式的解集为 $x<-1$ 或 $x>2$。', false),
   w('gaokao-chinese', 'chinese', '3, 5', '所以 $a = 3$，$b = 5$。', true, { question: '已知……，则 $a$ = ______，$b$ = ______。' }),
   w('gaokao-chinese', 'chinese', '3, 5', '所以 $a = 5$，$b = 3$。', false, { question: '已知……，则 $a$ = ______，$b$ = ______。' }),
 ];

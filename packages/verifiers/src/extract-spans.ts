@@ -86,15 +86,21 @@ function priceLike(content: string): boolean {
   return /^\d[\d,.]*\s/.test(t) && proseWords(t) >= 1;
 }
 
+// "or" joins two inequalities into a union ("$x<-1$ 或 $x>1$"); between equations it lists
+// candidates of which the text goes on to pick one ("$x = 3$ or $x = -2$; since x > 0, …")
+const OR_JOIN = /^\s*,?\s*(?:or|或)\s*$/;
+const INEQUALITY = /[<>]|\\(?:le|ge|leq|geq|lt|gt|leqslant|geqslant)(?![A-Za-z])|[≤≥]/;
 const SPAN_JOIN = /^\s*(?:[,，、;；]\s*(?:and|和|且|及|以及)?|and|和|且|及|以及)[\s,，、;；]*$/;
 
 /**
  * The span at `k` together with the spans right before it that form one answer with it:
- * "$a = 3$，$b = 5$", "$x = 1$ and $x = 2$" (separated only by commas or "and").
+ * "$a = 3$，$b = 5$", "$x = 1$ and $x = 2$" (commas, "and"), "$x<-1$ 或 $x>1$" (inequalities, "or").
  */
 export function joinedSpans(text: string, spans: Span[], k: number): string {
   let first = k;
-  while (first > 0 && SPAN_JOIN.test(text.slice(spans[first - 1].end, spans[first].start)) && spans[first - 1].content.trim()) first--;
+  const joins = (gap: string, a: string, b: string) =>
+    SPAN_JOIN.test(gap) || (OR_JOIN.test(gap) && INEQUALITY.test(a) && INEQUALITY.test(b));
+  while (first > 0 && spans[first - 1].content.trim() && joins(text.slice(spans[first - 1].end, spans[first].start), spans[first - 1].content, spans[first].content)) first--;
   return spans.slice(first, k + 1).map((x) => x.content.trim()).join(', ');
 }
 

@@ -58,6 +58,18 @@ function relToIntervals(n: Extract<Node, { t: 'rel' }>, v?: Node): Interval[] | 
     return toIntervals(n.args[1], true);
   }
   if (n.ops.includes('in')) return null;
+  // "|x| < 1" is (-1, 1); "|x| > 1" is (-∞, -1) ∪ (1, ∞)
+  if (n.args.length === 2 && !v) {
+    const k = n.args.findIndex((a) => a.t === 'fn' && a.name === 'abs' && a.args[0].t === 'sym');
+    if (k >= 0 && n.args[1 - k].t !== 'sym') {
+      const op = k === 0 ? n.ops[0] : flip(n.ops[0]);
+      const r = n.args[1 - k];
+      const neg: Node = { t: 'neg', x: r };
+      if (op === '<' || op === '<=') return [{ lo: neg, hi: r, loClosed: op === '<=', hiClosed: op === '<=' }];
+      if (op === '>' || op === '>=') return [{ lo: NEG_INF, hi: neg, loClosed: false, hiClosed: op === '>=' }, { lo: r, hi: INF, loClosed: op === '>=', hiClosed: false }];
+      return null;
+    }
+  }
   // "-x > -1" is "x < 1"
   if (n.args.length === 2 && !v) {
     const k = n.args.findIndex((a) => a.t === 'neg' && a.x.t === 'sym');

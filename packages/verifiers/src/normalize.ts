@@ -105,6 +105,8 @@ export function normalizeAnswer(raw: string): string {
     const den = 10n ** BigInt(nr.length) * (10n ** BigInt(rep.length) - 1n);
     return `${sign}\\frac{${whole - head}}{${den}}`;
   });
+  // a segment or arc written with a bar: \overline{AB} is AB; "\not=" is "\neq"
+  s = s.replace(/\\overline\s*\{\s*([A-Za-z]{1,4})\s*\}/g, '$1').replace(/\\not\s*=/g, '\\neq ');
   // the real line
   s = s.replace(/\\mathbb\s*\{?\s*R\s*\}?|^all real numbers$/gi, '(-\\infty, \\infty)');
   s = s.replace(/\\varnothing(?![A-Za-z])|\\\{\s*\\\}/g, '\\emptyset ');
