@@ -15,6 +15,7 @@ import { canonicalString, isTextAnswer, normalizeAnswer, splitConnectives, textK
 import { parseList } from './parse.js';
 import { expandItems } from './plus-minus.js';
 import { matrixValue } from './matrix-arith.js';
+import { dedupe, perfectMatching } from './matching.js';
 import { ratioForm } from './ratios.js';
 import { matchesRoundedGold } from './rounded-gold.js';
 import { checkDeadline, nodeKey, proportional, scalarEqual, type EquivContext } from './scalar.js';
@@ -130,39 +131,15 @@ async function singleVersusList(one: Node, list: Node[], ctx: EquivContext): Pro
   return false;
 }
 
-function dedupe(items: Node[]): Node[] {
-  const seen = new Set<string>();
-  return items.filter((x) => {
-    const k = nodeKey(x);
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-}
-
-/** Perfect matching between two equally long lists under nodesEqual (augmenting paths). */
+/** Perfect matching between two equally long lists under nodesEqual. */
 async function multisetEqual(A: Node[], B: Node[], ctx: EquivContext): Promise<boolean> {
-  const n = A.length;
   const eq: boolean[][] = [];
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < A.length; i++) {
     eq.push([]);
-    for (let j = 0; j < n; j++) eq[i].push(await nodesEqual(A[i], B[j], ctx));
+    for (let j = 0; j < B.length; j++) eq[i].push(await nodesEqual(A[i], B[j], ctx));
     if (!eq[i].some(Boolean)) return false;
   }
-  const matchB = new Array<number>(n).fill(-1);
-  const tryAssign = (i: number, seen: boolean[]): boolean => {
-    for (let j = 0; j < n; j++) {
-      if (!eq[i][j] || seen[j]) continue;
-      seen[j] = true;
-      if (matchB[j] < 0 || tryAssign(matchB[j], seen)) {
-        matchB[j] = i;
-        return true;
-      }
-    }
-    return false;
-  };
-  for (let i = 0; i < n; i++) if (!tryAssign(i, new Array<boolean>(n).fill(false))) return false;
-  return true;
+  return perfectMatching(eq);
 }
 
 // ---------- structured values ----------
