@@ -46,7 +46,7 @@ function cleanOption(s: string): string {
 /** Choice letters of an answer ("C", "\text{(B)}", "B, C", "BC", "(B)", "选项B") sorted, or null. */
 export function choiceLetters(answer: string): string | null {
   let s = answer.replace(/\\(?:text|textbf|mathrm|mbox)\s*\{([^{}]*)\}/g, '$1').replace(/\$/g, '').replace(/\*\*|__/g, '');
-  s = s.replace(/选项|option|choice|答案/gi, '').replace(/\band\b|和|及|、|与/g, ',');
+  s = s.replace(/选项|option|choice|答案|选/gi, '').replace(/\band\b|和|及|、|与/g, ',');
   s = s.replace(/[\s(),，.．:：;]/g, '');
   if (!/^[A-K]{1,5}$/.test(s)) {
     // "C. {x | …}" / "(B) 1/3": a letter followed by the option's text
@@ -58,16 +58,17 @@ export function choiceLetters(answer: string): string | null {
 }
 
 /**
- * A choice letter mentioned at the end of a response without an answer marker: "(B)",
- * "option C", "选B". Used only for multiple-choice golds when no boxed or marked answer exists.
+ * Choice letters named at the end of a response without an answer marker: "(B)", "option C",
+ * "选B", "正确的是 ACD". Used only for multiple-choice golds when no boxed or marked answer exists.
  */
 export function lastChoiceMention(response: string): string | null {
   const tail = response.slice(-300);
-  const re = /\(([A-E])\)|\b(?:option|choice)\s*\(?([A-E])\b|选\s*([A-E])/gi;
+  // "(B)", "option C", "选B", and Chinese statements of the chosen letters: "正确的是 ACD", "选项是AC"
+  const re = /\(([A-E])\)|\b(?:option|choice)\s*\(?([A-E])\b|选\s*([A-E]{1,5})(?![A-Za-z])|(?:是|为|選)\s*[:：]?\s*([A-E]{1,5})(?![A-Za-z])/gi;
   let last: string | null = null;
   for (let m = re.exec(tail); m; m = re.exec(tail)) {
-    const L = m[1] ?? m[2] ?? m[3];
-    if (L && /^[A-E]$/.test(L)) last = L;
+    const L = m[1] ?? m[2] ?? m[3] ?? m[4];
+    if (L && /^[A-E]{1,5}$/.test(L)) last = [...new Set(L)].sort().join('');
   }
   return last;
 }

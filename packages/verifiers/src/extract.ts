@@ -57,7 +57,7 @@ function lastMatch(s: string, re: RegExp): { start: number; end: number } | null
 /** The statement after a marker: a math span, or text up to the end of the sentence/line. */
 function statementAfter(s: string, from: number): string {
   // markdown decoration after the marker: "**Final Answer:** 5", "### Answer:\n5"
-  let t = s.slice(from, from + 600).replace(/^[\s*#:：_]+/, '');
+  let t = s.slice(from, from + 600).replace(/^[\s*#:：_】\]]+/, '');
   const display = /^(?:\$\$|\\\[)([\s\S]*?)(?:\$\$|\\\])/.exec(t);
   if (display && display[1].trim()) return display[1].trim();
   const nl = t.indexOf('\n');
