@@ -75,7 +75,12 @@ for (let r = 0; r < reps; r++) {
   identical &&= sameBits(a.out, b.out);
   one.push(a);
   many.push(b);
-  console.log(`rep ${r + 1}: 1 thread ${a.ms.toFixed(0)} ms, ${workers} threads ${b.ms.toFixed(0)} ms, ratio ${(a.ms / b.ms).toFixed(2)} (load ${load()})`);
+  // CPU ms / wall ms = cores the process actually got (all its threads); under a full machine with
+  // sched_autogroup the process gets its group's share, however many threads it runs
+  console.log(
+    `rep ${r + 1}: 1 thread ${a.ms.toFixed(0)} ms (${(a.cpu / a.ms).toFixed(2)} cores), ${workers} threads ${b.ms.toFixed(0)} ms ` +
+      `(${(b.cpu / b.ms).toFixed(2)} cores), ratio ${(a.ms / b.ms).toFixed(2)} (load ${load()})`,
+  );
 }
 const m1 = median(one.map((x) => x.ms));
 const mN = median(many.map((x) => x.ms));
@@ -86,7 +91,11 @@ console.log(
     [`${workers}ThreadsMs`]: Math.round(mN),
     speedup: Number((m1 / mN).toFixed(3)),
     perRepRatios: one.map((x, i) => Number((x.ms / many[i].ms).toFixed(3))),
+    coresUsed1: one.map((x) => Number((x.cpu / x.ms).toFixed(2))),
+    [`coresUsed${workers}`]: many.map((x) => Number((x.cpu / x.ms).toFixed(2))),
     bitIdentical: identical,
+    responsesByWorkers: rankMetricsPool.stats.byWorkers,
+    responsesByCaller: rankMetricsPool.stats.byCaller,
     workerRecomputed: rankMetricsPool.stats.recomputed,
     loadAverageAtEnd: load(),
   }),

@@ -60,6 +60,7 @@ describe('batchRankMetrics on worker threads', () => {
     expectSameBits(await batchRankMetricsAsync(hidden, dims, mask, { ...opts, workers: 2 }), one);
     // the workers did every response: none was left to the calling thread
     expect(rankMetricsPool.stats.jobs).toBe(before.jobs + 1);
+    expect(rankMetricsPool.stats.byWorkers).toBe(before.byWorkers + 17);
     expect(rankMetricsPool.stats.recomputed).toBe(before.recomputed);
     expect(rankMetricsPool.stats.alive).toBeGreaterThanOrEqual(2);
   });

@@ -62,16 +62,19 @@ function store(job: SharedJob, i: number, m: ResponseRankMetrics): void {
 
 /**
  * Takes unclaimed responses until none is left. Errors are not thrown here: the response is
- * marked FAILED and the calling thread, which recomputes it, throws. Returns the longest time
- * one response took (ms), which the calling thread uses to judge a stalled worker.
+ * marked FAILED and the calling thread, which recomputes it, throws. Returns how many
+ * responses this thread took and the longest time one took (ms), which the calling thread
+ * uses to judge a stalled worker.
  */
-export function claimLoop(job: SharedJob): number {
+export function claimLoop(job: SharedJob): { count: number; longestMs: number } {
   const ctl = new Int32Array(job.ctl);
   const n = jobSize(job);
-  let longest = 0;
+  let longestMs = 0;
+  let count = 0;
   for (;;) {
     const i = Atomics.add(ctl, NEXT, 1);
-    if (i >= n) return longest;
+    if (i >= n) return { count, longestMs };
+    count++;
     Atomics.store(ctl, STATUS + i, CLAIMED);
     const t0 = performance.now();
     let status = FINISHED;
@@ -80,7 +83,7 @@ export function claimLoop(job: SharedJob): number {
     } catch {
       status = FAILED;
     }
-    longest = Math.max(longest, performance.now() - t0);
+    longestMs = Math.max(longestMs, performance.now() - t0);
     Atomics.store(ctl, STATUS + i, status);
     Atomics.add(ctl, DONE, 1);
     Atomics.notify(ctl, DONE);

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { claimLoop, DONE, finishJob, FINISHED, jobSize, STATUS, type SharedJob } from './shared-job.js';
+import { CLAIMED, claimLoop, DONE, finishJob, FINISHED, jobSize, STATUS, type SharedJob } from './shared-job.js';
 import type { ResponseRankMetrics } from './response-metrics.js';
 
 /** Worker threads used by default: one per available core. */
@@ -39,7 +39,11 @@ export interface PoolStats {
   alive: number;
   /** Batches run with workers. */
   jobs: number;
-  /** Responses the calling thread computed because a worker died, stalled or failed. */
+  /** Responses computed by workers. */
+  byWorkers: number;
+  /** Responses computed by the calling thread of a synchronous batch, as one of its threads. */
+  byCaller: number;
+  /** Responses the calling thread computed because workers died, stalled or could not start. */
   recomputed: number;
 }
 
@@ -57,7 +61,7 @@ export class RankMetricsPool {
   private startFailures = 0;
   private disabled: string | null = null;
   private warned = false;
-  readonly stats: PoolStats = { spawned: 0, alive: 0, jobs: 0, recomputed: 0 };
+  readonly stats: PoolStats = { spawned: 0, alive: 0, jobs: 0, byWorkers: 0, byCaller: 0, recomputed: 0 };
 
   /** A fresh job id (jobs are matched to the workers' 'done' messages by it). */
   jobId(): number {
@@ -126,10 +130,10 @@ export class RankMetricsPool {
     const slots = this.take(Math.min(threads, jobSize(job)) - 1);
     if (slots.length > 0) this.stats.jobs++;
     for (const s of slots) s.worker.postMessage(job);
-    const longest = claimLoop(job);
+    const mine = claimLoop(job);
     const ctl = new Int32Array(job.ctl);
     const n = jobSize(job);
-    const stallMs = Math.max(MIN_STALL_MS, STALL_FACTOR * longest);
+    const stallMs = Math.max(MIN_STALL_MS, STALL_FACTOR * mine.longestMs);
     let seen = Atomics.load(ctl, DONE);
     let lastProgress = performance.now();
     while (seen < n && performance.now() - lastProgress < stallMs) {
@@ -140,7 +144,8 @@ export class RankMetricsPool {
         lastProgress = performance.now();
       }
     }
-    return this.finish(job);
+    this.stats.byCaller += mine.count;
+    return this.finish(job, mine.count);
   }
 
   /** Runs a job on `threads` workers; the calling thread stays free until they are done. */
@@ -165,15 +170,23 @@ export class RankMetricsPool {
       }
     }
     // every worker has finished or exited: whatever is left (all of it without workers) is done here
-    claimLoop(job);
-    return this.finish(job);
+    const left = claimLoop(job);
+    this.stats.recomputed += left.count;
+    return this.finish(job, left.count);
   }
 
-  private finish(job: SharedJob): ResponseRankMetrics[] {
+  /** Counts who computed what, then lets the caller finish what the workers left. */
+  private finish(job: SharedJob, byCaller: number): ResponseRankMetrics[] {
     const ctl = new Int32Array(job.ctl);
-    let left = 0;
-    for (let i = 0; i < jobSize(job); i++) if (Atomics.load(ctl, STATUS + i) !== FINISHED) left++;
-    this.stats.recomputed += left;
+    let unfinished = 0;
+    let abandoned = 0;
+    for (let i = 0; i < jobSize(job); i++) {
+      const status = Atomics.load(ctl, STATUS + i);
+      if (status !== FINISHED) unfinished++;
+      if (status === CLAIMED) abandoned++; // a worker took it and died or stalled
+    }
+    this.stats.byWorkers += jobSize(job) - byCaller - unfinished;
+    this.stats.recomputed += abandoned;
     return finishJob(job);
   }
 
