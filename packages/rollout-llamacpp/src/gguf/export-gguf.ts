@@ -1,7 +1,8 @@
 // HF checkpoint folder -> one GGUF file llama.cpp loads: hyper-parameters, tokenizer, and every
 // weight (streamed one tensor at a time from the safetensors files).
 import { basename, resolve } from 'node:path';
-import { encodeFromF32, loadWeights, readHFConfig, weightSpecs } from '@verl-ts/models';
+import { loadWeights, readHFConfig, weightSpecs } from '@verl-ts/models';
+import { encodeTensor } from './encode.js';
 import { writeGguf, type GgmlType, type GgufTensorInfo } from './gguf-writer.js';
 import { ggufTensorName, ggufTensorType, ggufTensorValues, llama3RopeFactors, modelMetadata } from './hf-to-gguf.js';
 import { tokenizerMetadata } from './tokenizer-metadata.js';
@@ -43,9 +44,9 @@ export async function exportGguf(opts: ExportGgufOptions): Promise<ExportGgufRes
   const bytes = await writeGguf(resolve(opts.out), metadata, infos, async (put) => {
     await loadWeights(dir, config, (spec, values) => {
       const name = ggufTensorName(spec.name);
-      put(name, encodeFromF32(ggufTensorValues(spec.name, values, config), typeOf.get(name)!));
+      put(name, encodeTensor(ggufTensorValues(spec.name, values, config), typeOf.get(name)!));
     });
-    if (ropeFactors) put('rope_freqs.weight', encodeFromF32(ropeFactors, 'F32'));
+    if (ropeFactors) put('rope_freqs.weight', encodeTensor(ropeFactors, 'F32'));
   });
   return { file: resolve(opts.out), bytes, tensors: infos.length, architecture: String((metadata.get('general.architecture') as { value: string }).value) };
 }

@@ -92,3 +92,14 @@ describe('GGUF header encoding', () => {
     expect(() => encodeGgufHeader(meta, [{ name: 'a', shape: [1], type: 'F32' }, { name: 'a', shape: [1], type: 'F32' }])).toThrow(/duplicate/);
   });
 });
+
+describe('tensor encoding', () => {
+  it('f16 rounds to nearest even like the models package (torch .half()), including subnormals, overflow and NaN', async () => {
+    const { encodeFromF32 } = await import('@verl-ts/models');
+    const { encodeTensor } = await import('./encode.js');
+    const values = Float32Array.from([0, -0, 1, -2.5, 1 / 3, 65504, 65520, 1e6, 6e-8, 3e-5, 1e-9, NaN, -Infinity, 0.1, 2049, 2051]);
+    const rand = Float32Array.from({ length: 5000 }, (_, i) => Math.sin(i * 12.9898) * 10 ** ((i % 14) - 8));
+    for (const v of [values, rand]) expect(Buffer.from(encodeTensor(v, 'F16')).equals(Buffer.from(encodeFromF32(v, 'F16')))).toBe(true);
+    expect(Buffer.from(encodeTensor(rand, 'F32')).equals(Buffer.from(encodeFromF32(rand, 'F32')))).toBe(true);
+  });
+});
