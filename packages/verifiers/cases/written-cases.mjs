@@ -49,6 +49,9 @@ export const WRITTEN = [
   w('extraction', 'bare', '12', '12 inches', true),
   w('extraction', 'bare', '6', '6 \\text{ sq units}', true),
   w('extraction', 'bare', '16', '6 \\text{ sq units}', false),
+  w('extraction', 'bare', '(-\\infty, \\infty)', 'all real numbers', true),
+  w('extraction', 'bare', '\\infty', 'infinity', true),
+  w('extraction', 'bare', '-\\infty', 'infinity', false),
   w('extraction', 'bare', '\\text{(A)}', 'A', true),
   w('extraction', 'bare', '\\text{(A)}', 'B', false),
 

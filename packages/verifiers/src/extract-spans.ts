@@ -129,6 +129,7 @@ export function isBareAnswer(s: string): boolean {
   const words = (plain.match(/[A-Za-z]{2,}/g) ?? []).filter((x) => x !== 'or' && x !== 'and');
   if (words.length === 0) return true;
   if (words.length === 1 && /^\$?[A-Za-z]+\$?$/.test(t)) return true; // "Even", "five"
+  if (/^(?:all real numbers|no (?:real )?solutions?|none|undefined|does not exist)\.?$/i.test(t)) return true;
   // a value followed by unit words: "12 inches", "6 sq units"
   return words.length <= 3 && /^[-+$\\\d.,{}\s]*\d[\d.,{}\s^]*(?:[A-Za-z]{2,}[\s^{}\d]*)+$/.test(plain.trim()) && /^[-+$\\\d.,\s]/.test(t);
 }

@@ -16,6 +16,8 @@ const UNICODE: [RegExp, string | ((m: string) => string)][] = [
   [/π/g, '\\pi '],
   [/√/g, '\\sqrt'],
   [/∞/g, '\\infty '],
+  [/∅/g, '\\emptyset '],
+  [/\b(?:positive\s+)?infinity\b/gi, '\\infty '],
   [/∪/g, '\\cup '],
   [/∩/g, '\\cap '],
   [/∈/g, '\\in '],
