@@ -65,3 +65,13 @@ describe.each(FIXTURE_MODELS)('llama.cpp on the exported %s', (name) => {
     expect(g.responseIds).toEqual(ref.greedy_continuation);
   });
 });
+
+describe('default CPU threads', () => {
+  it('all cores on an idle machine, fewer when other processes keep cores busy, one for tiny models', async () => {
+    const { defaultThreads } = await import('./llamacpp-engine.js');
+    expect(defaultThreads(2e9, 16, 0.2)).toBe(16);
+    expect(defaultThreads(2e9, 16, 6)).toBe(10);
+    expect(defaultThreads(2e9, 2, 9)).toBe(1);
+    expect(defaultThreads(1e6, 16, 0)).toBe(1);
+  });
+});
