@@ -38,13 +38,19 @@ async function round() {
 await round(); // warm the JIT and the workers' expression caches once
 const jobs0 = pool.jobs;
 t = performance.now();
+// CPU time of the whole process (main thread and CAS workers): steadier than wall time on a
+// machine shared with other jobs
+const cpu0 = process.cpuUsage();
 let agree = 0;
 for (let r = 0; r < ROUNDS; r++) agree = await round();
 const ms = performance.now() - t;
+const cpu = process.cpuUsage(cpu0);
+const cpuUs = cpu.user + cpu.system;
 const n = work.length * ROUNDS;
 
 console.log(`machine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}; node ${process.version}; ${new Date().toISOString()}`);
 console.log(`CAS worker start-up (2 workers): ${warm.toFixed(0)} ms (once per process)`);
 console.log(`grader cases: ${work.length} x ${ROUNDS} rounds = ${n} grades in ${(ms / 1000).toFixed(2)} s`);
 console.log(`throughput: ${((n * 1000) / ms).toFixed(0)} responses/s (${((ms * 1000) / n).toFixed(0)} µs/response); agreement ${agree}/${work.length}; CAS jobs ${((100 * (pool.jobs - jobs0)) / n).toFixed(1)}% of grades`);
+console.log(`CPU time: ${(cpuUs / n).toFixed(0)} µs/response (all threads), i.e. ${((n * 1e6) / cpuUs).toFixed(0)} responses per CPU-second`);
 await pool.close();
