@@ -28,7 +28,7 @@ describe('README example', () => {
 describe('README snippet', () => {
   it('runs as written (its import replaced by this package) and prints the step-2 numbers', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    const block = /```ts\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    const block = /```js\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
     const importLine = /^import \{([^}]*)\} from '@verl-ts\/verl-advantage';$/m.exec(block);
     expect(importLine).not.toBeNull();
     const names = importLine![1].split(',').map((x) => x.trim());
