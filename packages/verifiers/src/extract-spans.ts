@@ -82,7 +82,7 @@ function lastDisplayLine(body: string): string {
 /** "$10,000 + $200": dollar signs paired across prose read as a span that ends in an operator. */
 function priceLike(content: string): boolean {
   const t = content.trim();
-  if (/(?:[=+\-*/,:]|\\times|\\cdot)$/.test(t) && /^\d/.test(t)) return true;
+  if (/(?:[=+\-*/:]|\\times|\\cdot)$/.test(t) && /^\d/.test(t)) return true; // "$x = 5,$" is math
   return /^\d[\d,.]*\s/.test(t) && proseWords(t) >= 1;
 }
 
