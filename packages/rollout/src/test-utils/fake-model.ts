@@ -90,6 +90,9 @@ export function createFakeModel(opts: { vocabSize: number; eosTokenId?: number; 
       }
       return tensors(data, B, T);
     },
+    valueAndGrads(): never {
+      throw new Error('fake model: no gradients (rollout never trains)');
+    },
     createKVCache(batchSize: number) {
       const c = new FakeCache(batchSize);
       stats.caches.push(c);
