@@ -139,6 +139,7 @@ export const CORE = [
   c('ratios', '11:21', '11:12', false),
   c('ratios', '12:00', '1:00', false, { note: 'a time, not a ratio' }),
   c('ratios', '12:00', '12:00', true),
+  c('ratios', '9:30', '9{:}30', true, { note: 'a time typeset with {:}' }),
 
   // ---- degrees
   c('degrees', '74', '74^\\circ', true),

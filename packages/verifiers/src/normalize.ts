@@ -92,6 +92,7 @@ export function normalizeAnswer(raw: string): string {
   // explicit thousands separators: 10,\!080 · 1{,}625
   s = s.replace(/(\d)\s*,\s*\\!\s*(?=\d{3}(?!\d))/g, '$1');
   s = s.replace(/(\d)\s*\{\s*,\s*\}\s*(?=\d{3}(?!\d))/g, '$1');
+  s = s.replace(/(\d)\s*\{\s*:\s*\}\s*(?=\d)/g, '$1:'); // a time typeset as 9{:}30
   s = s.replace(/\\left\s*\.|\\right\s*\./g, ' ');
   s = s.replace(/\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|big|Big|bigg|Bigg|displaystyle|textstyle|limits)(?![A-Za-z])/g, ' ');
   s = s.replace(/(?<!\\)\\(?:!|,|;|:|\s)/g, ' ').replace(/\\(?:qquad|quad|enspace|thinspace|medspace)(?![A-Za-z])/g, ' ');
