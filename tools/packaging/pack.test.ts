@@ -16,7 +16,7 @@ const EXPECTED: Record<string, RegExp[]> = {
   '@verl-ts/rank-metrics': [/^\d+\.\d+/m, / 7$/m],
   '@verl-ts/verl-advantage': [/^\[ 0\.7071057811879616, -0\.7071057811879616, 0, 0 \]/m],
   '@verl-ts/datasets': [/^91 C \{x \\mid-3<x<4\}$/m, /^17-9\*6 17-54=\\boxed\{-37\} -37$/m],
-  '@verl-ts/verifiers': [/correct: true/, /^false\ntrue\ntrue\n0\.5 0$/m],
+  '@verl-ts/verifiers': [/correct: true/, /^\} 1\nfalse\ntrue\ntrue\n0\.5 0\ntrue\ntrue\nfalse\n1, 2$/m],
   '@verl-ts/models': [/^\[ 1, 4, 64 \] \[ 1, 4, 32 \]$/m, /^0$/m],
   '@verl-ts/rollout': [/^1 3 /m, /CCCCCCCC/],
   '@verl-ts/trainer': [/^step 2 reward/m, /^2 .*step-2$/m],
