@@ -65,6 +65,18 @@ describe('batchRankMetrics on worker threads', () => {
     expect(rankMetricsPool.stats.alive).toBeGreaterThanOrEqual(2);
   });
 
+  it('workers that die in the middle of a batch leave their responses to the calling thread', async () => {
+    const { hidden, mask, dims } = batch(120, 16);
+    const one = batchRankMetrics(hidden, dims, mask, { ...opts, workers: 1 });
+    const before = { ...rankMetricsPool.stats };
+    const pending = batchRankMetricsAsync(hidden, dims, mask, { ...opts, workers: 2 });
+    await rankMetricsPool.close(); // terminates both workers, whatever they were doing
+    expectSameBits(await pending, one);
+    const s = rankMetricsPool.stats;
+    expect(s.recomputed - before.recomputed).toBeGreaterThan(0);
+    expect(s.byWorkers - before.byWorkers + s.recomputed - before.recomputed).toBe(120);
+  });
+
   it('the default is one thread per core, with the same results', () => {
     const { hidden, mask, dims } = batch(9, 13);
     expectSameBits(batchRankMetrics(hidden, dims, mask, opts), batchRankMetrics(hidden, dims, mask, { ...opts, workers: 1 }));
