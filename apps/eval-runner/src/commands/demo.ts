@@ -1,5 +1,6 @@
 // verl demo: the embedded default. Trains the bundled tiny policy with GRPO and GRPO+VERL and
-// compares held-out accuracy against the start. No download; ~10 minutes on 2 CPU cores.
+// compares held-out accuracy against the start. No download; 4-8 minutes on 2 CPU cores
+// (depending on their load), peak RSS ~514 MiB (README: how it was measured).
 import { resolve } from 'node:path';
 import { bool, num, str } from '../cli/args.js';
 import { stopExitCode } from '../cli/interrupt.js';
@@ -14,7 +15,7 @@ const QUICK = { steps: 2, promptsPerStep: 4, evalProblems: 20 } as const;
 export const command: Command = {
   spec: {
     name: 'demo',
-    summary: 'the embedded demo: GRPO vs GRPO+VERL on the bundled tiny model (~10 min on 2 cores)',
+    summary: 'the embedded demo: GRPO vs GRPO+VERL on the bundled tiny model (minutes on 2 cores, ~0.5 GB)',
     usage: 'verl demo [--out DIR] [--steps N] [--quick]',
     options: {
       out: { type: 'string', value: 'DIR', description: 'output folder, rerun to resume an interrupted demo (default: runs/demo where the command was started)' },
