@@ -159,8 +159,12 @@ export function floatValue(n: Node, env: Env): number {
       const b = floatValue(n.b, env);
       const e = floatValue(n.e, env);
       if (b < 0 && !Number.isInteger(e)) {
-        // odd root of a negative number, e.g. (-8)^{1/3}: leave to the CAS (principal branch)
-        return NaN;
+        // a rational exponent with an odd denominator is the real odd root, as writers mean
+        // it ((x^2-2)^{5/3} = \sqrt[3]{x^2-2}^5 for x^2 < 2); any other: leave to the CAS
+        const odd = oddRootExponent(n.e);
+        if (!odd) return NaN;
+        const m = Math.pow(-b, e);
+        return odd.n % 2n === 0n ? m : -m;
       }
       return Math.pow(b, e);
     }
@@ -179,7 +183,9 @@ function floatFn(name: string, a: number[]): number {
     case 'sqrt':
       return x < 0 ? NaN : Math.sqrt(x);
     case 'root':
-      return x < 0 ? NaN : Math.pow(x, 1 / a[1]);
+      // an odd root of a negative number is real (\sqrt[3]{-8} = -2), as mathjs's nthRoot has it
+      if (x < 0) return Number.isInteger(a[1]) && a[1] % 2 === 1 ? -Math.pow(-x, 1 / a[1]) : NaN;
+      return Math.pow(x, 1 / a[1]);
     case 'sin':
       return Math.sin(x);
     case 'cos':
@@ -266,4 +272,10 @@ export function negativePoints(vars: string[], count: number): Env[] {
 
 function fracPart(x: number): number {
   return x - Math.floor(x);
+}
+
+/** The exponent as p/q when it is an exact rational whose denominator is odd (and > 1): a real odd root. */
+export function oddRootExponent(e: Node): Rational | null {
+  const r = exactValue(e);
+  return r && r.d > 1n && r.d % 2n === 1n && r.d < 1000n ? r : null;
 }

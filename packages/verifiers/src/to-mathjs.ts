@@ -1,6 +1,7 @@
 // Expression tree -> mathjs expression text for the CAS worker. Variables are renamed to
 // `v0, v1, …` so that names like `e`, `i`, `pi`, `gamma` never collide with mathjs built-ins.
 import type { Node } from './ast.js';
+import { oddRootExponent } from './evaluate.js';
 
 export class UnsupportedNode extends Error {}
 
@@ -35,8 +36,13 @@ export function toMathjs(n: Node, vars: Map<string, string>): string {
       return `(${n.a.map(r).join(' * ')})`;
     case 'div':
       return `(${r(n.n)} / ${r(n.d)})`;
-    case 'pow':
+    case 'pow': {
+      // x^{p/q} with q odd is the real q-th root raised to p (mathjs's `^` takes the principal
+      // complex branch for a negative base, while \sqrt[3]{} is the real root)
+      const odd = oddRootExponent(n.e);
+      if (odd) return `(nthRoot(${r(n.b)}, ${odd.d}) ^ (${odd.n}))`;
       return `(${r(n.b)} ^ ${r(n.e)})`;
+    }
     case 'pct':
       return `(${r(n.x)} / 100)`;
     case 'fn': {
