@@ -215,4 +215,15 @@ export const CORE = [
   // …while the same value written another way is right
   c('contains-gold', '3', '\\frac{9}{3}', true),
   c('contains-gold', '12', '12.0', true),
+
+  // ---- added with the measurement against other projects' grader suites (appended, so
+  // that the response styles of the cases above stay as they were)
+  // a chain on an absolute value is a union of two intervals
+  c('intervals', '[-3, -2) \\cup (2, 3]', '2 < |x| \\le 3', true),
+  c('intervals', '(-5, -1] \\cup [1, 5)', '5 > |t| \\geq 1', true),
+  c('intervals', '[2, 3]', '2 \\le |x| \\le 3', false),
+  // x^{p/q} with q odd is the real root for a negative base, as \sqrt[3]{} is (t - 5 < 0 here)
+  c('expressions', '\\sqrt[3]{(t-5)^2}', '(t-5)^{2/3}', true),
+  c('expressions', '\\frac{5x-9}{3\\sqrt[3]{x-3}}', '(x-3)^{2/3}+\\frac{2x}{3(x-3)^{1/3}}', true),
+  c('expressions', '\\frac{5x-9}{3\\sqrt[3]{x-3}}', '(x-3)^{2/3}+\\frac{2x}{3(x-3)^{2/3}}', false),
 ];

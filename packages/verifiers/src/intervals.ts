@@ -2,6 +2,7 @@
 // one variable (`-2 < a < 1`, `x \geq 2`) and set-builder sets (`\{x \mid -3 < x < 4\}`).
 // Endpoint types are compared (grader.py ignores them: `[3,4]` equals `(3,4]` there).
 import type { Node, RelOp } from './ast.js';
+import { floatValue } from './evaluate.js';
 import { isLabel } from './statements.js';
 
 export interface Interval {
@@ -48,6 +49,10 @@ export function toIntervals(n: Node, allowBrackets = true): Interval[] | null {
   }
 }
 
+function isAbsOfSym(n: Node): boolean {
+  return n.t === 'fn' && n.name === 'abs' && n.args.length === 1 && n.args[0].t === 'sym';
+}
+
 function sameSym(a: Node, b: Node): boolean {
   return a.t === 'sym' && b.t === 'sym' && a.name === b.name;
 }
@@ -79,6 +84,21 @@ function relToIntervals(n: Extract<Node, { t: 'rel' }>, v?: Node): Interval[] | 
       args[1 - k] = { t: 'neg', x: args[1 - k] };
       return relToIntervals({ t: 'rel', ops: [flip(n.ops[0])], args });
     }
+  }
+  // "1 \le |z| \le 2" is [-2, -1] ∪ [1, 2] (for a non-negative lower bound only: |z| ≥ -1 holds everywhere)
+  if (n.args.length === 3 && !v && isAbsOfSym(n.args[1])) {
+    const asc = n.ops.every((o) => o === '<' || o === '<=');
+    const desc = n.ops.every((o) => o === '>' || o === '>=');
+    if (!asc && !desc) return null;
+    const [lo, hi] = asc ? [n.args[0], n.args[2]] : [n.args[2], n.args[0]];
+    const [loOp, hiOp] = asc ? n.ops : [n.ops[1], n.ops[0]];
+    if (!(floatValue(lo, {}) >= 0)) return null;
+    const loClosed = loOp === '<=' || loOp === '>=';
+    const hiClosed = hiOp === '<=' || hiOp === '>=';
+    return [
+      { lo: { t: 'neg', x: hi }, hi: { t: 'neg', x: lo }, loClosed: hiClosed, hiClosed: loClosed },
+      { lo, hi, loClosed, hiClosed },
+    ];
   }
   // find the variable: the single symbol argument (or the set-builder variable); in a chain
   // "0 < f(x) < 1" the middle may be a function value
