@@ -226,4 +226,8 @@ export const CORE = [
   c('expressions', '\\sqrt[3]{(t-5)^2}', '(t-5)^{2/3}', true),
   c('expressions', '\\frac{5x-9}{3\\sqrt[3]{x-3}}', '(x-3)^{2/3}+\\frac{2x}{3(x-3)^{1/3}}', true),
   c('expressions', '\\frac{5x-9}{3\\sqrt[3]{x-3}}', '(x-3)^{2/3}+\\frac{2x}{3(x-3)^{2/3}}', false),
+  // solutions separated by ';', each a run of labelled values, are tuples
+  c('labelled', '(1,4),(3,-2)', 'a=1, b=4; a=3, b=-2', true),
+  c('labelled', '(2,3),(-1,0)', 'x=-1,y=0;x=2,y=3', true),
+  c('labelled', '(1,4),(3,-2)', 'a=1, b=4; a=3, b=2', false),
 ];

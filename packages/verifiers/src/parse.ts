@@ -30,13 +30,15 @@ export function parseList(src: string): Node[] {
   const toks = tokenize(src);
   if (toks.length > MAX_TOKENS) throw new ParseError(`answer has ${toks.length} tokens (limit ${MAX_TOKENS})`);
   const p = new Parser(toks);
-  const items = [p.parseTop()];
+  // groups split by ';': "p=5,q=2;p=7,q=2" lists two solutions, each a tuple
+  const groups: Node[][] = [[p.parseTop()]];
   while (p.isOp(',') || p.isOp(';')) {
-    p.next();
-    items.push(p.parseTop());
+    if (p.next().s === ';') groups.push([]);
+    groups[groups.length - 1].push(p.parseTop());
   }
   if (!p.done()) throw new ParseError(`unexpected ${JSON.stringify(p.peek())}`);
-  return items;
+  if (groups.length === 1 || groups.every((g) => g.length === 1)) return groups.flat();
+  return groups.map((g): Node => (g.length === 1 ? g[0] : { t: 'brk', open: '(', close: ')', items: g }));
 }
 
 /** The parser state; its methods are shared with parse-commands.ts (not public API). */
