@@ -141,4 +141,10 @@ export const WRITTEN = [
   w('gaokao-chinese', 'chinese', '(-\\infty,-1)\\cup(1,+\\infty)', '所以不等式的解集为 $x<-1$ 或 $x>2$。', false),
   w('gaokao-chinese', 'chinese', '3, 5', '所以 $a = 3$，$b = 5$。', true, { question: '已知……，则 $a$ = ______，$b$ = ______。' }),
   w('gaokao-chinese', 'chinese', '3, 5', '所以 $a = 5$，$b = 3$。', false, { question: '已知……，则 $a$ = ______，$b$ = ______。' }),
+  // an answer in quotation marks (plain, typographic, or escaped by a JSON/Python source)
+  w('extraction', 'base-prose', '7', 'Counting the remaining tiles, the answer is "7".', true),
+  w('extraction', 'base-prose', '8', 'Counting the remaining tiles, the answer is "7".', false),
+  w('extraction', 'base-prose', '\\frac{3}{4}', 'So the final answer is “\\frac{3}{4}”', true),
+  w('minerva', 'minerva', '4\\text{ and }5', 'The sum lies between 4 and 5.\nFinal Answer: The final answer is \\"$4$ and $5$\\". I hope it is correct.', true),
+  w('minerva', 'minerva', '4\\text{ and }5', 'The sum lies between 4 and 6.\nFinal Answer: The final answer is \\"$4$ and $6$\\". I hope it is correct.', false),
 ];

@@ -143,7 +143,7 @@ export function extractDetailed(response: string): Extraction | null {
   if (minerva) {
     const inner = MINERVA_ANSWER.exec(s.slice(minerva.start, minerva.end))![1].trim();
     const boxedInside = finalBoxes(inner);
-    let a = boxedInside ? boxedInside.boxes.map((b) => b.content.trim()).join(', ') : inner.replace(/^\\\(|\\\)$/g, '').replace(/^\$+|\$+$/g, '').replace(/^"|"$/g, '').trim();
+    let a = boxedInside ? boxedInside.boxes.map((b) => b.content.trim()).join(', ') : inner.replace(/^\\\(|\\\)$/g, '').replace(/^\$+|\$+$/g, '').replace(/^(?:\\?"|“)|(?:\\?"|”)$/g, '').trim();
     // "The final answer is Jane started growing Sphere 3 hours ago": a sentence around the answer
     if (proseWords(a) >= 3 && !boxedInside) a = lastExpression(a)?.content ?? a;
     if (a) return plain(a, 'minerva');

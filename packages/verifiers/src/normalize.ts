@@ -83,6 +83,8 @@ function hasMath(s: string): boolean {
 export function normalizeAnswer(raw: string): string {
   let s = raw;
   for (const [re, rep] of UNICODE) s = s.replace(re, rep as string);
+  // an answer in quotation marks ("7", “7”, or \"7\" escaped by a JSON or Python source) is the answer
+  s = s.replace(/^\s*(?:\\?"|“)([^"“”]*?)(?:\\?"|”)\s*\.?\s*$/, '$1');
   // over-escaped commands from JSON or Python sources: "\\left(", "-2 \\le x" (a row break
   // "\\" followed by a letter command other than these stays)
   s = s.replace(/(?<!\\)\\\\(?=(?:left|right|frac|dfrac|tfrac|sqrt|le|ge|leq|geq|lt|gt|neq|pi|infty|in|cup|cap|cdot|times|pm|text|boxed|mathrm|circ)(?![A-Za-z]))/g, '\\');
