@@ -147,4 +147,7 @@ export const WRITTEN = [
   w('extraction', 'base-prose', '\\frac{3}{4}', 'So the final answer is “\\frac{3}{4}”', true),
   w('minerva', 'minerva', '4\\text{ and }5', 'The sum lies between 4 and 5.\nFinal Answer: The final answer is \\"$4$ and $5$\\". I hope it is correct.', true),
   w('minerva', 'minerva', '4\\text{ and }5', 'The sum lies between 4 and 6.\nFinal Answer: The final answer is \\"$4$ and $6$\\". I hope it is correct.', false),
+  // boxes joined by the label of the part they answer are one answer
+  w('several-boxes', 'chat-boxed', '12, 30', 'So the answers are $\\boxed{12}$ for (a) and $\\boxed{30}$ for (b).', true),
+  w('several-boxes', 'chat-boxed', '12, 30', 'So the answers are $\\boxed{12}$ for (a) and $\\boxed{31}$ for (b).', false),
 ];

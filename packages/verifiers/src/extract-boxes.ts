@@ -34,9 +34,10 @@ function lastBoxIndex(s: string, before: number): number {
 }
 
 // What may stand between two boxes of one answer, once spacing commands are dropped:
-// punctuation, one connective (after at most one unit word: "\boxed{1} papers and \boxed{2}"),
+// punctuation, one connective (after at most one unit word: "\boxed{1} papers and \boxed{2}",
+// or the label of the part it answers: "\boxed{3} for part (a) and \boxed{5}"),
 // and a label of the next box ("x=", "b_2 =").
-const CONNECTOR = /^[\s$,;，、.]*(?:[A-Za-z]{2,12}\s+(?=and\b))?(or|and|或|和|及|以及|与)?[\s$,;，、]*(?:[A-Za-z](?:_\{?\w+\}?)?\s*=\s*)?[\s$]*$/i;
+const CONNECTOR = /^[\s$,;，、.]*(?:[A-Za-z]{2,12}\s+(?=and\b)|(?:for\s+)?(?:part\s+)?\(\s*[a-z0-9]{1,4}\s*\)\s*(?=and\b))?(or|and|或|和|及|以及|与)?[\s$,;，、]*(?:[A-Za-z](?:_\{?\w+\}?)?\s*=\s*)?[\s$]*$/i;
 const SPACING = /\\(?:quad|qquad|,|;|:|!|enspace|hspace\s*\{[^{}]*\}|\(|\))|~|\\\\|&/g;
 const TEXT_WORD = /\\(?:text|textrm|mbox|mathrm)\s*\{\s*([^{}]*?)\s*\}/g;
 
