@@ -230,4 +230,8 @@ export const CORE = [
   c('labelled', '(1,4),(3,-2)', 'a=1, b=4; a=3, b=-2', true),
   c('labelled', '(2,3),(-1,0)', 'x=-1,y=0;x=2,y=3', true),
   c('labelled', '(1,4),(3,-2)', 'a=1, b=4; a=3, b=2', false),
+  // Python's inf is infinity
+  c('intervals', '(-\\infty, 3]', '(-inf, 3]', true),
+  c('intervals', '[2, \\infty)', '[2, inf)', true),
+  c('intervals', '(-\\infty, 3]', '(-inf, 3)', false),
 ];

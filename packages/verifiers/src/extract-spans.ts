@@ -17,7 +17,7 @@ export function proseWords(s: string): number {
   return (t.match(PROSE_WORD) ?? []).filter((w) => !FUNCTION_WORDS.has(w.toLowerCase())).length;
 }
 
-const FUNCTION_WORDS = new Set(['sqrt', 'sin', 'cos', 'tan', 'cot', 'sec', 'csc', 'log', 'exp', 'arcsin', 'arccos', 'arctan', 'infty', 'frac', 'cdot', 'times', 'pmatrix', 'bmatrix', 'matrix', 'begin', 'end', 'array']);
+const FUNCTION_WORDS = new Set(['sqrt', 'sin', 'cos', 'tan', 'cot', 'sec', 'csc', 'log', 'exp', 'arcsin', 'arccos', 'arctan', 'infty', 'inf', 'frac', 'cdot', 'times', 'pmatrix', 'bmatrix', 'matrix', 'begin', 'end', 'array']);
 
 /**
  * Math spans in order. A `$` that opens no sensible span (its partner is on another line, or the
@@ -126,7 +126,7 @@ export function isBareAnswer(s: string): boolean {
   if (!t || t.length > 150 || t.includes('\n')) return false;
   if (/[\u4e00-\u9fff]/.test(t) && /[$\d=]/.test(t)) return false; // a Chinese sentence around math
   const plain = t.replace(/\\(?:text\w*|mbox|mathrm|operatorname)\s*\{[^{}]*\}/g, ' ').replace(/\\[A-Za-z]+/g, ' ');
-  const words = (plain.match(/[A-Za-z]{2,}/g) ?? []).filter((x) => x !== 'or' && x !== 'and');
+  const words = (plain.match(/[A-Za-z]{2,}/g) ?? []).filter((x) => x !== 'or' && x !== 'and' && x !== 'inf'); // inf: Python's infinity
   if (words.length === 0) return true;
   if (words.length === 1 && /^\$?[A-Za-z]+\$?$/.test(t)) return true; // "Even", "five"
   if (/^(?:all real numbers|no (?:real )?solutions?|none|undefined|does not exist)\.?$/i.test(t)) return true;

@@ -18,6 +18,8 @@ const UNICODE: [RegExp, string | ((m: string) => string)][] = [
   [/∞/g, '\\infty '],
   [/∅/g, '\\emptyset '],
   [/\b(?:positive\s+)?infinity\b/gi, '\\infty '],
+  // Python's spelling, (-inf, 3]; not the \inf command (infimum) nor a word such as "info"
+  [/(?<![\\A-Za-z])inf(?![A-Za-z])/g, '\\infty '],
   [/∪/g, '\\cup '],
   [/∩/g, '\\cap '],
   [/∈/g, '\\in '],
