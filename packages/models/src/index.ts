@@ -6,7 +6,7 @@ export type { ForwardBatch, ForwardOptions, ForwardOutput } from './decoder.js';
 export type { KVCache } from './kv-cache.js';
 export type { ValueAndGrads } from './layerwise-grads.js';
 export { positionsFromMask } from './masks.js';
-export { readSafetensorsHeader, writeSafetensors, encodeFromF32, type SafetensorsDtype } from './safetensors.js';
+export { readSafetensorsHeader, writeSafetensors, encodeFromF32, f16BitsFromF32Bits, type SafetensorsDtype } from './safetensors.js';
 export { weightSpecs, loadWeights, type WeightSpec } from './weights.js';
 export { loadTokenizer, copyTokenizerFiles, TOKENIZER_FILES, type Tokenizer, type LoadedTokenizer } from './tokenizer/tokenizer.js';
 export { writeCharTokenizer, charTokenizerJson, CHAR_SPECIAL_TOKENS } from './tokenizer/char-tokenizer.js';

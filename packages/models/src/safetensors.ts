@@ -108,7 +108,11 @@ export function f16ToF32(h: number): number {
 /** float32 -> float16 bits, round to nearest even (as torch's .half()). */
 export function f32ToF16(x: number): number {
   const f = new Float32Array([x]);
-  const u = new Uint32Array(f.buffer)[0];
+  return f16BitsFromF32Bits(new Uint32Array(f.buffer)[0]);
+}
+
+/** The float16 bits of the float32 whose bits are `u`, round to nearest even (NaN stays NaN). */
+export function f16BitsFromF32Bits(u: number): number {
   const sign = (u >>> 16) & 0x8000;
   const exp = (u >>> 23) & 0xff;
   let mant = u & 0x7fffff;
@@ -116,6 +120,7 @@ export function f32ToF16(x: number): number {
   let e = exp - 127 + 15;
   if (e >= 31) return sign | 0x7c00;
   if (e <= 0) {
+    // subnormal half (or zero)
     if (e < -10) return sign;
     mant |= 0x800000;
     const shift = 14 - e;
@@ -154,7 +159,8 @@ export function encodeFromF32(values: Float32Array, dtype: SafetensorsDtype): Ui
       dv.setUint16(i * 2, r & 0xffff, true);
     }
   } else {
-    for (let i = 0; i < n; i++) dv.setUint16(i * 2, f32ToF16(values[i]), true);
+    const u32 = new Uint32Array(values.buffer, values.byteOffset, n);
+    for (let i = 0; i < n; i++) dv.setUint16(i * 2, f16BitsFromF32Bits(u32[i]), true);
   }
   return out;
 }
