@@ -7,32 +7,11 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { effectiveRank, rankDynamics } from '../dist/index.js';
+import { hiddenLike } from './hidden-like.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const reps = Number(process.env.REPS ?? 5);
 
-/** Hidden-state-like data: 64 latent directions with decaying weights plus noise, float32. */
-function hiddenLike(T, D, seed) {
-  let a = seed >>> 0;
-  const uniform = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
-  const R = 64;
-  const basis = Float64Array.from({ length: R * D }, uniform);
-  const out = new Float32Array(T * D);
-  for (let t = 0; t < T; t++) {
-    for (let r = 0; r < R; r++) {
-      const c = (uniform() * 4) / (1 + r / 8);
-      for (let j = 0; j < D; j++) out[t * D + j] += c * basis[r * D + j];
-    }
-    for (let j = 0; j < D; j++) out[t * D + j] += 0.05 * uniform();
-  }
-  return out;
-}
 
 function median(xs) {
   const s = [...xs].sort((x, y) => x - y);
