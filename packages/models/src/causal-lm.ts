@@ -11,6 +11,7 @@ import { layerwiseValueAndGrads, type ValueAndGrads } from './layerwise-grads.js
 import type { SafetensorsDtype } from './safetensors.js';
 import { writeJsonAtomic, writeTextAtomic } from './atomic-write.js';
 import { loadWeights, saveWeights, weightSpecs } from './weights.js';
+import { checkFitsBackend } from './backend-memory.js';
 
 export interface CausalLM {
   readonly config: ModelConfig;
@@ -142,6 +143,7 @@ class Model implements CausalLM {
 export async function loadCausalLM(dir: string, opts: { backend?: Backend; trainable?: boolean } = {}): Promise<CausalLM> {
   if (opts.backend !== undefined || activeBackend() === undefined) await initBackend(opts.backend);
   const { config, raw } = await readHFConfig(dir);
+  checkFitsBackend(config, activeBackend()!);
   const instance = ++instances;
   const params = new Map<string, tf.Variable>();
   let weights;
@@ -177,6 +179,8 @@ function mulberry32(seed: number): () => number {
  */
 export function createCausalLM(config: ModelConfig, opts: { seed?: number; initializerRange?: number } = {}): CausalLM {
   validateConfig(config);
+  const backend = activeBackend();
+  if (backend) checkFitsBackend(config, backend);
   const rand = mulberry32(opts.seed ?? 0);
   const std = opts.initializerRange ?? 0.02;
   const instance = ++instances;

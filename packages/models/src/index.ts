@@ -11,3 +11,4 @@ export { weightSpecs, loadWeights, type WeightSpec } from './weights.js';
 export { loadTokenizer, copyTokenizerFiles, TOKENIZER_FILES, type Tokenizer, type LoadedTokenizer } from './tokenizer/tokenizer.js';
 export { writeCharTokenizer, charTokenizerJson, CHAR_SPECIAL_TOKENS } from './tokenizer/char-tokenizer.js';
 export { ChatTemplate, type ChatMessage } from './tokenizer/chat-template.js';
+export { checkFitsBackend, estimatedBackendBytes, parameterCount, ModelTooLargeError, WASM_HEAP_BYTES, WASM_WEIGHT_COPIES } from './backend-memory.js';
