@@ -40,3 +40,5 @@ export { computeStepAdvantages } from './advantages.js';
 export { responseRankMetrics, defaultRLDeps, loadProblems } from './default-deps.js';
 export { defaultSFTDeps, sftTarget, loadSFTProblems } from './default-sft-deps.js';
 export type { PolicyModel, TokenizerLike, RolloutEngineLike, RolloutLike, ProblemLike, ShaperLike, RankMetricsRow } from './contracts.js';
+export { applyOverlongPenalty, isTruncated, maskTruncatedResponses, overlongOptionsError, overlongPenalty, OVERLONG_DEFAULTS } from './overlong.js';
+export type { OverlongOptions, OverlongShaping } from './overlong.js';
