@@ -9,7 +9,7 @@ import { fnv1a, mulberry32, randInt } from './rng.js';
 export type ArithmeticOperator = '+' | '-' | '*';
 
 export interface ArithmeticDifficulty {
-  /** Number of operators in the expression (1-4). */
+  /** Number of operators in the expression (1 to ARITHMETIC_MAX_STEPS). */
   steps: number;
   /** Operands are drawn from 0..maxOperand. */
   maxOperand: number;
@@ -19,14 +19,32 @@ export interface ArithmeticDifficulty {
   operators: ArithmeticOperator[];
 }
 
-/** Preset levels; 3 is the default. Solutions stay under 40 characters at every level. */
-export const ARITHMETIC_LEVELS: Readonly<Record<1 | 2 | 3 | 4 | 5, ArithmeticDifficulty>> = Object.freeze({
+/** A preset difficulty level. */
+export type ArithmeticLevel = 1 | 2 | 3 | 4 | 5 | 6;
+
+/**
+ * Preset levels; 3 is the default. Levels 1-5 keep solutions under 40 characters (the embedded
+ * demo's task). Level 6 is the long task (ARITHMETIC_LONG_LEVEL): eleven `+`/`-` operations on
+ * 0-9, whose worked solutions are 139-160 characters (5,000 samples), so that the rank metrics' windows of 40
+ * tokens (the paper's ERV/ERA stride, arXiv 2509.23808 §3) fit three times into every response.
+ */
+export const ARITHMETIC_LEVELS: Readonly<Record<ArithmeticLevel, ArithmeticDifficulty>> = Object.freeze({
   1: { steps: 1, maxOperand: 9, maxFactor: 9, operators: ['+', '-'] },
   2: { steps: 2, maxOperand: 9, maxFactor: 9, operators: ['+', '-', '*'] },
   3: { steps: 2, maxOperand: 20, maxFactor: 9, operators: ['+', '-', '*'] },
   4: { steps: 3, maxOperand: 20, maxFactor: 12, operators: ['+', '-', '*'] },
   5: { steps: 3, maxOperand: 99, maxFactor: 12, operators: ['+', '-', '*'] },
+  // Sums and differences only: each rewrite is one one-digit operation on a running total within
+  // ±66 plus a copy of the rest, learnable by a ~1M-parameter character model in minutes; products
+  // of up to eleven factors would reach millions.
+  6: { steps: 11, maxOperand: 9, maxFactor: 9, operators: ['+', '-'] },
 });
+
+/** The long task's level: worked solutions of ~140-160 characters, one token each for a character tokenizer. */
+export const ARITHMETIC_LONG_LEVEL = 6;
+
+/** Largest number of operators an expression may have (explicit `steps`). */
+export const ARITHMETIC_MAX_STEPS = 12;
 
 /** Fraction of all expressions that belong to the test split (by a fixed hash of the expression). */
 export const ARITHMETIC_TEST_FRACTION = 0.2;
@@ -43,8 +61,8 @@ export interface ArithmeticOptions {
   seed: number;
   /** Train and test problems never share an expression (default 'train'). */
   split?: 'train' | 'test';
-  /** A preset level 1-5 (default 3) or explicit settings; the fields below override either. */
-  difficulty?: 1 | 2 | 3 | 4 | 5 | Partial<ArithmeticDifficulty>;
+  /** A preset level 1-6 (default 3) or explicit settings; the fields below override either. */
+  difficulty?: ArithmeticLevel | Partial<ArithmeticDifficulty>;
   steps?: number;
   maxOperand?: number;
   maxFactor?: number;
@@ -56,14 +74,16 @@ export interface ArithmeticOptions {
 /** Resolve a difficulty option to explicit settings, checking ranges. */
 export function arithmeticDifficulty(opts: Omit<ArithmeticOptions, 'count' | 'seed' | 'split'> = {}): ArithmeticDifficulty {
   const base = typeof opts.difficulty === 'object' ? { ...ARITHMETIC_LEVELS[3], ...opts.difficulty } : ARITHMETIC_LEVELS[opts.difficulty ?? 3];
-  if (!base) throw new RangeError(`difficulty must be 1-5 or an object, got ${String(opts.difficulty)}`);
+  if (!base) throw new RangeError(`difficulty must be a level 1-6 or an object, got ${String(opts.difficulty)}`);
   const d: ArithmeticDifficulty = {
     steps: opts.steps ?? base.steps,
     maxOperand: opts.maxOperand ?? base.maxOperand,
     maxFactor: opts.maxFactor ?? base.maxFactor,
     operators: [...(opts.operators ?? base.operators)],
   };
-  if (!Number.isInteger(d.steps) || d.steps < 1 || d.steps > 4) throw new RangeError(`steps must be an integer 1-4, got ${d.steps}`);
+  if (!Number.isInteger(d.steps) || d.steps < 1 || d.steps > ARITHMETIC_MAX_STEPS) {
+    throw new RangeError(`steps must be an integer 1-${ARITHMETIC_MAX_STEPS}, got ${d.steps}`);
+  }
   if (!Number.isInteger(d.maxOperand) || d.maxOperand < 1 || d.maxOperand > 999) throw new RangeError(`maxOperand must be an integer 1-999, got ${d.maxOperand}`);
   if (!Number.isInteger(d.maxFactor) || d.maxFactor < 1) throw new RangeError(`maxFactor must be a positive integer, got ${d.maxFactor}`);
   if (d.operators.length === 0 || d.operators.some((o) => o !== '+' && o !== '-' && o !== '*')) {
