@@ -34,7 +34,7 @@ export const command: Command = {
       out: { type: 'string', value: 'DIR', description: 'output folder, resumed when rerun with the same settings (default: runs/eval/<model>, or runs/eval/<model>-<settings hash> when that one holds other settings)' },
       overwrite: { type: 'boolean', description: 'replace the records of other settings in the output folder instead of refusing' },
       limit: { type: 'string', value: 'N', description: "only the first N problems of each benchmark ('arithmetic': how many to generate, default 200)" },
-      difficulty: { type: 'string', value: 'LEVEL', default: '2', description: "difficulty level 1-5 of the 'arithmetic' benchmark (the bundled model's is 2)" },
+      difficulty: { type: 'string', value: 'LEVEL', default: '2', description: "difficulty level 1-6 of the 'arithmetic' benchmark (the bundled tiny-arith model's is 2, long-arith's 6)" },
       seed: { type: 'string', value: 'S', default: '0', description: 'sampling seed' },
       batch: { type: 'string', value: 'N', default: '8', description: 'problems per generation batch' },
       backend: { type: 'string', value: 'NAME', description: 'TensorFlow.js backend for --model: wasm (default), cpu, webgpu, tensorflow' },
@@ -72,7 +72,7 @@ export const command: Command = {
     const template = str(v, 'template');
     const templateFor = (bench: string) => template ?? defaultTemplate([bench]);
     const dataDir = str(v, 'data-dir');
-    const difficulty = num(v, 'difficulty', { integer: true, min: 1, max: 5 })!;
+    const difficulty = num(v, 'difficulty', { integer: true, min: 1, max: 6 })!;
     if (bundled) {
       const applied = [str(v, 'bench') === undefined && `--bench ${BUNDLED_DEFAULTS.bench}`, str(v, 'max-tokens') === undefined && `--max-tokens ${BUNDLED_DEFAULTS.maxTokens}`].filter(Boolean);
       if (applied.length) io.stderr.write(`bundled tiny-arith policy: using ${applied.join(', ')}\n`);

@@ -10,7 +10,7 @@ export const ARITHMETIC_LEVEL = 2;
 export async function loadProblems(name: string, opts: { dataDir?: string; limit?: number; difficulty?: number } = {}): Promise<EvalProblem[]> {
   const datasets = await import('@verl-ts/datasets');
   if (name === 'arithmetic') {
-    const difficulty = (opts.difficulty ?? ARITHMETIC_LEVEL) as 1 | 2 | 3 | 4 | 5;
+    const difficulty = (opts.difficulty ?? ARITHMETIC_LEVEL) as 1 | 2 | 3 | 4 | 5 | 6;
     return datasets
       .arithmeticProblems({ count: opts.limit ?? 200, seed: ARITHMETIC_TEST_SEED, split: 'test', difficulty })
       .map((p) => ({ id: p.id, question: p.question, answer: p.answer, benchmark: 'arithmetic' }));
