@@ -26,6 +26,7 @@ export {
 } from './broadcast.js';
 export type { ControllerAblation, IndicatorName, ShaperMode, VerlShaperConfig } from './shaper-config.js';
 export { MODE_DEFAULTS, PAPER_DEFAULTS, resolveShaperConfig } from './shaper-config.js';
+export { verlShaperConfigSchema, type VerlShaperConfigParsed, type VerlShaperConfigInput } from './shaper-config-schema.js';
 export type { AuxResult, IndicatorValues } from './aux.js';
 export { computeAux, relativeDeviation } from './aux.js';
 export type { ShaperIndicators, ShaperStepInput, ShaperStepResult } from './shaper.js';
