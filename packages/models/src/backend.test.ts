@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { initBackend } from './index.js';
-import { unsortedSegmentSumValues } from './wasm-kernels.js';
+import { unsortedSegmentSumValues } from './segment-sum-kernel.js';
 
 describe('initBackend', () => {
   const saved = process.env.VERL_BACKEND;

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { registerSegmentSumKernel } from './segment-sum-kernel.js';
 import { registerWasmGapKernels } from './wasm-kernels.js';
 
 export type Backend = 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
@@ -38,6 +39,8 @@ export async function initBackend(backend?: Backend): Promise<Backend> {
       await initWasm();
       break;
     case 'cpu':
+      // tfjs's cpu UnsortedSegmentSum is O(vocab × tokens × hidden): replaced by a scatter-add
+      registerSegmentSumKernel('cpu');
       await setBackendOrThrow('cpu', 'the cpu backend ships with @tensorflow/tfjs');
       break;
     case 'webgpu':
