@@ -34,9 +34,9 @@ export const ARITHMETIC_LEVELS: Readonly<Record<ArithmeticLevel, ArithmeticDiffi
   3: { steps: 2, maxOperand: 20, maxFactor: 9, operators: ['+', '-', '*'] },
   4: { steps: 3, maxOperand: 20, maxFactor: 12, operators: ['+', '-', '*'] },
   5: { steps: 3, maxOperand: 99, maxFactor: 12, operators: ['+', '-', '*'] },
-  // Sums and differences only: each rewrite is one one-digit operation on a running total within
-  // ±66 plus a copy of the rest, learnable by a ~1M-parameter character model in minutes; products
-  // of up to eleven factors would reach millions.
+  // Sums and differences only: each rewrite is one one-digit operation on a running total
+  // (|total| ≤ 99) plus a copy of the rest, learnable by a ~1M-parameter character model in
+  // minutes; products of up to eleven factors would reach millions.
   6: { steps: 11, maxOperand: 9, maxFactor: 9, operators: ['+', '-'] },
 });
 
