@@ -18,11 +18,23 @@ function table(title: string, rows: Row[], ordered = false) {
   });
 }
 
-table('numbers: exact rationals, no tolerance', [
+table('numbers: exact rationals; tolerance only for a decimal of a non-terminating value', [
   ['0.5', '\\frac{1}{2}', true],
   ['0.50', '.5', true],
   ['1/3', '0.333', false],
-  ['0.3333333333', '\\frac13', false],
+  // decimal-approximation.ts: ≥ 3 places, a correct rounding, within 1e-4 relative
+  ['0.3333333333', '\\frac13', true],
+  ['2.6667', '\\frac{8}{3}', true],
+  ['\\frac{8}{3}', '-2.6667', false],
+  ['2.6666', '\\frac{8}{3}', false], // truncated, not rounded
+  ['2.6668', '\\frac{8}{3}', false],
+  ['0.142857', '\\frac{1}{7}', true],
+  ['0.1429', '\\frac{1}{7}', false], // 3e-4 relative: too coarse
+  ['0.143', '\\frac{1}{7}', false],
+  ['4.67', '\\frac{14}{3}', false],
+  ['1.0001', '1', false],
+  ['0.2501', '\\frac14', false],
+  ['(0.6, 2.6667]', '(\\frac35, \\frac83]', true],
   ['18.001', '18', false],
   ['0.18', '18', false],
   ['1800', '18', false],

@@ -3,6 +3,7 @@
 // (proportional sides) and the shared check context with its deadline.
 import { freeSymbols, type Node } from './ast.js';
 import { exactValue, floatValue, negativePoints, samplePoints } from './evaluate.js';
+import { approximatesNonTerminating, decimalPlaces } from './decimal-approximation.js';
 import { Rational } from './rational.js';
 import { toMathjs, UnsupportedNode } from './to-mathjs.js';
 import type { CasPool } from './worker-pool.js';
@@ -38,20 +39,9 @@ function varsOf(a: Node, b: Node): string[] {
 
 function floatRendering(r: Rational | null): boolean {
   if (!r || r.d === 1n) return false;
-  // a terminating decimal: the denominator has only the factors 2 and 5
-  let d = r.d;
-  let twos = 0;
-  let fives = 0;
-  while (d % 2n === 0n) {
-    d /= 2n;
-    twos++;
-  }
-  while (d % 5n === 0n) {
-    d /= 5n;
-    fives++;
-  }
-  if (d !== 1n) return false;
-  const places = Math.max(twos, fives);
+  // a terminating decimal (the denominator has only the factors 2 and 5) of 15+ digits
+  const places = decimalPlaces(r);
+  if (places < 0) return false;
   const scaled = ((r.n < 0n ? -r.n : r.n) * 10n ** BigInt(places)) / r.d;
   return scaled.toString().length >= 15;
 }
@@ -68,6 +58,8 @@ export async function scalarEqual(a: Node, b: Node, ctx: EquivContext): Promise<
     const y = floatValue(b, {});
     if (Number.isFinite(x) && Number.isFinite(y) && close(x, y, 1e-13)) return true;
   }
+  // `2.6667` for `\frac{8}{3}`: a rounding of a value no decimal can write (decimal-approximation.ts)
+  if (ea && eb && (approximatesNonTerminating(a, ea, eb) || approximatesNonTerminating(b, eb, ea))) return true;
   if (ea && eb) return false;
   if (nodeKey(a) === nodeKey(b)) return true;
   const vars = varsOf(a, b);
