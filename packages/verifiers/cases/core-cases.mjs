@@ -234,4 +234,12 @@ export const CORE = [
   c('intervals', '(-\\infty, 3]', '(-inf, 3]', true),
   c('intervals', '[2, \\infty)', '[2, inf)', true),
   c('intervals', '(-\\infty, 3]', '(-inf, 3)', false),
+  // a decimal of a value whose decimal never ends, correctly rounded to 1e-4 relative or better
+  c('numbers', '\\frac{5}{7}', '0.714286', true),
+  c('numbers', '\\frac{5}{7}', '0.714', false, { note: 'three places, 4e-4 relative: too coarse' }),
+  c('numbers', '-\\frac{22}{9}', '-2.4444', true),
+  c('numbers', '-\\frac{22}{9}', '-2.4443', false, { note: 'not a rounding of -2.4444…' }),
+  c('numbers', '1', '1.0001', false, { note: 'a terminating gold is compared exactly' }),
+  c('intervals', '[\\frac{1}{3}, \\frac{5}{6})', '[0.33333, 0.8333)', true),
+  c('intervals', '[\\frac{1}{3}, \\frac{5}{6})', '[0.33, 0.83)', false, { note: 'two places: a rounding the gold does not accept' }),
 ];

@@ -150,4 +150,37 @@ export const WRITTEN = [
   // boxes joined by the label of the part they answer are one answer
   w('several-boxes', 'chat-boxed', '12, 30', 'So the answers are $\\boxed{12}$ for (a) and $\\boxed{30}$ for (b).', true),
   w('several-boxes', 'chat-boxed', '12, 30', 'So the answers are $\\boxed{12}$ for (a) and $\\boxed{31}$ for (b).', false),
+  // Chinese prose has no spaces: a number glued to a measure word is still the number
+  w('gaokao-chinese', 'chinese', '57', '小明先走了19米，又走了38米，所以一共走了 19 + 38 = 57米。', true),
+  w('gaokao-chinese', 'chinese', '38', '小明先走了19米，又走了38米，所以一共走了 19 + 38 = 57米。', false),
+  w('gaokao-chinese', 'chinese', '250', '每分钟注水40升，共需10000升，因此水箱将在250分钟后注满。', true),
+  w('gaokao-chinese', 'chinese', '4', '把12块蛋糕平均分给3个人，所以每人分得**4块**蛋糕。', true),
+  w('gaokao-chinese', 'chinese', '\\frac{3}{8}', '答案：每段长 (\\frac{3}{8}) 米。', true),
+  w('gaokao-chinese', 'chinese', '\\frac{3}{8}', '答案：每段长 (\\frac{3}{4}) 米。', false),
+  w('gaokao-chinese', 'chinese', '7/12', '两人合作的效率为7/12', true),
+  // French answer markers; after a marker, the sentence's first value is what it states
+  w('extraction', 'base-prose', '150', 'Réponse : il reste 150 € à rembourser en 6 mois.', true),
+  w('extraction', 'base-prose', '6', 'Réponse : il reste 150 € à rembourser en 6 mois.', false),
+  w('extraction', 'base-prose', '40', 'La réponse est 40, car 8 paquets de 5 font 40 crayons.', true),
+  w('extraction', 'chat-nobox', '35', 'Answer: Lena will have 35 stickers left after giving away 2 sheets.', true),
+  w('extraction', 'base-prose', '12.5', 'Sur les deux jours, la moyenne est donc de **12.5%**.', true),
+  // a lone backslash at the end is half of a line break
+  w('extraction', 'bare', '64', '64\\', true),
+  w('extraction', 'bare', '46', '64\\', false),
+  // multiple choice without a marker or a box: the letter the response opens or ends with
+  w('multiple-choice', 'base-prose', 'D', 'A and C contradict the second condition, and B fails for n = 2, so my pick is D', true),
+  w('multiple-choice', 'base-prose', 'B', 'A and C contradict the second condition, and B fails for n = 2, so my pick is D', false),
+  w('multiple-choice', 'chat-nobox', 'B', 'The answer is clearly B, since A and C give a negative area.', true),
+  w('multiple-choice', 'chat-nobox', 'A', 'The answer is clearly B, since A and C give a negative area.', false),
+  w('multiple-choice', 'chat-nobox', 'C', 'la réponse est C et non B', true),
+  w('multiple-choice', 'bare', 'E', 'E. None of the other values satisfies both equations', true),
+  w('multiple-choice', 'bare', 'E', 'D. None of the other values satisfies both equations', false),
+  w('multiple-choice', 'chinese', 'C', 'C。其余选项都不满足条件', true),
+  w('multiple-choice', 'chinese', 'C', '不是 C，应选 A', false),
+  // a gold that names its option with the option's text
+  w('multiple-choice', 'bare', '(C) 12 apples', 'C', true),
+  w('multiple-choice', 'bare', '(C) 12 apples', 'B', false),
+  w('multiple-choice', 'chat-nobox', 'D. x = 7', 'The answer is D.', true),
+  w('multiple-choice', 'bare', 'B Marseille', 'B', true),
+  w('multiple-choice', 'bare', 'B Marseille', 'A', false),
 ];

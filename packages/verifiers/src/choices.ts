@@ -64,11 +64,48 @@ export function choiceLetters(answer: string): string | null {
 export function lastChoiceMention(response: string): string | null {
   const tail = response.slice(-300);
   // "(B)", "option C", "选B", and Chinese statements of the chosen letters: "正确的是 ACD", "选项是AC"
-  const re = /\(([A-E])\)|\b(?:option|choice)\s*\(?([A-E])\b|选\s*([A-E]{1,5})(?![A-Za-z])|(?:是|为|選)\s*[:：]?\s*([A-E]{1,5})(?![A-Za-z])/gi;
+  // ("不是 A" is "not A"); a letter that ends the response: "…therefore I think it's B"
+  const re = /\(([A-E])\)|\b(?:option|choice)\s*\(?([A-E])\b|选\s*([A-E]{1,5})(?![A-Za-z])|(?<!不)(?:是|为|選)\s*[:：]?\s*([A-E]{1,5})(?![A-Za-z])|(?<![A-Za-z'’])(?:it's|is|be)\s+([A-E])[\s.!。*]*$/gi;
   let last: string | null = null;
   for (let m = re.exec(tail); m; m = re.exec(tail)) {
-    const L = m[1] ?? m[2] ?? m[3] ?? m[4];
+    const L = m[1] ?? m[2] ?? m[3] ?? m[4] ?? m[5];
     if (L && /^[A-E]{1,5}$/.test(L)) last = [...new Set(L)].sort().join('');
   }
   return last;
+}
+
+/**
+ * The letter a response opens with: "D. it can't be A or B", "B。不是 A", "C" (lighteval's
+ * letter tests). Only for multiple-choice golds, when nothing else names a choice.
+ */
+export function openingChoice(response: string): string | null {
+  const m = /^\s*(?:\*\*)?\(?([A-E])\)?(?:\*\*)?(?=\s*(?:[.．:：)。，,!]|$)|[\u4e00-\u9fff])/.exec(response);
+  return m ? m[1] : null;
+}
+
+/**
+ * The first choice letter of a marked statement: "The answer is for sure D, it can't be A or
+ * B" → D, "réponse est C non A" → C. A capital letter standing alone, not the article "A " of
+ * an English sentence that goes on ("A student…" has a lower-case word after it).
+ */
+export function firstChoiceIn(statement: string): string | null {
+  const re = /(?<![A-Za-z\\])([A-E])(?![A-Za-z'’])/g;
+  for (let m = re.exec(statement); m; m = re.exec(statement)) {
+    const after = statement.slice(m.index + 1);
+    if (m[1] === 'A' && /^\s+[a-z]{2,}/.test(after) && !/^\s+(?:or|and|nor|non|ou|et)\b/.test(after)) continue;
+    return m[1];
+  }
+  return null;
+}
+
+/**
+ * A gold that names an option together with its text: "(D) Alina", "C. x = 42", "C Cecile",
+ * or a sentence ending in one ("… the answer is\n(C) Cecile"), as lighteval and NeMo-Skills
+ * store multiple-choice golds. Returns the letter and the option's text, or null.
+ */
+export function optionNamedByGold(gold: string): { letter: string; text: string } | null {
+  const t = gold.replace(/^[\s\S]*\bthe\s+answer\s+is\s*[:：]?\s*/i, '');
+  const m = /^\s*\(([A-E])\)\s*(\S[\s\S]*)$|^\s*([A-E])\s*[.．:：)]\s+(\S[\s\S]*)$|^\s*([A-E])\s+([A-Z][a-z]+(?:\s[\s\S]*)?)$/.exec(t);
+  if (!m) return null;
+  return { letter: (m[1] ?? m[3] ?? m[5])!, text: (m[2] ?? m[4] ?? m[6])!.trim() };
 }

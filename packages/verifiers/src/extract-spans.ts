@@ -168,8 +168,22 @@ function tokenKind(tok: string): 'math' | 'op' | 'var' | 'word' | 'comma' {
  * trimmed. Null when the text has no token with a digit or a LaTeX command.
  */
 export function lastExpression(s: string): Span | null {
-  // a \text{…} group is one token even with spaces inside ("10 \text{ cm}^2")
-  const re = /(?:\\(?:text\w*|mbox|mathrm)\s*\{[^{}\n]*\}|\S)+/g;
+  return standaloneExpression(s, 'last');
+}
+
+/**
+ * The first standalone expression: what an answer anchor states ("Réponse: Janeth aura encore
+ * 220 $ à payer d'ici 12 mois." → 220), as Math-Verify and lighteval read the text right after
+ * "answer:".
+ */
+export function firstExpression(s: string): Span | null {
+  return standaloneExpression(s, 'first');
+}
+
+function standaloneExpression(s: string, which: 'first' | 'last'): Span | null {
+  // a \text{…} group is one token even with spaces inside ("10 \text{ cm}^2"); Chinese has no
+  // spaces, so a run of CJK characters is a word of its own ("13只鸟" is 13 and a measure word)
+  const re = /(?:\\(?:text\w*|mbox|mathrm)\s*\{[^{}\n]*\}|[^\s\u3000-\u303f\u4e00-\u9fff\uff01-\uff0f\uff1a-\uff1f])+|[\u3000-\u303f\u4e00-\u9fff\uff01-\uff0f\uff1a-\uff1f]+/g;
   const toks: { start: number; end: number; text: string; kind: ReturnType<typeof tokenKind> }[] = [];
   for (let m = re.exec(s); m; m = re.exec(s)) {
     let text = m[0];
@@ -177,7 +191,8 @@ export function lastExpression(s: string): Span | null {
     const lead = /^[*_"'“($]*(?=[^*_"'“($]|$)/.exec(text)![0].replace(/\($/, '');
     text = text.slice(lead.length).replace(/[*_"'”$]+$/, '');
     let end = m.index + lead.length + text.length;
-    const trimmed = text.replace(/(?:[.,;!?。，；！？]|\.\.\.)+$/, '');
+    // "**25%**.": markdown may close after the punctuation too
+    const trimmed = text.replace(/(?:[.,;!?。，；！？]|\.\.\.)+$/, '').replace(/[*_]+$/, '');
     const punct = text.slice(trimmed.length);
     end -= text.length - trimmed.length;
     text = trimmed;
@@ -186,10 +201,13 @@ export function lastExpression(s: string): Span | null {
     // a comma is a soft boundary: it joins an enumeration "2, 3 and 4" but not "In 2019, 35 came"
     if (punct) toks.push({ start: end, end, text: punct, kind: /^[,，]$/.test(punct) ? 'comma' : 'word' });
   }
-  for (let k = toks.length - 1; k >= 0; k--) {
+  const order = which === 'last' ? toks.map((_t, k) => toks.length - 1 - k) : toks.map((_t, k) => k);
+  for (const k of order) {
     if (toks[k].kind !== 'math') continue;
     let a = k;
     let b = k;
+    // the first run: the whole run of expression tokens that starts here ("1 000", "3 + 4 = 7")
+    if (which === 'first') while (b + 1 < toks.length && (toks[b + 1].kind === 'math' || (toks[b + 1].kind === 'op' && b + 2 < toks.length && (toks[b + 2].kind === 'math' || toks[b + 2].kind === 'var')))) b += toks[b + 1].kind === 'math' ? 1 : 2;
     // extend left over expression tokens and operators; a single-letter variable joins only
     // next to an operator ("x = 3", "x \geq 5"), so that the English "a" never does
     while (a > 0 && (toks[a - 1].kind === 'math' || toks[a - 1].kind === 'op' || (toks[a - 1].kind === 'var' && toks[a].kind === 'op'))) a--;

@@ -13,7 +13,7 @@
 // A number is never cut out of a larger expression (see extract-spans.ts).
 // Reference behaviour compared: Qwen2.5-Math evaluation/parser.py, huggingface/Math-Verify.
 import { finalBoxes } from './extract-boxes.js';
-import { isBareAnswer, joinedSpans, lastExpression, mathSpans, proseWords } from './extract-spans.js';
+import { firstExpression, isBareAnswer, joinedSpans, lastExpression, mathSpans, proseWords } from './extract-spans.js';
 
 export interface Extraction {
   answer: string;
@@ -39,6 +39,8 @@ const MARKERS: RegExp[] = [
   /the\s+(?:final\s+|correct\s+)?(?:answer|option|choice)\s+(?:is|should be|would be|will be)\s*[:：]?/gi,
   /final\s+answer\s*(?:is)?\s*[:：]?/gi,
   /\banswer\s*[:：]/gi,
+  // French: "la réponse est C", "Réponse : 220"
+  /\bréponse\s+(?:finale\s+)?(?:est|:)\s*[:：]?|\bréponse\s*[:：]/gi,
   /答案\s*(?:是|为|為|应为|應為)?\s*[:：]?/g,
   /故选\s*[:：]?|(?<![a-zA-Z\u4e00-\u9fff])选\s*[:：]?(?=\s*\(?[A-E])|所以选\s*/g,
   /####/g,
@@ -72,12 +74,17 @@ function statementAfter(s: string, from: number): string {
   if (end) t = t.slice(0, end.index);
   t = t.replace(/[\s*_]+$/, '').trim();
   // "The volume of $ABCD$ is 120": a sentence, not an answer; keep what follows its last "is"
-  const words = t.replace(/\$[^$]*\$/g, ' ').match(/[A-Za-z]{2,}/g) ?? [];
+  const words = t.replace(/\$[^$]*\$/g, ' ').match(/[A-Za-zÀ-ÿ]{2,}/g) ?? [];
   if (words.length >= 3) {
     const m = /.*\b(?:is|are|equals)\s+/is.exec(t);
     if (m && m[0].length < t.length) t = t.slice(m[0].length).trim();
-    // "Final Answer: Jane started growing it 3 hours ago": the expression in the sentence
-    else if (proseWords(t) >= 3) t = lastExpression(t)?.content ?? t;
+    // "Answer: Jane will still have 220 $ to pay within 12 months": the sentence's first
+    // expression, what follows the anchor (Math-Verify, lighteval)
+    else if (proseWords(t) >= 3) t = firstExpression(t)?.content ?? t;
+  } else if (/[\u4e00-\u9fff]/.test(t)) {
+    // "答案：每份应该是 (\frac{2}{5}) 吨": a Chinese sentence around the value
+    const e = firstExpression(t);
+    if (e) t = e.content;
   }
   return t.replace(/^\$+|\$+$/g, '').trim();
 }

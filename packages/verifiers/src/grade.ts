@@ -1,7 +1,7 @@
 // gradeAnswer and the RL rewards. A check never exceeds its time limit (default 2 s): parsing
 // is length-capped and depth-capped in-process, and symbolic work runs in the CAS worker pool,
 // whose workers are killed at the deadline. A timeout is reported as incorrect with a reason.
-import { choiceLetters, lastChoiceMention, parseOptions } from './choices.js';
+import { choiceLetters, firstChoiceIn, lastChoiceMention, openingChoice, optionNamedByGold, parseOptions } from './choices.js';
 import { answersEquivalent, CheckTimeout, type EquivContext } from './equivalence.js';
 import { extractDetailed } from './extract.js';
 import { proseWords } from './extract-spans.js';
@@ -68,6 +68,9 @@ export function asksForRounding(problem: Pick<Problem, 'question'>): boolean {
 
 /** Gold letters when the gold is a multiple-choice answer ("C", "BC", "\text{(C)}"). */
 function goldChoice(gold: string, problem: Problem, options: Record<string, string> | null): string | null {
+  // "(D) Alina", "C. x = 42": the gold names an option with its text
+  const named = optionNamedByGold(gold);
+  if (named) return named.letter;
   const letters = choiceLetters(gold);
   if (!letters) return null;
   if (options || (problem.benchmark ?? '').startsWith('gaokao') || /\\text\s*\{\s*\(?[A-E]\)?\s*\}/.test(gold) || /^\(?[A-E]\)?$/.test(gold.trim())) return letters;
@@ -88,7 +91,7 @@ export async function gradeAnswer(response: string, problem: Problem, opts: Grad
   const ext = extractDetailed(response);
   if (!ext) {
     // "Option C is correct.": no expression, but a choice is named
-    const mention = goldChoice(gold, problem, parseOptions(problem.question)) ? lastChoiceMention(response) : null;
+    const mention = goldChoice(gold, problem, parseOptions(problem.question)) ? lastChoiceMention(response) ?? openingChoice(response) : null;
     if (mention) {
       const ok = mention === goldChoice(gold, problem, parseOptions(problem.question));
       return { correct: ok, extracted: mention, boxed: false, ...(ok ? {} : { reason: 'different choice' }) };
@@ -109,12 +112,16 @@ export async function gradeAnswer(response: string, problem: Problem, opts: Grad
     return { ...base, correct: true, reason: undefined };
   }
   try {
-    const options = parseOptions(problem.question);
+    const named = optionNamedByGold(gold);
+    const options = parseOptions(problem.question) ?? (named ? { [named.letter]: named.text } : null);
     const goldLetters = goldChoice(gold, problem, options);
     if (goldLetters) {
       // without a box or an answer marker, a trailing "(B)" / "option B" names the choice
-      const mention = ext.method === 'math' || ext.method === 'expression' || ext.method === 'whole' ? lastChoiceMention(response) : null;
-      const predLetters = mention ?? choiceLetters(ext.answer);
+      const unmarked = ext.method === 'math' || ext.method === 'expression' || ext.method === 'whole';
+      const mention = unmarked ? lastChoiceMention(response) : null;
+      // "The answer: D, it doesn't make sense for it to be A or B": the statement's first letter
+      const inStatement = ext.method === 'marker' || ext.method === 'minerva' ? firstChoiceIn(ext.answer) : null;
+      const predLetters = mention ?? choiceLetters(ext.answer) ?? inStatement ?? (unmarked ? openingChoice(response) : null);
       if (predLetters) return { ...base, correct: predLetters === goldLetters, reason: predLetters === goldLetters ? undefined : 'different choice' };
       // the option's content instead of its letter
       if (options && goldLetters.length === 1 && options[goldLetters] && !ext.hedged) {

@@ -141,7 +141,8 @@ export function normalizeAnswer(raw: string): string {
   s = s.replace(/^\s*[A-Za-z]\s*\\in\s*/, '');
   s = s.replace(/\s+/g, ' ').trim();
   // trailing sentence punctuation
-  s = s.replace(/(?:\s|\.|。|,|;|\\\\)+$/g, '').replace(/^[\s:]+/, '');
+  // (a lone trailing backslash too: `185\` is half of a line break `\\`)
+  s = s.replace(/(?:\s|\.|。|,|;|\\\\|(?<!\\)\\)+$/g, '').replace(/^[\s:]+/, '');
   // "1 000 000" (space as thousands separator), only for a whole answer that is one number
   if (/^-?\d{1,3}(?: \d{3})+(?:\.\d+)?$/.test(s)) s = s.replace(/ /g, '');
   // plain unit words after a value: "3 bolts", "27 miles", "20 cm^{2}", "4.5e33 erg/s"
