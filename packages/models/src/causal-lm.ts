@@ -134,7 +134,6 @@ class Model implements CausalLM {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.decoder.dispose();
     for (const v of this.params.values()) v.dispose();
   }
 }

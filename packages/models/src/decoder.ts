@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from './config.js';
 import { attention, type AttentionWeights } from './layers/attention.js';
-import type { LinearWeights } from './layers/linear.js';
+import { linear, type LinearWeights } from './layers/linear.js';
 import { swiGluMlp, type MlpWeights } from './layers/mlp.js';
 import { rmsNorm } from './layers/rmsnorm.js';
 import { ropeInvFreq, ropeTables } from './layers/rope.js';
@@ -49,8 +49,6 @@ export function recordingGradients(): boolean {
 
 export class Decoder {
   readonly invFreq: Float32Array;
-  /** W^T copies for inference, keyed by the variable; valid while the variable's data is unchanged */
-  private transposed = new Map<tf.Variable, { dataId: object; t: tf.Tensor2D }>();
 
   constructor(
     readonly config: ModelConfig,
@@ -65,21 +63,9 @@ export class Decoder {
     return v;
   }
 
-  /** W^T of a [out, in] variable: on the tape when differentiating, else a cached copy. */
-  private weightT(name: string): tf.Tensor2D {
-    const v = this.p(name);
-    if (recordingGradients()) return tf.transpose(v as tf.Tensor2D);
-    const dataId = (v as unknown as { dataId: object }).dataId;
-    const hit = this.transposed.get(v);
-    if (hit && hit.dataId === dataId) return hit.t;
-    if (hit) hit.t.dispose();
-    const t = tf.keep(tf.transpose(v as tf.Tensor2D));
-    this.transposed.set(v, { dataId, t });
-    return t;
-  }
-
   private lin(prefix: string, bias: boolean | undefined): LinearWeights {
-    const w: LinearWeights = { weightT: this.weightT(`${prefix}.weight`) };
+    // the variable itself in HF layout [out, in]: no inference copies (layers/linear.ts)
+    const w: LinearWeights = { weight: this.p(`${prefix}.weight`) as tf.Tensor2D };
     if (bias) w.bias = this.p(`${prefix}.bias`) as tf.Tensor1D;
     return w;
   }
@@ -215,11 +201,11 @@ export class Decoder {
     const { B, T } = ctx;
     return tf.tidy(() => {
       const hidden = rmsNorm(h, this.p('model.norm.weight') as tf.Tensor1D, c.rmsNormEps) as tf.Tensor2D;
-      const lmT = c.tieWordEmbeddings ? this.weightT('model.embed_tokens.weight') : this.weightT('lm_head.weight');
+      const lm = this.p(c.tieWordEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight') as tf.Tensor2D;
       const last = opts.logits === 'last';
       // rows b*T + T-1 hold each sequence's last position
       const rows = last && T > 1 ? tf.gather(hidden, tf.tensor1d(Array.from({ length: B }, (_, b) => b * T + T - 1), 'int32')) : hidden;
-      const logits = tf.matMul(rows, lmT);
+      const logits = linear(rows, { weight: lm });
       return {
         logits: tf.reshape(logits, [B, last ? 1 : T, c.vocabSize]) as tf.Tensor3D,
         hidden: tf.reshape(hidden, [B, T, c.hiddenSize]) as tf.Tensor3D,
@@ -267,8 +253,4 @@ export class Decoder {
     }
   }
 
-  dispose(): void {
-    for (const { t } of this.transposed.values()) t.dispose();
-    this.transposed.clear();
-  }
 }
