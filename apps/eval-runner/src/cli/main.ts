@@ -11,6 +11,7 @@ export const COMMANDS: Record<string, { summary: string; load: () => Promise<Com
   report: { summary: 'one self-contained HTML page with plots comparing runs', load: async () => (await import('../commands/report.js')).command },
   serve: { summary: 'OpenAI-compatible /v1/completions server for a local model', load: async () => (await import('../commands/serve.js')).command },
   export: { summary: 'write a model folder as GGUF for llama.cpp', load: async () => (await import('../commands/export.js')).command },
+  compare: { summary: 'a study of arms × seeds (GRPO, GRPO+VERL, …), paired, with confidence intervals, table and report', load: async () => (await import('../commands/compare.js')).command },
   demo: { summary: 'the embedded demo: GRPO vs GRPO+VERL on the bundled tiny model (minutes on 2 cores, ~0.5 GB)', load: async () => (await import('../commands/demo.js')).command },
 };
 

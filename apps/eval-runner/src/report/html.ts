@@ -1,6 +1,6 @@
 // The self-contained report page: inline CSS, inline SVG, one small inline script that records
 // runtime errors into #report-errors and checks that every plot rendered (read by the test).
-import { escapeXml, lineChart, scatterChart, PALETTE, type Series } from './svg.js';
+import { DASHES, escapeXml, lineChart, scatterChart, PALETTE, type Series } from './svg.js';
 import { pearson } from './stats.js';
 import { pairedPoints, stepSeries, STEP_METRICS } from './series.js';
 import type { RunData } from './load-run.js';
@@ -34,7 +34,12 @@ const SCRIPT = `
   window.addEventListener('DOMContentLoaded',function(){
     var plots=document.querySelectorAll('svg[data-plot]'),ok=0,ids=[];
     for(var i=0;i<plots.length;i++){var b=plots[i].getBBox();var r=plots[i].getBoundingClientRect();
-      if(b.width>0&&b.height>0&&r.width>0)ok++;else errs.push('plot not rendered: '+plots[i].id);ids.push(plots[i].id);}
+      if(b.width>0&&b.height>0&&r.width>0)ok++;else errs.push('plot not rendered: '+plots[i].id);ids.push(plots[i].id);
+      // a legend must never cover data: its box may not meet any line, band or dot group
+      var lg=plots[i].querySelector('.legend-box');
+      if(lg){var lb=lg.getBoundingClientRect(),ss=plots[i].querySelectorAll('.series,.band');
+        for(var j=0;j<ss.length;j++){var sb=ss[j].getBoundingClientRect();
+          if(sb.width+sb.height>0&&lb.top<sb.bottom&&sb.top<lb.bottom&&lb.left<sb.right&&sb.left<lb.right){errs.push('legend covers data: '+plots[i].id);break;}}}}
     document.getElementById('report-status').textContent=JSON.stringify({plots:plots.length,rendered:ok,ids:ids});
     show();
   });
@@ -49,12 +54,13 @@ function lastMean(points: [number, number][], w = 5): number | undefined {
   return tail.reduce((a, p) => a + p[1], 0) / tail.length;
 }
 
-function figure(svg: string, caption: string): string {
+export function figure(svg: string, caption: string): string {
   return `<figure>${svg}<figcaption>${escapeXml(caption)}</figcaption></figure>`;
 }
 
 function perRun(runs: RunData[], metric: readonly string[]): Series[] {
-  return runs.map((r, i) => ({ name: r.name, color: PALETTE[i % PALETTE.length], points: stepSeries(r, metric) })).filter((s) => s.points.length > 0);
+  // colour and stroke pattern follow the run, not its position among the runs that have the metric
+  return runs.map((r, i) => ({ name: r.name, color: PALETTE[i % PALETTE.length], dash: DASHES[i % DASHES.length], points: stepSeries(r, metric) })).filter((s) => s.points.length > 0);
 }
 
 export interface Correlations {
@@ -103,7 +109,7 @@ export function buildReport(runs: RunData[], opts: ReportOptions = {}): string {
   if (trainRuns.length > 0) {
     parts.push('<h2>Training</h2><div class="grid2">');
     parts.push(figure(lineChart({ id: 'plot-reward', smooth: 5, title: 'Reward over steps', xLabel: 'step', yLabel: 'mean reward' }, perRun(trainRuns, STEP_METRICS.reward)), 'Mean reward of the sampled responses at each step (faint), with its 5-step trailing mean.'));
-    parts.push(figure(lineChart({ id: 'plot-accuracy', smooth: 5, title: 'Accuracy over steps', xLabel: 'step', yLabel: 'fraction correct', yInclude: [0, 1] }, perRun(trainRuns, STEP_METRICS.accuracy)), 'Fraction of sampled responses graded correct at each step.'));
+    parts.push(figure(lineChart({ id: 'plot-accuracy', smooth: 5, title: 'Accuracy over steps', xLabel: 'step', yLabel: 'correct', yInclude: [0, 1], percent: true }, perRun(trainRuns, STEP_METRICS.accuracy)), 'Fraction of sampled responses graded correct at each step.'));
     parts.push('</div>');
 
     // 3. Rank dynamics
@@ -153,14 +159,19 @@ export function buildReport(runs: RunData[], opts: ReportOptions = {}): string {
     parts.push('<h2>Evaluation</h2>');
     parts.push(`<table id="eval-table"><tr><th>model: benchmark</th><th>problems</th><th>n</th><th>pass@1</th><th>avg@n</th><th>pass@k</th><th>maj@k</th></tr>${evalRows.join('')}</table>`);
     parts.push('<div class="grid2">');
-    parts.push(figure(lineChart({ id: 'plot-passk', title: 'pass@k', xLabel: 'k (log scale)', yLabel: 'pass@k', logX: true, yInclude: [0, 1], width: 620 }, passSeries), 'Unbiased pass@k (Chen et al. 2021) from n samples per problem.'));
+    parts.push(figure(lineChart({ id: 'plot-passk', title: 'pass@k', xLabel: 'k (log scale)', yLabel: 'pass@k', logX: true, yInclude: [0, 1], width: 620, percent: true }, passSeries), 'Unbiased pass@k (Chen et al. 2021) from n samples per problem.'));
     parts.push('</div>');
   }
 
+  return htmlPage(title, `generated ${opts.generatedAt ?? new Date().toISOString()} by verl report · ${runs.length} run(s)`, parts);
+}
+
+/** The page around a report's parts: inline CSS, the error/plot-check script, title and meta line. */
+export function htmlPage(title: string, meta: string, parts: string[]): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${escapeXml(title)}</title><style>${CSS}</style><script>${SCRIPT}</script></head>
-<body><h1>${escapeXml(title)}</h1><div class="meta">generated ${escapeXml(opts.generatedAt ?? new Date().toISOString())} by verl report · ${runs.length} run(s)</div>
+<body><h1>${escapeXml(title)}</h1><div class="meta">${escapeXml(meta)}</div>
 <div id="report-errors"></div><pre id="report-status" hidden></pre>
 ${parts.join('\n')}
 </body></html>
