@@ -2,12 +2,18 @@
 // evaluates the pending tokens of all sequences in one llama.cpp batch, so n × prompts responses
 // decode together (up to `parallel` at a time).
 //
-// Sampling is done here, not by llama.cpp's sampler chain: llama.cpp hands back the full next-token
-// distribution (softmax of the raw logits) and @verl-ts/rollout's sampleToken draws from it with
-// the same generator streams as the local engine (seed, promptSeeds, temperature, top-k, top-p),
-// which is what lets the engine report the raw log-prob of every sampled token (the number the
-// trainer's own forward pass computes) as well as the processed one. Greedy decoding needs no
-// distribution: llama.cpp picks the argmax and reports its probability.
+// Three ways to pick the next token (see samplingRoute):
+// - greedy: llama.cpp picks the argmax and reports its probability; no distribution is copied.
+// - llama.cpp's sampler chain (top-k → top-p → temperature → dist, seeded from the response's
+//   generator stream), when the caller asks for processed log-probs and that chain draws from the
+//   same distribution as ours. Its top-k and top-p act on a candidate subset found by partial
+//   selection in C++ (llama.cpp src/llama-sampling.cpp, llama_sampler_top_k / top_p), so nothing
+//   of vocabulary size crosses into JavaScript; it reports the probability of the drawn token under
+//   the distribution it drew from, which is the processed log-prob.
+// - exact: llama.cpp hands back the full next-token distribution (softmax of the raw logits) and
+//   @verl-ts/rollout's sampleToken draws from it with the same generator streams as the local
+//   engine, which is what lets the engine report the raw log-prob of every sampled token (the
+//   number the trainer's own forward pass computes) and draw the local engine's tokens for a seed.
 import { availableParallelism, loadavg } from 'node:os';
 import type { ControlledEvaluateInputItem, LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 import {
@@ -15,7 +21,6 @@ import {
   checkPromptIds,
   checkPromptSeeds,
   findStop,
-  isGreedy,
   normalizeGenerateOptions,
   resumeSearchAt,
   Rng,
@@ -28,6 +33,7 @@ import {
   type SamplingParams,
 } from '@verl-ts/rollout';
 import { llamaRuntime, vocabularySize, type GpuChoice } from './llama-runtime.js';
+import { generateNextFor, samplingRoute, type SamplingRoute } from './sampling-route.js';
 
 /** What the engine needs of a tokenizer (the models package's Tokenizer fits). */
 export interface TextCodec {
@@ -173,7 +179,7 @@ export async function createLlamaCppEngine(opts: LlamaCppEngineOptions): Promise
   interface Call {
     o: NormalizedOptions;
     params: SamplingParams;
-    greedy: boolean;
+    route: SamplingRoute;
     eos: Set<number>;
     signal?: AbortSignal;
     onToken?: GenerateOptions['onToken'];
@@ -184,12 +190,15 @@ export async function createLlamaCppEngine(opts: LlamaCppEngineOptions): Promise
   async function step(slot: Slot, call: Call): Promise<{ token: number; logprob: number }> {
     const { input } = slot;
     const last = input.length - 1;
-    const generateNext = call.greedy ? { token: true, confidence: true } : { probabilities: true };
+    const generateNext = generateNextFor(call.route, call.params, slot.w.rng);
     const items: ControlledEvaluateInputItem[] = input.map((t, i) => (i === last ? [t as Token, { generateNext }] : (t as Token)));
     const next = (await slot.seq.controlledEvaluate(items))[last]?.next;
-    if (call.greedy) {
+    if (call.route !== 'exact') {
       if (next?.token == null || next.confidence == null) throw new Error('llama.cpp returned no next token');
-      return { token: next.token, logprob: call.o.logprobsMode === 'raw' ? Math.log(next.confidence) : 0 };
+      // greedy: the argmax's probability under the raw distribution (processed: 1, log 0);
+      // llama.cpp's chain: the drawn token's probability under the distribution it drew from
+      const logprob = call.route === 'greedy' && call.o.logprobsMode !== 'raw' ? 0 : Math.log(next.confidence);
+      return { token: next.token, logprob };
     }
     if (!next?.probabilities) throw new Error('llama.cpp returned no next-token probabilities');
     const s = sampleToken(logprobRow(next.probabilities), call.params, slot.w.rng);
@@ -244,7 +253,7 @@ export async function createLlamaCppEngine(opts: LlamaCppEngineOptions): Promise
     const call: Call = {
       o,
       params,
-      greedy: isGreedy(params),
+      route: samplingRoute(params, o.logprobsMode),
       eos: new Set(o.eosTokenIds ?? eogIds),
       signal: options.signal,
       onToken: options.onToken,
