@@ -15,6 +15,7 @@ function run(name: string, seed: number, verl: boolean, offset: number): RunData
     step: i + 1, rewardMean: 0.3 + 0.04 * i + offset, accuracy: 0.3 + 0.04 * i + offset, responseLengthMean: 10 + i, truncationRate: 0.01 * i,
     kl: 0.001 * i, entropy: 1 - 0.05 * i, gradNorm: 1 + 0.1 * seed, erMean: 5 + i,
     shaper: verl ? { bonus_mean: 0.1 + 0.01 * i, clip_rate: 0.2, tau_mean: 0.5 } : {},
+    ...(verl ? { overlongPenalisedRate: 0.1 } : {}),
   }));
   return { name, dir: `/runs/${name}`, steps, samples: [], probes: [], evals: [] };
 }

@@ -38,6 +38,7 @@ export const STUDY_CURVES: Curve[] = [
   { id: 'plot-study-accuracy', title: 'Training accuracy', metric: STEP_METRICS.accuracy, yLabel: 'correct', percent: true, caption: 'Share of sampled responses graded correct.' },
   { id: 'plot-study-length', title: 'Response length', metric: ['responseLengthMean'], yLabel: 'tokens', caption: 'Mean response length in tokens (EOS included).' },
   { id: 'plot-study-truncation', title: 'Truncation rate', metric: ['truncationRate'], yLabel: 'truncated', percent: true, caption: 'Share of responses that hit the token limit without EOS.' },
+  { id: 'plot-study-overlong', title: 'Overlong-penalised share', metric: ['overlongPenalisedRate'], yLabel: 'penalised', percent: true, caption: 'Share of responses inside the DAPO overlong buffer (arms with reward.overlong only).' },
   { id: 'plot-study-bonus', title: 'VERL bonus (mean)', metric: ['shaper/bonus_mean'], yLabel: 'bonus', caption: 'Mean advantage bonus min(relu(aux), |A0|/κ) per response (VERL arms only).' },
   { id: 'plot-study-clip', title: 'VERL bonus clip rate', metric: ['shaper/clip_rate'], yLabel: 'clipped', percent: true, caption: 'Share of responses whose bonus was cut at |A0|/κ.' },
   { id: 'plot-study-tau', title: 'VERL τ (mean)', metric: ['shaper/tau_mean'], yLabel: 'τ', caption: 'ERA meta-control τ = sigmoid(g·pd): the weight of ER (exploration) against ERV.' },
