@@ -8,6 +8,7 @@ import { readHFConfig, toHFConfig, validateConfig, type ModelConfig } from './co
 import { Decoder, type ForwardBatch, type ForwardOptions, type ForwardOutput } from './decoder.js';
 import { LayerKVCache, type KVCache } from './kv-cache.js';
 import { layerwiseValueAndGrads, type ValueAndGrads } from './layerwise-grads.js';
+import { scoreTokens, type TokenScoreOptions, type TokenScores } from './token-scores.js';
 import type { SafetensorsDtype } from './safetensors.js';
 import { writeJsonAtomic, writeTextAtomic } from './atomic-write.js';
 import { loadWeights, saveWeights, weightSpecs } from './weights.js';
@@ -23,6 +24,12 @@ export interface CausalLM {
    * a fraction of the memory (layerwise-grads.ts). The caller disposes value and gradients.
    */
   valueAndGrads(batch: ForwardBatch, loss: (out: ForwardOutput) => tf.Scalar): ValueAndGrads;
+  /**
+   * Log-probs of `labels` ([B][T'], T' ≤ T; position t scored against labels[b][t]) and optionally
+   * entropies and hidden states, the LM head applied in chunks of positions so the [B, T, vocab]
+   * logits never exist at once (token-scores.ts). No gradient. The caller disposes the tensors.
+   */
+  scoreTokens(batch: ForwardBatch, labels: number[][], opts?: TokenScoreOptions): TokenScores;
   createKVCache(batchSize: number): KVCache;
   /** incremental decoding: inputIds are only the new tokens [B, tNew]; attentionMask covers cached + new positions */
   forwardCached(batch: ForwardBatch, cache: KVCache, opts?: ForwardOptions): ForwardOutput;
@@ -88,6 +95,11 @@ class Model implements CausalLM {
   valueAndGrads(batch: ForwardBatch, loss: (out: ForwardOutput) => tf.Scalar): ValueAndGrads {
     this.alive();
     return layerwiseValueAndGrads(this.decoder, batch, loss);
+  }
+
+  scoreTokens(batch: ForwardBatch, labels: number[][], opts?: TokenScoreOptions): TokenScores {
+    this.alive();
+    return scoreTokens(this.decoder, batch, labels, opts);
   }
 
   createKVCache(batchSize: number): KVCache {

@@ -200,17 +200,42 @@ export class Decoder {
     const c = this.config;
     const { B, T } = ctx;
     return tf.tidy(() => {
-      const hidden = rmsNorm(h, this.p('model.norm.weight') as tf.Tensor1D, c.rmsNormEps) as tf.Tensor2D;
-      const lm = this.p(c.tieWordEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight') as tf.Tensor2D;
+      const hidden = this.finalNorm(h);
       const last = opts.logits === 'last';
       // rows b*T + T-1 hold each sequence's last position
       const rows = last && T > 1 ? tf.gather(hidden, tf.tensor1d(Array.from({ length: B }, (_, b) => b * T + T - 1), 'int32')) : hidden;
-      const logits = linear(rows, { weight: lm });
+      const logits = this.lmHead(rows);
       return {
         logits: tf.reshape(logits, [B, last ? 1 : T, c.vocabSize]) as tf.Tensor3D,
         hidden: tf.reshape(hidden, [B, T, c.hiddenSize]) as tf.Tensor3D,
       };
     });
+  }
+
+  /** The final RMSNorm over the last layer's output [N, d]: the hidden states the head reads. */
+  finalNorm(h: tf.Tensor2D): tf.Tensor2D {
+    return rmsNorm(h, this.p('model.norm.weight') as tf.Tensor1D, this.config.rmsNormEps) as tf.Tensor2D;
+  }
+
+  /** Logits [N, vocab] of final hidden states [N, d] (the LM head; the embedding when tied). */
+  lmHead(hidden: tf.Tensor2D): tf.Tensor2D {
+    const c = this.config;
+    return linear(hidden, { weight: this.p(c.tieWordEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight') as tf.Tensor2D });
+  }
+
+  /**
+   * The last layer's output [B*T, d] of a full pass (no cache), before the final norm, with the
+   * pass context (the caller disposes both: Decoder.disposeContext). For callers that apply the
+   * head themselves, e.g. in chunks (token-scores.ts).
+   */
+  trunk(batch: ForwardBatch): { h: tf.Tensor2D; ctx: PassContext } {
+    const ctx = this.fullContext(batch);
+    try {
+      return { h: tf.tidy(() => this.layers(ctx, [])), ctx };
+    } catch (e) {
+      Decoder.disposeContext(ctx);
+      throw e;
+    }
   }
 
   /** The variables the head reads (final norm; the LM head, which is the embedding when tied). */
@@ -233,24 +258,27 @@ export class Decoder {
   ): ForwardOutput {
     const ctx = this.context(batch, positions, B, T);
     try {
-      return tf.tidy(() => {
-        // without a gradient tape, each layer's input is freed as soon as the layer has run
-        const free = !recordingGradients();
-        let h = this.embed(ctx);
-        for (let i = 0; i < this.config.numLayers; i++) {
-          const r = this.attentionBlock(i, h, ctx, cache?.layers[i]);
-          if (cache) newKV.push({ k: tf.keep(r.k), v: tf.keep(r.v) });
-          else if (free) tf.dispose([r.k, r.v]);
-          if (free) h.dispose();
-          const out = this.mlpBlock(i, r.h);
-          if (free) r.h.dispose();
-          h = out;
-        }
-        return this.head(h, ctx, opts) as unknown as tf.TensorContainer;
-      }) as unknown as ForwardOutput;
+      return tf.tidy(() => this.head(this.layers(ctx, newKV, cache), ctx, opts) as unknown as tf.TensorContainer) as unknown as ForwardOutput;
     } finally {
       Decoder.disposeContext(ctx);
     }
+  }
+
+  /** Embedding and every decoder layer: the last layer's output [B*T, d]; call inside a tidy. */
+  private layers(ctx: PassContext, newKV: { k: tf.Tensor4D; v: tf.Tensor4D }[], cache?: LayerKVCache): tf.Tensor2D {
+    // without a gradient tape, each layer's input is freed as soon as the layer has run
+    const free = !recordingGradients();
+    let h = this.embed(ctx);
+    for (let i = 0; i < this.config.numLayers; i++) {
+      const r = this.attentionBlock(i, h, ctx, cache?.layers[i]);
+      if (cache) newKV.push({ k: tf.keep(r.k), v: tf.keep(r.v) });
+      else if (free) tf.dispose([r.k, r.v]);
+      if (free) h.dispose();
+      const out = this.mlpBlock(i, r.h);
+      if (free) r.h.dispose();
+      h = out;
+    }
+    return h;
   }
 
 }

@@ -5,10 +5,11 @@ export { loadCausalLM, createCausalLM, type CausalLM, type SaveOptions, type Sav
 export type { ForwardBatch, ForwardOptions, ForwardOutput } from './decoder.js';
 export type { KVCache } from './kv-cache.js';
 export type { ValueAndGrads } from './layerwise-grads.js';
+export type { TokenScoreOptions, TokenScores } from './token-scores.js';
 export { positionsFromMask } from './masks.js';
 export { readSafetensorsHeader, writeSafetensors, encodeFromF32, f16BitsFromF32Bits, type SafetensorsDtype } from './safetensors.js';
 export { weightSpecs, loadWeights, type WeightSpec } from './weights.js';
 export { loadTokenizer, copyTokenizerFiles, TOKENIZER_FILES, type Tokenizer, type LoadedTokenizer } from './tokenizer/tokenizer.js';
 export { writeCharTokenizer, charTokenizerJson, CHAR_SPECIAL_TOKENS } from './tokenizer/char-tokenizer.js';
 export { ChatTemplate, type ChatMessage } from './tokenizer/chat-template.js';
-export { checkFitsBackend, estimatedBackendBytes, parameterCount, ModelTooLargeError, WASM_HEAP_BYTES, WASM_WEIGHT_COPIES } from './backend-memory.js';
+export { checkFitsBackend, estimatedBackendBytes, parameterCount, ModelTooLargeError, WASM_HEAP_BYTES, WASM_WEIGHT_COPIES, WASM_WORKING_MARGIN } from './backend-memory.js';
