@@ -1,5 +1,5 @@
 // Public API of @verl-ts/eval-runner: the `verl` command line plus its reusable pieces
-// (metrics, report builder) for scripts that want them without the CLI.
+// (metrics, report builder, study statistics) for scripts that want them without the CLI.
 export { main, COMMANDS } from './cli/main.js';
 export { ProgressBar, formatDuration, estimateEta } from './cli/progress.js';
 export { passAtK, meanPassAtK, avgAtN, firstSampleAccuracy } from './metrics/pass-at-k.js';
@@ -17,3 +17,10 @@ export { formatSummaryTable, formatSummaryMarkdown } from './eval/table.js';
 export { probeResponses, writeProbe, type ProbeRow } from './eval/probe.js';
 export { DEMO_DEFAULTS, type DemoSettings } from './demo/config.js';
 export { tinyArithDir } from './demo/assets.js';
+export { meanCI, bootstrapCI, pairedDifference, comparisonSentence, studentTQuantile, percentile, BOOTSTRAP_RESAMPLES, type Interval, type MeanCI } from './study/stats.js';
+export { parseStudyConfig, defaultArms, runConfigInput, STUDY_EVAL_DEFAULTS, type StudyArm, type StudyConfig, type StudyEval } from './study/study-config.js';
+export { summarizeStudy, type ArmSummary, type RunResult, type StudySummary } from './study/summary.js';
+export { runStudy, type RunStudyOptions, type StudyRunResult } from './study/run-study.js';
+export { writeStudyOutputs } from './study/outputs.js';
+export { formatStudyMarkdown, formatStudyTable } from './study/table.js';
+export { buildStudyReport, type RunSettings, type StudyArmRuns } from './report/study-report.js';
