@@ -8,6 +8,7 @@ import { initBackend, loadCausalLM, type CausalLM } from '@verl-ts/models';
 import { createLocalEngine } from './local-engine.js';
 import { createCompletionsServer } from './completions-server.js';
 import { createRemoteEngine, RemoteEngineError } from './remote-engine.js';
+import type { Rollout } from './types.js';
 import { createCharTokenizer } from './test-utils/char-tokenizer.js';
 import { fixturePath } from '../../../tools/test-support/fixtures.js';
 
@@ -113,9 +114,20 @@ describe('remote engine', () => {
   it('sends n, seed, stop and string prompts; a seed reproduces the samples', async () => {
     const remote = createRemoteEngine({ baseUrl: `${baseUrl}/v1/`, model: 'qwen2-tiny', concurrency: 2 });
     const events: number[] = [];
-    const opts = { n: 3, maxNewTokens: 12, temperature: 1.5, topK: 50, seed: 9, onProgress: (p: { done: number }) => events.push(p.done) };
+    const finished: Rollout[] = [];
+    const opts = {
+      n: 3,
+      maxNewTokens: 12,
+      temperature: 1.5,
+      topK: 50,
+      seed: 9,
+      onProgress: (p: { done: number }) => events.push(p.done),
+      onRollout: (r: Rollout) => finished.push(r),
+    };
     const a = await remote.generate(['abc', 'hello'], opts);
     expect(events.sort()).toEqual([3, 6]);
+    // each response is reported as its request finishes
+    expect(finished.map((r) => [r.promptIndex, r.sampleIndex]).sort()).toEqual([[0, 0], [0, 1], [0, 2], [1, 0], [1, 1], [1, 2]]);
     const b = await remote.generate(['abc', 'hello'], opts);
     expect(a.map((x) => [x.promptIndex, x.sampleIndex])).toEqual([[0, 0], [0, 1], [0, 2], [1, 0], [1, 1], [1, 2]]);
     expect(a[3].promptIds).toEqual(tokenizer.encode('hello'));

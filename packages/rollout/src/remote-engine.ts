@@ -283,8 +283,10 @@ export function createRemoteEngine(opts: RemoteEngineOptions): RolloutEngine {
           try {
             const { json, url } = await post(requestBody(prompt, promptIndex, o), signal);
             const rollouts = parseResponse(json, url, prompt, promptIndex, o.n);
+            // a request's n responses finish together (no streaming): report them, then the progress
             progress.done += rollouts.length;
             for (const r of rollouts) progress.tokens += r.responseIds.length;
+            for (const r of rollouts) options.onRollout?.(r);
             options.onProgress?.({ ...progress });
             return rollouts;
           } catch (e) {
