@@ -55,7 +55,8 @@ describe('verl compare (a tiny study on the bundled policy)', () => {
     const log = second.err.join('');
     expect(log).toContain('4 runs (1 already finished)');
     expect(log).toContain('GRPO+VERL seed 0: resuming at step 1');
-    expect(log).toMatch(/study: 100% \(\d+\/\d+\) .*ETA/);
+    // 4 runs × (2 steps + an eval of 8 × 4 responses = 2 steps of 4 × 4) = 16 units
+    expect(log).toMatch(/study: 100% \(16\/16\) .*ETA/);
     for (const run of ['grpo-seed0', 'grpo-verl-seed0', 'grpo-seed1', 'grpo-verl-seed1']) {
       expect(lines(join(runs, run, 'metrics.jsonl')), run).toBe(2);
       expect(existsSync(join(runs, run, RUN_DONE_FILE)), run).toBe(true);

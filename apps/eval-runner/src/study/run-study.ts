@@ -168,24 +168,25 @@ export async function runStudy(opts: RunStudyOptions): Promise<StudyRunResult> {
     const who = `${p.arm.label} seed ${p.seed}`;
     offset = done;
     let note = '';
-    let resumedFrom = 0;
+    let current = 0; // the run's last finished step
     const result = await train(trainer, p.config, {
       signal: io.signal,
       onStart(info) {
-        resumedFrom = info.startStep;
+        current = info.startStep;
         if (info.startStep > 0) io.stderr.write(`${who}: resuming at step ${info.startStep}\n`);
         bar.update(offset + info.startStep, `${who}`);
       },
       onStep(m) {
         const row = flattenRecord(m);
-        const step = pick(row, ['step']) ?? 0;
+        const step = pick(row, ['step']) ?? current + 1;
+        current = step;
         const reward = pick(row, [...STEP_METRICS.reward]);
         note = `${who}: step ${step}/${p.config.trainer.steps}${reward === undefined ? '' : ` reward=${reward.toFixed(3)}`}`;
         bar.update(offset + step, note);
         opts.onStep?.(p.arm.name, p.seed, step);
       },
       onPhase(phase, d, t) {
-        bar.update(offset + Math.max(resumedFrom, 0), `${note || who} [${phase}${t > 1 ? ` ${d}/${t}` : ''}]`);
+        bar.update(offset + current, `${note || who} [${phase}${t > 1 ? ` ${d}/${t}` : ''}]`);
       },
     });
     if (io.signal.aborted || result.aborted) {
