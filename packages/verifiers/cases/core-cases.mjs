@@ -240,6 +240,9 @@ export const CORE = [
   c('numbers', '-\\frac{22}{9}', '-2.4444', true),
   c('numbers', '-\\frac{22}{9}', '-2.4443', false, { note: 'not a rounding of -2.4444…' }),
   c('numbers', '1', '1.0001', false, { note: 'a terminating gold is compared exactly' }),
+  // a computed decimal of more than 6 places against another: equal when they agree to 6 places
+  c('numbers', '0.142857143', '0.1428571', true),
+  c('numbers', '0.142857143', '0.1428561', false),
   c('intervals', '[\\frac{1}{3}, \\frac{5}{6})', '[0.33333, 0.8333)', true),
   c('intervals', '[\\frac{1}{3}, \\frac{5}{6})', '[0.33, 0.83)', false, { note: 'two places: a rounding the gold does not accept' }),
 ];

@@ -183,4 +183,18 @@ export const WRITTEN = [
   w('multiple-choice', 'chat-nobox', 'D. x = 7', 'The answer is D.', true),
   w('multiple-choice', 'bare', 'B Marseille', 'B', true),
   w('multiple-choice', 'bare', 'B Marseille', 'A', false),
+  // a computation written out with its result ("\lim … = 1", "17 \bmod 5 = 2") is its result
+  w('labelled', 'last-span', '1', 'Using the standard limit, $\\lim_{x \\to 0} \\frac{\\tan x}{x} = 1$', true),
+  w('labelled', 'last-span', '0', 'Using the standard limit, $\\lim_{x \\to 0} \\frac{\\tan x}{x} = 1$', false),
+  w('labelled', 'chat-nobox', '3', 'The remainder is $23 \\bmod 5 = 3$', true),
+  w('labelled', 'chat-nobox', '\\frac{n(n+1)(2n+1)}{6}', 'So $\\sum_{k=1}^{n} k^2 = \\frac{n(n+1)(2n+1)}{6}$', true),
+  // a gold written as "answer is …" gives its answer
+  w('extraction', 'chat-boxed', 'answer is 2.5', 'Half of five is \\boxed{5/2}.', true),
+  w('extraction', 'chat-boxed', 'answer is 2.5', 'Half of five is \\boxed{2}.', false),
+  // Geometry3K-style brackets around a value and its unit
+  w('extraction', 'bare', '30', '[30 degrees]', true),
+  w('extraction', 'bare', '30', '[60 degrees]', false),
+  // several solutions of a system, joined by "and" in the gold, by ";" in the response
+  w('labelled', 'last-span', 'a = 1, b = 4 \\text{ and } a = 4, b = 1', 'The solutions are $a=4,b=1;a=1,b=4$', true),
+  w('labelled', 'last-span', 'a = 1, b = 4 \\text{ and } a = 4, b = 1', 'The solutions are $a=4,b=1;a=1,b=3$', false),
 ];

@@ -10,6 +10,10 @@
 //     such as `1` or `0.25` is compared exactly: `1.0001` ≢ `1`);
 //   - the decimal is within half a unit of its last place (a correct rounding, or a truncation
 //     that happens to be that close) and within Qwen's relative 1e-4 (`0.333` ≢ `\frac13`).
+// And two decimals of which one has more than 6 places (a computed value such as `0.066666793`,
+// not a typed answer) are equal when they agree rounded to 6 places, Math-Verify's default
+// `float_rounding=6` (Qwen's 1e-4 accepts them too), and within 1e-4 relative, so that tiny
+// values (`1e-7`, `2e-7`) that round alike stay different.
 import type { Node } from './ast.js';
 import { Rational } from './rational.js';
 
@@ -43,6 +47,28 @@ export function approximatesNonTerminating(a: Node, ea: Rational, eb: Rational):
   // half a unit in the last place: |a − b| · 2 · 10^places ≤ 1
   if (absDiff.mul(Rational.of(2n * 10n ** BigInt(places))).sub(Rational.int(1)).n > 0n) return false;
   // relative 1e-4 against the larger magnitude (grader.py's isclose)
+  const mag = (r: Rational) => (r.n < 0n ? r.neg() : r);
+  const larger = mag(ea).sub(mag(eb)).n >= 0n ? mag(ea) : mag(eb);
+  return absDiff.mul(Rational.int(10_000)).sub(larger).n <= 0n;
+}
+
+/** `r` rounded half away from zero to `places` decimals, as an integer count of 10^-places. */
+function roundedUnits(r: Rational, places: number): bigint {
+  const scale = 10n ** BigInt(places);
+  const n = r.n < 0n ? -r.n : r.n;
+  const units = (2n * n * scale + r.d) / (2n * r.d);
+  return r.n < 0n ? -units : units;
+}
+
+/** Whether two decimal literals, one of more than 6 places, agree as computed values (above). */
+export function agreeAsComputedDecimals(a: Node, ea: Rational, b: Node, eb: Rational): boolean {
+  if (!decimalLiteral(a) || !decimalLiteral(b)) return false;
+  const pa = decimalPlaces(ea);
+  const pb = decimalPlaces(eb);
+  if (pa < 0 || pb < 0 || Math.max(pa, pb) <= 6) return false;
+  if (roundedUnits(ea, 6) !== roundedUnits(eb, 6)) return false;
+  const diff = ea.sub(eb);
+  const absDiff = diff.n < 0n ? diff.neg() : diff;
   const mag = (r: Rational) => (r.n < 0n ? r.neg() : r);
   const larger = mag(ea).sub(mag(eb)).n >= 0n ? mag(ea) : mag(eb);
   return absDiff.mul(Rational.int(10_000)).sub(larger).n <= 0n;

@@ -35,6 +35,12 @@ table('numbers: exact rationals; tolerance only for a decimal of a non-terminati
   ['1.0001', '1', false],
   ['0.2501', '\\frac14', false],
   ['(0.6, 2.6667]', '(\\frac35, \\frac83]', true],
+  // computed decimals (more than 6 places) agree when equal rounded to 6 places
+  ['0.0314159', '0.031415927', true],
+  ['0.0314159', '0.031416927', false],
+  ['1.0000001', '1', true],
+  ['0.0000001', '0.0000002', false], // alike at 6 places, but 100% apart
+  ['2.232', '2.23', false],
   ['18.001', '18', false],
   ['0.18', '18', false],
   ['1800', '18', false],

@@ -19,7 +19,7 @@ import { dedupe, perfectMatching } from './matching.js';
 import { ratioForm } from './ratios.js';
 import { matchesRoundedGold } from './rounded-gold.js';
 import { checkDeadline, nodeKey, proportional, scalarEqual, type EquivContext } from './scalar.js';
-import { isLabel, statementValue, valuesAgainst } from './statements.js';
+import { isEquation, isLabel, statementValue, valuesAgainst } from './statements.js';
 
 export { CheckTimeout, type EquivContext } from './scalar.js';
 
@@ -42,7 +42,11 @@ function candidates(s: string): Candidate[] {
   for (const v of variants) {
     try {
       const parts = splitConnectives(v);
-      const items = parts.flatMap((part) => parseList(part));
+      const lists = parts.map((part) => parseList(part));
+      // "p = 5, q = 2 and p = 7, q = 2": solutions of several equations each, one tuple per
+      // solution, as parseList reads "p=5,q=2;p=7,q=2"
+      const solutions = lists.length > 1 && lists.every((l) => l.length >= 2 && l.length === lists[0].length && l.every(isEquation));
+      const items = solutions ? lists.map((l): Node => ({ t: 'brk', open: '(', close: ')', items: l })) : lists.flat();
       if (items.length) out.push({ items, alternatives: parts.length > 1 && /\sor\s|或/.test(v) });
     } catch {
       /* not parseable in this reading */

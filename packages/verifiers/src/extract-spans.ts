@@ -216,9 +216,14 @@ function standaloneExpression(s: string, which: 'first' | 'last'): Span | null {
       while (a > 1 && toks[a - 1].kind === 'comma' && toks[a - 2].kind === 'math') a -= 2;
     }
     while (b + 2 < toks.length && toks[b + 1].kind === 'op' && (toks[b + 2].kind === 'var' || toks[b + 2].kind === 'math')) b += 2;
-    const first = toks[a];
-    const last = toks[b];
-    return { start: first.start, end: last.end, content: s.slice(first.start, last.end) };
+    let start = toks[a].start;
+    let end = toks[b].end;
+    // "[45 degrees]": a bracket whose partner lies outside the expression is not part of it
+    const count = (t: string, c: string) => t.split(c).length - 1;
+    const text = () => s.slice(start, end);
+    if (s[start] === '[' && count(text(), '[') > count(text(), ']')) start++;
+    if (s[end - 1] === ']' && count(text(), ']') > count(text(), '[')) end--;
+    return { start, end, content: text() };
   }
   return null;
 }

@@ -34,13 +34,14 @@ export const DEFAULT_MAX_ANSWER_CHARS = 1000;
 
 /**
  * The gold answer as the benchmark gives it: GSM8K solutions end in "#### N"; a gold written as
- * a solution (boxed, or prose with an answer in it) gives the answer extracted from it.
+ * a solution (boxed, prose with an answer in it, or "answer is …") gives the answer extracted from it.
  */
 export function goldAnswer(answer: string | number): string {
   let g = String(answer);
   const k = g.lastIndexOf('####');
   if (k >= 0) g = g.slice(k + 4);
-  if (/\\(?:boxed|fbox)/.test(g) || proseWords(g) >= 15) {
+  // "answer is 0.6666667" (AReaL's golds) states its answer like a response does
+  if (/\\(?:boxed|fbox)/.test(g) || proseWords(g) >= 15 || /\banswer\s*(?:is\b|[:：])/i.test(g)) {
     const ext = extractDetailed(g);
     if (ext && ext.answer.trim()) return ext.answer.trim();
   }

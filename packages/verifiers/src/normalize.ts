@@ -139,6 +139,7 @@ export function normalizeAnswer(raw: string): string {
   s = s.replace(/\\operatorname\s*\{\s*([A-Za-z]+)\s*\}/g, '\\$1 ');
   // "x \in [a, b]" -> "[a, b]"
   s = s.replace(/^\s*[A-Za-z]\s*\\in\s*/, '');
+  s = computedValue(s);
   s = s.replace(/\s+/g, ' ').trim();
   // trailing sentence punctuation
   // (a lone trailing backslash too: `185\` is half of a line break `\\`)
@@ -160,6 +161,30 @@ export function normalizeAnswer(raw: string): string {
   const w = wordsToNumber(s);
   if (w !== null && /[a-z]/i.test(s)) s = String(w);
   return s;
+}
+
+// operators whose result a writer states after "=": we do not evaluate them, the right side is the value
+const COMPUTATION = /\\(?:lim|sum|prod|int|iint|oint|bmod|pmod|mod|det|max|min|gcd|lcm)(?![A-Za-z])|\\begin\{vmatrix\}/;
+
+/**
+ * `\lim_{x \to 0} \frac{\sin x}{x} = 1`, `17 \bmod 5 = 2`, `\sum_{i=1}^{n} i = \frac{n(n+1)}{2}`: a
+ * computation written out with its result is that result (AReaL's math-verify reward tests).
+ */
+function computedValue(s: string): string {
+  let depth = 0;
+  let lastEq = -1;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === '\\') i++;
+    else if (c === '{' || c === '(' || c === '[') depth++;
+    else if (c === '}' || c === ')' || c === ']') depth--;
+    else if (c === '=' && depth === 0 && s[i - 1] !== '<' && s[i - 1] !== '>' && s[i - 1] !== '!') lastEq = i;
+  }
+  if (lastEq < 0) return s;
+  const left = s.slice(0, lastEq);
+  const right = s.slice(lastEq + 1).trim();
+  if (!COMPUTATION.test(left) || COMPUTATION.test(right) || !right) return s;
+  return right;
 }
 
 /** Compact form for exact string comparison (whitespace and redundant braces removed). */

@@ -3,7 +3,7 @@
 // (proportional sides) and the shared check context with its deadline.
 import { freeSymbols, type Node } from './ast.js';
 import { exactValue, floatValue, negativePoints, samplePoints } from './evaluate.js';
-import { approximatesNonTerminating, decimalPlaces } from './decimal-approximation.js';
+import { agreeAsComputedDecimals, approximatesNonTerminating, decimalPlaces } from './decimal-approximation.js';
 import { Rational } from './rational.js';
 import { toMathjs, UnsupportedNode } from './to-mathjs.js';
 import type { CasPool } from './worker-pool.js';
@@ -60,6 +60,8 @@ export async function scalarEqual(a: Node, b: Node, ctx: EquivContext): Promise<
   }
   // `2.6667` for `\frac{8}{3}`: a rounding of a value no decimal can write (decimal-approximation.ts)
   if (ea && eb && (approximatesNonTerminating(a, ea, eb) || approximatesNonTerminating(b, eb, ea))) return true;
+  // `0.0666668` for `0.066666793`: computed decimals that agree to 6 places
+  if (ea && eb && agreeAsComputedDecimals(a, ea, b, eb)) return true;
   if (ea && eb) return false;
   if (nodeKey(a) === nodeKey(b)) return true;
   const vars = varsOf(a, b);
