@@ -7,6 +7,7 @@ import { ProgressBar } from '../cli/progress.js';
 import { contextOverflowMessage, findContextOverflow } from '../eval/context-check.js';
 import { BUNDLED_DEFAULTS, chooseKs, DEFAULT_BENCH, DEFAULT_KS, DEFAULT_MAX_TOKENS } from '../eval/defaults.js';
 import { chooseOutDir } from '../eval/out-dir.js';
+import { evalProgressNote } from '../eval/progress-note.js';
 import { recordSettings, runEval } from '../eval/run-eval.js';
 import { formatSummaryTable } from '../eval/table.js';
 import { isBundledModel } from './shared/bundled-model.js';
@@ -122,7 +123,10 @@ export const command: Command = {
       });
 
       const total = benchmarks.reduce((a, b) => a + b.problems.length, 0);
-      const bar = new ProgressBar({ label: 'eval', total, stream: io.stderr });
+      // counted in token budgets (n × max-tokens per problem), so the bar, its ETA and the
+      // tokens/s move with every generated token, not only when a batch of problems finishes
+      const bar = new ProgressBar({ label: 'eval', total: total * n * maxTokens, stream: io.stderr });
+      const progressNote = evalProgressNote();
       const equivalent = (verifiers as { isEquivalent?: (a: string, b: string) => Promise<boolean> }).isEquivalent;
       const { summary, complete } = await runEval({
         engine: opened.engine,
@@ -147,7 +151,10 @@ export const command: Command = {
         outDir,
         batchProblems: batch,
         signal: io.signal,
-        onProgress: (p) => bar.update(p.done, `${p.benchmark} acc=${p.samplesSoFar ? ((100 * p.correctSoFar) / p.samplesSoFar).toFixed(1) : '–'}%`),
+        onProgress: (p) => {
+          if (progressNote.first(p)) bar.startFrom(p.work); // problems resumed from earlier runs
+          bar.update(p.work, progressNote.note(p));
+        },
         log: (line) => io.stderr.write(line + '\n'),
       });
       bar.finish();

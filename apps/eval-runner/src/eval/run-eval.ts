@@ -21,7 +21,21 @@ export interface EvalProblem {
 export interface EvalEngine {
   generate(
     prompts: string[],
-    opts: { n: number; temperature: number; topP: number; maxNewTokens: number; seed?: number; stop?: string[]; signal?: AbortSignal; onProgress?: (p: { done: number; total: number; tokens: number }) => void },
+    opts: {
+      n: number;
+      temperature: number;
+      topP: number;
+      maxNewTokens: number;
+      seed?: number;
+      stop?: string[];
+      signal?: AbortSignal;
+      /** the evaluator reads no log-probs: 'processed' lets the llama.cpp engine sample with its own chain */
+      logprobsMode?: 'raw' | 'processed';
+      /** responses finished and tokens generated so far in this call (engines call it per step or per response) */
+      onProgress?: (p: { done: number; total: number; tokens: number }) => void;
+      /** each response as it finishes (engines that decode in steps call it before that step's onProgress) */
+      onRollout?: (r: { responseIds: number[] }) => void;
+    },
   ): Promise<{ promptIndex: number; sampleIndex: number; text: string; responseIds: number[]; finishReason: string }[]>;
 }
 
@@ -51,9 +65,29 @@ export interface EvalOptions {
   /** Problems per generate call (each brings n responses). */
   batchProblems?: number;
   signal?: AbortSignal;
-  /** Called after each batch with the problems finished so far over all benchmarks. */
-  onProgress?: (p: { benchmark: string; done: number; total: number; correctSoFar: number; samplesSoFar: number }) => void;
+  /** Called after each batch and while a batch generates (see EvalProgress). */
+  onProgress?: (p: EvalProgress) => void;
   log?: (line: string) => void;
+}
+
+export interface EvalProgress {
+  benchmark: string;
+  /** problems finished (generated and graded) over all benchmarks, resumed ones included */
+  done: number;
+  total: number;
+  correctSoFar: number;
+  samplesSoFar: number;
+  /** tokens generated in this run so far, in finished and in unfinished batches */
+  tokens: number;
+  /**
+   * Work done in token budgets (a problem's budget is n × maxTokens), moving with every generated
+   * token: finished problems count whole; in a batch in flight a finished response counts its whole
+   * budget (one that stopped early leaves the rest unused) and an unfinished one its tokens so far.
+   * An engine that reports no finished responses (onRollout) counts the larger of the batch's
+   * finished-response share and token share.
+   */
+  work: number;
+  workTotal: number;
 }
 
 export interface EvalResult {
@@ -85,7 +119,11 @@ export async function runEval(opts: EvalOptions): Promise<EvalResult> {
   let done = 0;
   let correctSoFar = 0;
   let samplesSoFar = 0;
+  let tokens = 0;
   let complete = true;
+  const budget = opts.n * opts.maxTokens;
+  const report = (benchmark: string, inFlight = 0) =>
+    opts.onProgress?.({ benchmark, done, total, correctSoFar, samplesSoFar, tokens, work: done * budget + inFlight, workTotal: total * budget });
   const scores: BenchmarkScores[] = [];
 
   for (const [bi, bench] of opts.benchmarks.entries()) {
@@ -103,7 +141,7 @@ export async function runEval(opts: EvalOptions): Promise<EvalResult> {
         samplesSoFar += opts.n;
       }
     }
-    opts.onProgress?.({ benchmark: bench.name, done, total, correctSoFar, samplesSoFar });
+    report(bench.name);
 
     for (let start = 0; start < todo.length; start += batch) {
       if (opts.signal?.aborted) {
@@ -114,6 +152,8 @@ export async function runEval(opts: EvalOptions): Promise<EvalResult> {
       const prompts = chunk.map((p) => opts.prompt(p.question, bench.name));
       // Seed from the position of the batch's first problem in the benchmark, so a rerun draws the same samples.
       const seed = opts.seed + bench.problems.indexOf(chunk[0]);
+      const tokensBefore = tokens;
+      const finished = { responses: 0, tokens: 0 };
       let rollouts;
       try {
         rollouts = await opts.engine.generate(prompts, {
@@ -124,6 +164,22 @@ export async function runEval(opts: EvalOptions): Promise<EvalResult> {
           seed,
           stop: opts.stop,
           signal: opts.signal,
+          logprobsMode: 'processed',
+          onRollout: (r) => {
+            finished.responses++;
+            finished.tokens += r.responseIds.length;
+          },
+          onProgress: (g) => {
+            tokens = tokensBefore + g.tokens;
+            if (g.total <= 0) return;
+            // in tokens of the call's budget (g.total responses × maxTokens); divided last, so exact
+            const worked =
+              finished.responses === g.done
+                ? g.done * opts.maxTokens + g.tokens - finished.tokens
+                : Math.max(g.done * opts.maxTokens, g.tokens);
+            const callBudget = g.total * opts.maxTokens;
+            report(bench.name, (Math.min(worked, callBudget) * chunk.length * budget) / callBudget);
+          },
         });
       } catch (e) {
         if (opts.signal?.aborted) {
@@ -163,8 +219,9 @@ export async function runEval(opts: EvalOptions): Promise<EvalResult> {
       }
       appendRecords(path, records);
       for (const r of records) existing.set(r.id, r);
+      tokens = tokensBefore + rollouts.reduce((a, r) => a + r.responseIds.length, 0);
       done += chunk.length;
-      opts.onProgress?.({ benchmark: bench.name, done, total, correctSoFar, samplesSoFar });
+      report(bench.name);
     }
     if (!complete) break;
     scores.push(await scoreBenchmark(bench.name, bench.problems.map((p) => existing.get(p.id)!), opts.n, ks, opts.equal));
