@@ -6,6 +6,27 @@ import { join } from 'node:path';
 import { AdamW } from './adamw.js';
 import { learningRateAt } from './schedule.js';
 import { clipByGlobalNorm, globalNorm, GradAccumulator } from './gradients.js';
+import { initBackend } from '@verl-ts/models';
+
+/** The update as tensor ops over a whole variable, as AdamW.apply computed it before issue 19. */
+function referenceStep(p: tf.Variable, m: tf.Variable, v: tf.Variable, g0: tf.Tensor, t: number, lr: number, wd: number, scale: number): void {
+  const [b1, b2, eps] = [0.9, 0.999, 1e-8];
+  tf.tidy(() => {
+    const g = scale === 1 ? g0 : tf.mul(g0, scale);
+    const mNew = tf.add(tf.mul(m, b1), tf.mul(g, 1 - b1));
+    const vNew = tf.add(tf.mul(v, b2), tf.mul(tf.square(g), 1 - b2));
+    m.assign(mNew);
+    v.assign(vNew);
+    const denom = tf.add(tf.sqrt(tf.div(vNew, 1 - b2 ** t)), eps);
+    const update = tf.div(tf.div(mNew, 1 - b1 ** t), denom);
+    p.assign(tf.sub(tf.mul(p, 1 - lr * wd), tf.mul(update, lr)));
+  });
+}
+
+function lcg(seed: number): () => number {
+  let s = seed;
+  return () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5;
+}
 
 describe('AdamW', () => {
   it('matches torch.optim.AdamW step by step (values from a scalar float64 run)', () => {
@@ -35,6 +56,59 @@ describe('AdamW', () => {
     const c = tf.variable(tf.zeros([3]), true, 'other');
     await expect(new AdamW([c]).load(dir)).rejects.toThrow(/tensor 0 is 'w'/);
   });
+  for (const backend of ['cpu', 'wasm'] as const) {
+    it(`${backend}: the fused update is bit-identical to the tensor-op update, clip scale included`, async () => {
+      await initBackend(backend);
+      const rnd = lcg(11);
+      const shape = [37, 29];
+      const init = Float32Array.from({ length: 37 * 29 }, () => rnd() * 3);
+      const p = tf.variable(tf.tensor2d(init, shape as [number, number]), true, `fused-p-${backend}`);
+      const ref = tf.variable(tf.tensor2d(init, shape as [number, number]), true, `fused-ref-${backend}`);
+      const [rm, rv] = [tf.variable(tf.zeros(shape), false), tf.variable(tf.zeros(shape), false)];
+      const opt = new AdamW([p], { weightDecay: 0.01 });
+      // the op path, forced by a second reference to θ's data (nothing may be written in place then)
+      const q = tf.variable(tf.tensor2d(init, shape as [number, number]), true, `fused-q-${backend}`);
+      const hold = q.clone();
+      const optQ = new AdamW([q], { weightDecay: 0.01 });
+      [1, 0.37, 1, 0.8].forEach((scale, k) => {
+        const g = tf.tensor2d(Float32Array.from({ length: 37 * 29 }, () => rnd() * (k + 1)), shape as [number, number]);
+        opt.apply([g], 3e-3, { gradScale: scale });
+        optQ.apply([g], 3e-3, { gradScale: scale });
+        referenceStep(ref, rm, rv, g, k + 1, 3e-3, 0.01, scale);
+        g.dispose();
+      });
+      expect(Array.from(p.dataSync())).toEqual(Array.from(ref.dataSync()));
+      expect(Array.from(q.dataSync())).toEqual(Array.from(ref.dataSync()));
+      expect(Array.from(hold.dataSync())).toEqual(Array.from(init)); // the shared data was left alone
+      tf.dispose([p, ref, rm, rv, q, hold]);
+      opt.dispose();
+      optQ.dispose();
+    });
+
+    it(`${backend}: holds 3x the parameter bytes and peaks under 5x during apply, gradients freed as applied`, async () => {
+      await initBackend(backend);
+      const before = tf.memory().numBytes;
+      // a small model whose largest tensor (the embedding) is 84% of its parameters, as in a
+      // 1-layer Qwen2.5-0.5B shape
+      const shapes = [[4000, 64], [64, 64], [64, 64], [64, 256], [256, 64], [64]];
+      const vars = shapes.map((s, i) => tf.tidy(() => tf.variable(tf.randomNormal(s), true, `mem-${backend}-${i}`)));
+      const paramBytes = tf.memory().numBytes - before;
+      const opt = new AdamW(vars, { weightDecay: 0.01 });
+      expect((tf.memory().numBytes - before) / paramBytes).toBeLessThanOrEqual(3.05);
+      for (let step = 0; step < 3; step++) {
+        const grads = shapes.map((s) => tf.randomNormal(s));
+        const start = tf.memory().numBytes;
+        const prof = await tf.profile(() => opt.apply(grads, 1e-3, { gradScale: 0.5, disposeGrads: true }));
+        expect((prof.peakBytes - before) / paramBytes).toBeLessThanOrEqual(5);
+        expect((start - before) / paramBytes).toBeCloseTo(4, 5); // θ, m, v and the gradients going in
+        expect((tf.memory().numBytes - before) / paramBytes).toBeCloseTo(3, 5); // gradients freed
+      }
+      opt.dispose();
+      tf.dispose(vars);
+      expect(tf.memory().numBytes).toBe(before);
+    });
+  }
+
   it('rejects bad hyper-parameters and mismatched gradients', () => {
     const p = tf.variable(tf.zeros([2]), true, 'q');
     expect(() => new AdamW([p], { beta1: 1 })).toThrow(RangeError);

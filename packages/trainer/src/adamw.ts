@@ -3,6 +3,16 @@
 //   m ← β1 m + (1-β1) g,   v ← β2 v + (1-β2) g²
 //   θ ← θ (1 - lr·λ) - lr · (m / (1-β1^t)) / (sqrt(v / (1-β2^t)) + ε)
 // Moments live in tf.Variables; state round-trips through a JSON header plus one float32 blob.
+//
+// Memory (issue 19): `apply` updates one variable at a time. On the cpu and wasm backends the
+// update is fused: one loop over the variable's elements that writes m and v in place and θ into
+// place (cpu) or into one fresh buffer (wasm: a tensor tfjs-wasm's matMul has seen as its right
+// operand keeps a packed copy keyed by the tensor, which an in-place write would leave stale),
+// rounding every operation to float32 as the tensor ops do, so the numbers are bit-identical to
+// the op-by-op update (tested). Other backends run the ops one variable at a time, freeing each
+// temporary as soon as the next is made. With `disposeGrads` each gradient is freed as soon as its
+// variable is updated, and `gradScale` applies the global-norm clip inside the update (no clipped
+// copies of the gradients).
 import * as tf from '@tensorflow/tfjs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -16,6 +26,121 @@ export interface AdamWOptions {
 }
 
 interface Slot { name: string; shape: number[]; m: tf.Variable; v: tf.Variable }
+
+export interface AdamWApplyOptions {
+  /**
+   * multiply each gradient by this first (the clip coefficient min(1, maxNorm / (norm + 1e-6)));
+   * 1 (the default) leaves them as they are, as clipWithNorm does
+   */
+  gradScale?: number;
+  /** free each gradient as soon as its variable is updated (the caller hands them over) */
+  disposeGrads?: boolean;
+}
+
+/** The scalars of one update, each as the float32 the tensor ops would make of it. */
+interface StepConstants { beta1: number; oneMinusBeta1: number; beta2: number; oneMinusBeta2: number; bc1: number; bc2: number; eps: number; lr: number; decay: number | null; scale: number | null }
+
+type BackendLike = {
+  refCount(dataId: object): number;
+  data?: { get(dataId: object): { values?: unknown } };
+  readSync(dataId: object): ArrayLike<number>;
+  makeOutput?(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap?(info: tf.TensorInfo): Float32Array;
+};
+
+const f = Math.fround;
+
+/**
+ * The float32 storage of a tensor that only it references, to write in place; null where there
+ * is none (another tensor shares the data, or a backend without host memory).
+ */
+function ownedFloat32(t: tf.Tensor, backend: BackendLike, name: string): Float32Array | null {
+  const dataId = (t as unknown as { dataId: object }).dataId;
+  if (t.dtype !== 'float32' || backend.refCount(dataId) !== 1) return null;
+  if (name === 'cpu') {
+    const values = backend.data?.get(dataId).values;
+    return values instanceof Float32Array ? values : null;
+  }
+  if (name === 'wasm' && backend.typedArrayFromHeap) return backend.typedArrayFromHeap({ dataId, shape: t.shape, dtype: 'float32' } as tf.TensorInfo);
+  return null;
+}
+
+/**
+ * The fused update of one variable on cpu / wasm; false when it cannot run (then the caller runs
+ * the ops). Each line is the float32 result of one tensor op of the op-by-op update below.
+ */
+function fusedUpdate(p: tf.Variable, m: tf.Variable, v: tf.Variable, g: tf.Tensor, c: StepConstants): boolean {
+  const name = tf.getBackend();
+  if (name !== 'cpu' && name !== 'wasm') return false;
+  const backend = tf.backend() as unknown as BackendLike;
+  if (g.dtype !== 'float32') return false;
+  const n = p.size;
+  // wasm: θ goes to a fresh buffer, allocated before any view is taken (allocation may grow the
+  // heap and detach earlier views)
+  let out: tf.TensorInfo | null = null;
+  if (name === 'wasm') {
+    if (!backend.makeOutput || backend.refCount((m as unknown as { dataId: object }).dataId) !== 1 || backend.refCount((v as unknown as { dataId: object }).dataId) !== 1) return false;
+    out = backend.makeOutput(p.shape, 'float32');
+  }
+  const mv = ownedFloat32(m, backend, name);
+  const vv = ownedFloat32(v, backend, name);
+  // wasm: heap views, no copies (θ is only read there)
+  const view = (t: tf.Tensor) => (name === 'wasm' ? backend.typedArrayFromHeap!({ dataId: (t as unknown as { dataId: object }).dataId, shape: t.shape, dtype: 'float32' } as tf.TensorInfo) : null);
+  const pin = name === 'wasm' ? view(p) : ownedFloat32(p, backend, name);
+  const pout = out ? backend.typedArrayFromHeap!(out) : pin;
+  if (!mv || !vv || !pin || !pout) {
+    if (out) tf.engine().makeTensorFromTensorInfo(out).dispose();
+    return false;
+  }
+  const gv = view(g) ?? (backend.readSync((g as unknown as { dataId: object }).dataId) as Float32Array);
+  for (let i = 0; i < n; i++) {
+    const gi = c.scale === null ? gv[i] : f(gv[i] * c.scale);
+    const mi = f(f(mv[i] * c.beta1) + f(gi * c.oneMinusBeta1));
+    const vi = f(f(vv[i] * c.beta2) + f(f(gi * gi) * c.oneMinusBeta2));
+    mv[i] = mi;
+    vv[i] = vi;
+    const denom = f(f(Math.sqrt(f(vi / c.bc2))) + c.eps);
+    const update = f(f(mi / c.bc1) / denom);
+    const decayed = c.decay === null ? pin[i] : f(pin[i] * c.decay);
+    pout[i] = f(decayed - f(update * c.lr));
+  }
+  if (out) {
+    const fresh = tf.engine().makeTensorFromTensorInfo(out);
+    p.assign(fresh);
+    fresh.dispose();
+  }
+  return true;
+}
+
+/** The op-by-op update of one variable (any backend), every temporary freed as soon as it is used. */
+function opUpdate(p: tf.Variable, m: tf.Variable, v: tf.Variable, g: tf.Tensor, o: { beta1: number; beta2: number; eps: number; weightDecay: number; bc1: number; bc2: number; lr: number; scale: number | null }): void {
+  const step = <T extends tf.Tensor>(make: () => T, ...free: tf.Tensor[]): T => {
+    const t = make();
+    tf.dispose(free);
+    return t;
+  };
+  const gs = o.scale === null ? g : tf.mul(g, o.scale);
+  const m1 = step(() => tf.mul(m, o.beta1));
+  const m2 = step(() => tf.mul(gs, 1 - o.beta1));
+  const mNew = step(() => tf.add(m1, m2), m1, m2);
+  m.assign(mNew);
+  mNew.dispose();
+  const sq = step(() => tf.square(gs));
+  const v2 = step(() => tf.mul(sq, 1 - o.beta2), sq, ...(gs === g ? [] : [gs]));
+  const v1 = step(() => tf.mul(v, o.beta2));
+  const vNew = step(() => tf.add(v1, v2), v1, v2);
+  v.assign(vNew);
+  const d1 = step(() => tf.div(vNew, o.bc2), vNew);
+  const d2 = step(() => tf.sqrt(d1), d1);
+  const denom = step(() => tf.add(d2, o.eps), d2);
+  const u1 = step(() => tf.div(m, o.bc1));
+  const update = step(() => tf.div(u1, denom), u1, denom);
+  const scaled = step(() => tf.mul(update, o.lr), update);
+  const decayed = o.weightDecay > 0 ? tf.mul(p, 1 - o.lr * o.weightDecay) : p;
+  const pNew = step(() => tf.sub(decayed, scaled), scaled, ...(decayed === p ? [] : [decayed]));
+  p.assign(pNew);
+  pNew.dispose();
+}
 
 export interface AdamWStateHeader {
   format: 'verl-ts-adamw-v1';
@@ -54,29 +179,39 @@ export class AdamW {
     }));
   }
 
-  /** Apply one update with learning rate `lr`; grads[i] belongs to variables[i]. */
-  apply(grads: tf.Tensor[], lr: number): void {
+  /**
+   * Apply one update with learning rate `lr`; grads[i] belongs to variables[i]. One variable at a
+   * time (fused on cpu / wasm, see the top of the file); `opts.gradScale` clips inside the update,
+   * `opts.disposeGrads` frees each gradient once used.
+   */
+  apply(grads: tf.Tensor[], lr: number, opts: AdamWApplyOptions = {}): void {
     if (grads.length !== this.variables.length) throw new RangeError(`AdamW.apply: ${grads.length} gradients for ${this.variables.length} variables`);
     if (!Number.isFinite(lr) || lr < 0) throw new RangeError(`AdamW.apply: learning rate must be finite and >= 0, got ${lr}`);
+    const gradScale = opts.gradScale ?? 1;
+    if (!(Number.isFinite(gradScale) && gradScale >= 0)) throw new RangeError(`AdamW.apply: gradScale must be finite and >= 0, got ${gradScale}`);
+    this.variables.forEach((p, i) => {
+      const g = grads[i];
+      if (g.shape.length !== p.shape.length || g.shape.some((d, j) => d !== p.shape[j])) {
+        throw new RangeError(`AdamW.apply: gradient for '${p.name}' has shape [${g.shape}], expected [${p.shape}]`);
+      }
+    });
     this.step += 1;
     const bc1 = 1 - this.beta1 ** this.step;
     const bc2 = 1 - this.beta2 ** this.step;
-    tf.tidy(() => {
-      this.variables.forEach((p, i) => {
-        const g = grads[i];
-        const s = this.slots[i];
-        if (g.shape.length !== p.shape.length || g.shape.some((d, j) => d !== p.shape[j])) {
-          throw new RangeError(`AdamW.apply: gradient for '${p.name}' has shape [${g.shape}], expected [${p.shape}]`);
-        }
-        const m = tf.add(tf.mul(s.m, this.beta1), tf.mul(g, 1 - this.beta1));
-        const v = tf.add(tf.mul(s.v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
-        s.m.assign(m);
-        s.v.assign(v);
-        const denom = tf.add(tf.sqrt(tf.div(v, bc2)), this.eps);
-        const update = tf.div(tf.div(m, bc1), denom);
-        const decayed = this.weightDecay > 0 ? tf.mul(p, 1 - lr * this.weightDecay) : p;
-        p.assign(tf.sub(decayed, tf.mul(update, lr)));
-      });
+    const scale = gradScale === 1 ? null : gradScale;
+    // the float32 scalars the tensor ops make of these numbers
+    const c: StepConstants = {
+      beta1: f(this.beta1), oneMinusBeta1: f(1 - this.beta1), beta2: f(this.beta2), oneMinusBeta2: f(1 - this.beta2),
+      bc1: f(bc1), bc2: f(bc2), eps: f(this.eps), lr: f(lr),
+      decay: this.weightDecay > 0 ? f(1 - lr * this.weightDecay) : null, scale: scale === null ? null : f(scale),
+    };
+    this.variables.forEach((p, i) => {
+      const g = grads[i];
+      const s = this.slots[i];
+      if (!fusedUpdate(p, s.m, s.v, g, c)) {
+        opUpdate(p, s.m, s.v, g, { beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay: this.weightDecay, bc1, bc2, lr, scale });
+      }
+      if (opts.disposeGrads) g.dispose();
     });
   }
 
