@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { clipByGlobalNorm } from '@verl-ts/trainer';
+import { clipByGlobalNormAsync } from '@verl-ts/trainer';
 import { repoRoot } from '../test-support/fixtures.js';
 import { clipOnDevice, median, summarizeProfile } from './bench-util.mjs';
 
@@ -32,12 +32,12 @@ describe('clipOnDevice', () => {
     tf.dispose([a, b, ca, cb, ua, ub]);
   });
 
-  it('agrees with the trainer clipByGlobalNorm over many tensors (pairwise sum instead of addN)', async () => {
+  it('agrees with the trainer clipByGlobalNormAsync over many tensors (pairwise sum instead of addN)', async () => {
     await tf.setBackend('cpu');
     const gs = Array.from({ length: 12 }, (_, i) => tf.fill([3, 5], (i + 1) / 10));
     // norm² = 15 · Σ ((i+1)/10)² = 15 · 650 / 100
     const ours = clipOnDevice(tf, gs, 2);
-    const { grads: theirs, norm } = clipByGlobalNorm(gs, 2);
+    const { grads: theirs, norm } = await clipByGlobalNormAsync(gs, 2);
     expect(norm).toBeCloseTo(Math.sqrt(97.5), 5);
     for (let i = 0; i < gs.length; i++) {
       const o = await ours[i].data(), t = await theirs[i].data();

@@ -35,12 +35,12 @@ const stage1 = await trainSFT(parseSFTConfig({
   ...common, name: 'worked', lr: 3e-3, warmupSteps: 10, steps: stage1Steps,
   model: { create: { hiddenSize: 64, intermediateSize: 192, numLayers: 2, numHeads: 4, numKvHeads: 2, headDim: 16, maxPositionEmbeddings: 64 }, backend: 'wasm' },
   data: { source: 'arithmetic', template: 'arithmetic', difficulty, count, seed: 0 },
-}), { onStep: (m) => { if (m.step % 100 === 0) console.log(`worked ${m.step}: loss ${m.loss?.toFixed(3)}`); } });
+}), { hooks: { onStep: (m) => { if (m.step % 100 === 0) console.log(`worked ${m.step}: loss ${m.loss?.toFixed(3)}`); } } });
 const stage2 = await trainSFT(parseSFTConfig({
   ...common, name: 'mixed', lr: stage2Lr, warmupSteps: 0, steps: stage2Steps,
   model: { path: stage1.modelDir, backend: 'wasm' },
   data: { source: 'arithmetic', template: 'arithmetic', difficulty, count, seed: 1, workedFraction },
-}), { onStep: (m) => { if (m.step % 50 === 0) console.log(`mixed ${m.step}: loss ${m.loss?.toFixed(3)}`); } });
+}), { hooks: { onStep: (m) => { if (m.step % 50 === 0) console.log(`mixed ${m.step}: loss ${m.loss?.toFixed(3)}`); } } });
 mkdirSync(target, { recursive: true });
 for (const f of ['model.safetensors', 'config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json']) {
   try { copyFileSync(join(stage2.modelDir, f), join(target, f)); } catch (e) { if (f !== 'generation_config.json') throw e; }

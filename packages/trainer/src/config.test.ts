@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { arithmeticSolution, arithmeticSolutionStyles } from '@verl-ts/datasets';
 import { ConfigError, parseRLConfig, parseSFTConfig } from './config.js';
-import { loadSFTProblems, sftTarget } from './default-sft-deps.js';
+import { loadSFTProblems, sftTarget } from './problems.js';
+import { PAPER_DEFAULTS } from '@verl-ts/verl-advantage';
 
 describe('parseRLConfig', () => {
   it('fills the paper defaults', () => {
@@ -12,13 +13,36 @@ describe('parseRLConfig', () => {
       entropyCoef: 0.001, gradClip: 1.0, lossAggMode: 'token-mean', ppoEpochs: 1, miniBatchSize: 16, microBatchSize: 2,
     });
     expect(c.metrics).toMatchObject({ stride: 40, maxTokens: 512 });
-    expect(c.algorithm).toEqual({ estimator: 'grpo', verl: { enabled: false, shaper: {} } });
+    expect(c.algorithm.estimator).toBe('grpo');
+    expect(c.algorithm.verl.enabled).toBe(false);
+    // every shaper default is visible in the parsed config (and so in config.json and --print-config)
+    expect(c.algorithm.verl.shaper).toEqual({ mode: 'default', ...PAPER_DEFAULTS });
+    expect(c.reward.overlong).toEqual({ enabled: false, bufferLength: 0, penaltyFactor: 1 });
+    expect(c.actor).toMatchObject({ maskTruncated: false, policyLoss: 'vanilla' });
     expect(c.trainer.resume).toBe('auto');
     expect(c.outputDir).toBe('runs');
   });
-  it('passes the VERL shaper config through untouched', () => {
+  it('parses the VERL shaper config with verl-advantage\'s own schema, once, where the config is read', () => {
     const c = parseRLConfig({ name: 'r', model: { path: 'm' }, algorithm: { verl: { enabled: true, shaper: { mode: 'reference', kappa: 3 } } } });
-    expect(c.algorithm.verl.shaper).toEqual({ mode: 'reference', kappa: 3 });
+    expect(c.algorithm.verl.shaper).toMatchObject({ mode: 'reference', kappa: 3, emaAlpha: 0.3 });
+    expect(() => parseRLConfig({ name: 'r', model: { path: 'm' }, algorithm: { verl: { shaper: { kappa: -1 } } } })).toThrow(/algorithm\.verl\.shaper\.kappa:/);
+    expect(() => parseRLConfig({ name: 'r', model: { path: 'm' }, algorithm: { verl: { shaper: { kapa: 3 } } } })).toThrow(/algorithm\.verl\.shaper: .*kapa/);
+  });
+  it('takes its lists of names from the packages that own them', () => {
+    const bad = (extra: object) => { try { parseRLConfig({ name: 'r', model: { path: 'm' }, ...extra }); } catch (e) { return (e as Error).message; } return ''; };
+    expect(bad({ model: { path: 'm', backend: 'metal' } })).toMatch(/model\.backend:.*webgpu/);
+    expect(bad({ data: { template: 'nope' } })).toMatch(/data\.template: unknown prompt template 'nope' \(registered: .*qwen-math/);
+    expect(bad({ algorithm: { estimator: 'ppo' } })).toMatch(/algorithm\.estimator: unknown advantage estimator "ppo"; registered: .*grpo/);
+    expect(bad({ actor: { policyLoss: 'gspo' } })).toMatch(/actor\.policyLoss: unknown policy loss 'gspo'/);
+    expect(bad({ data: { difficulty: 9 } })).toMatch(/data\.difficulty: difficulty must be a level/);
+    expect(parseRLConfig({ name: 'r', model: { path: 'm' }, data: { difficulty: { maxOperand: 20 } } }).data.difficulty).toEqual({ maxOperand: 20 });
+    expect(parseRLConfig({ name: 'r', model: { path: 'm' }, actor: { lossAggMode: 'seq-mean-token-sum-norm' } }).actor.lossAggMode).toBe('seq-mean-token-sum-norm');
+  });
+  it('reward.overlong: checked against the response limit when enabled', () => {
+    const c = parseRLConfig({ name: 'r', model: { path: 'm' }, rollout: { maxNewTokens: 64 }, reward: { overlong: { enabled: true, bufferLength: 16 } } });
+    expect(c.reward.overlong).toEqual({ enabled: true, bufferLength: 16, penaltyFactor: 1 });
+    expect(() => parseRLConfig({ name: 'r', model: { path: 'm' }, rollout: { maxNewTokens: 8 }, reward: { overlong: { enabled: true, bufferLength: 16 } } }))
+      .toThrow(/reward\.overlong: reward\.overlong\.bufferLength \(16\) is longer than the response limit/);
   });
   it('lists every problem with its path', () => {
     let err: unknown;

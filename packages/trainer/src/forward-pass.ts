@@ -3,22 +3,22 @@
 // of the response tokens, handed to the rank metrics one micro-batch at a time so the
 // [B, T, D] states of the whole batch never have to be held at once.
 import * as tf from '@tensorflow/tfjs';
-import type { PolicyModel, RankMetricsRow } from './contracts.js';
+import type { CausalLM } from '@verl-ts/models';
+import { batchRankMetrics, type ResponseRankMetrics } from '@verl-ts/rank-metrics';
 import { sliceTokenBatch, type TokenBatch } from './batch.js';
 import { entropyFromLogits, logProbsFromLogits } from './losses.js';
 import { readAsync, readSync, type TensorReads } from './readback.js';
-
-export type RankMetricsFn = (
-  hidden: Float32Array, dims: { batch: number; time: number; dim: number }, mask: Float32Array,
-  opts: { stride: number; maxTokens: number },
-) => RankMetricsRow[];
 
 export interface ScoreOptions {
   microBatchSize: number;
   temperature?: number;
   withEntropy?: boolean;
-  /** compute rank metrics from the hidden states of the loss tokens */
-  rankMetrics?: { fn: RankMetricsFn; stride: number; maxTokens: number };
+  /**
+   * ER of all response states and ERV/ERA of the last maxTokens per row, from the hidden states
+   * of the loss tokens (rank-metrics' batch function, one worker thread per core, bit-identical
+   * to one thread). Non-finite states give NaN metrics (the step then skips VERL shaping).
+   */
+  rankMetrics?: { stride: number; maxTokens: number };
 }
 
 export interface ScoreResult {
@@ -26,18 +26,18 @@ export interface ScoreResult {
   logProbs: number[][];
   /** [B][L-1] token entropies (only withEntropy) */
   entropy: number[][] | null;
-  metrics: RankMetricsRow[] | null;
+  metrics: ResponseRankMetrics[] | null;
   forwardMs: number;
   metricsMs: number;
 }
 
 /** The passes as a sequence of readbacks (see readback.ts): one per micro-batch. */
-function* scoreBatchReads(model: PolicyModel, batch: TokenBatch, opts: ScoreOptions): TensorReads<ScoreResult> {
+function* scoreBatchReads(model: CausalLM, batch: TokenBatch, opts: ScoreOptions): TensorReads<ScoreResult> {
   const B = batch.inputIds.length;
   const T = batch.length - 1;
   const logProbs: number[][] = [];
   const entropy: number[][] | null = opts.withEntropy ? [] : null;
-  const metrics: RankMetricsRow[] | null = opts.rankMetrics ? [] : null;
+  const metrics: ResponseRankMetrics[] | null = opts.rankMetrics ? [] : null;
   let forwardMs = 0;
   let metricsMs = 0;
   const mb = Math.max(1, opts.microBatchSize);
@@ -87,7 +87,7 @@ function* scoreBatchReads(model: PolicyModel, batch: TokenBatch, opts: ScoreOpti
       const t1 = performance.now();
       const mask = new Float32Array(rows * t);
       for (let r = 0; r < rows; r++) for (let j = 0; j < t; j++) mask[r * t + j] = sub.lossMask[r][j];
-      metrics.push(...opts.rankMetrics.fn(hData, { batch: rows, time: t, dim: D }, mask, { stride: opts.rankMetrics.stride, maxTokens: opts.rankMetrics.maxTokens }));
+      metrics.push(...batchRankMetrics(hData, { batch: rows, time: t, dim: D }, mask, { ...opts.rankMetrics, nonFinite: 'nan' }));
       metricsMs += performance.now() - t1;
     }
   }
@@ -95,11 +95,11 @@ function* scoreBatchReads(model: PolicyModel, batch: TokenBatch, opts: ScoreOpti
 }
 
 /** Log-probs (and entropies, rank metrics) of a batch with synchronous readbacks (wasm/cpu). */
-export function scoreBatch(model: PolicyModel, batch: TokenBatch, opts: ScoreOptions): ScoreResult {
+export function scoreBatch(model: CausalLM, batch: TokenBatch, opts: ScoreOptions): ScoreResult {
   return readSync(scoreBatchReads(model, batch, opts));
 }
 
 /** `scoreBatch` with one asynchronous readback per micro-batch (works on every backend). */
-export function scoreBatchAsync(model: PolicyModel, batch: TokenBatch, opts: ScoreOptions): Promise<ScoreResult> {
+export function scoreBatchAsync(model: CausalLM, batch: TokenBatch, opts: ScoreOptions): Promise<ScoreResult> {
   return readAsync(scoreBatchReads(model, batch, opts));
 }

@@ -56,7 +56,7 @@ describe('GRPO raises held-out accuracy on the tiny arithmetic task', () => {
         algorithm: { verl: { enabled: verl } },
         metrics: { stride: 2, samplesPerStep: 0 },
         trainer: { steps: Number(process.env.LEARN_STEPS ?? 20), promptsPerStep: 16, saveEvery: 0 },
-      }), { onStep: (m) => { if (process.env.LEARN_LOG) console.log(m.step, m.rewardMean); } });
+      }), { hooks: { onStep: (m) => { if (process.env.LEARN_LOG) console.log(m.step, m.rewardMean); } } });
       const end = await evaluate(r.checkpointDir!);
       console.log(`${verl ? 'GRPO+VERL' : 'GRPO'}: held-out ${(100 * start.accuracy).toFixed(0)}% -> ${(100 * end.accuracy).toFixed(0)}%, worked ${(100 * start.worked).toFixed(0)}% -> ${(100 * end.worked).toFixed(0)}%`);
       expect(end.accuracy).toBeGreaterThanOrEqual(0.6);

@@ -40,6 +40,8 @@ export interface StepMetrics {
   truncationRate: number;
   updates: number;
   skippedUpdates: number;
+  /** share of responses given the DAPO overlong penalty (only with reward.overlong.enabled) */
+  overlongPenalisedRate?: number;
   /** the VERL shaper's stats of this step (empty without VERL) */
   shaper: Record<string, number | null>;
   /** seconds per phase */

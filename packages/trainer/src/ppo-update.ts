@@ -5,14 +5,17 @@
 // A non-finite loss or gradient norm skips that update (verl skips the optimizer step when the
 // norm is not finite).
 import * as tf from '@tensorflow/tfjs';
-import type { PolicyModel } from './contracts.js';
+import type { CausalLM } from '@verl-ts/models';
 import { sliceTokenBatch, type TokenBatch } from './batch.js';
-import { aggregateLoss, entropyFromLogits, klPenalty, logProbsFromLogits, policyLoss, type KlEstimator, type LossAggMode } from './losses.js';
+import { aggregateLoss, entropyFromLogits, klPenalty, logProbsFromLogits, type KlEstimator, type LossAggMode } from './losses.js';
+import { getPolicyLoss } from './policy-losses.js';
 import type { AdamW } from './adamw.js';
 import { clipWithNorm, globalNormTensor, GradAccumulator } from './gradients.js';
 import { readAsync, readSync, type TensorReads } from './readback.js';
 
 export interface PPOSettings {
+  /** a name registered in policy-losses.ts ('vanilla': PPO-clip) */
+  policyLoss: string;
   clipLow: number;
   clipHigh: number;
   clipRatioC: number | null;
@@ -69,7 +72,7 @@ export function microBatchLossFromLogits(
   const shifted = tf.slice(logits, [0, 0, 0], [rows, T, V]) as tf.Tensor3D;
   const logProb = logProbsFromLogits(shifted, mb.labels, s.temperature);
   const mask = rowsToTensor(mb.lossMask, T);
-  const pl = policyLoss(
+  const pl = getPolicyLoss(s.policyLoss)(
     { logProb, oldLogProb: rowsToTensor(old, T), advantages: rowsToTensor(adv, T), mask },
     { clipLow: s.clipLow, clipHigh: s.clipHigh, clipRatioC: s.clipRatioC, aggMode: s.lossAggMode },
   );
@@ -89,7 +92,7 @@ export function microBatchLossFromLogits(
 
 /** One micro-batch's loss terms (differentiable in the model's variables). */
 export function microBatchLoss(
-  model: PolicyModel, mb: TokenBatch, old: number[][], ref: number[][] | null, adv: number[][], s: PPOSettings,
+  model: CausalLM, mb: TokenBatch, old: number[][], ref: number[][] | null, adv: number[][], s: PPOSettings,
 ): LossTerms {
   const { logits } = model.forward({ inputIds: mb.inputIds, attentionMask: mb.attentionMask });
   return microBatchLossFromLogits(logits, mb, old, ref, adv, s);
@@ -101,7 +104,7 @@ export function microBatchLoss(
  * memory of one tape over the whole forward), that; otherwise tf.variableGrads.
  */
 function microBatchGrads(
-  model: PolicyModel, vars: tf.Variable[], mb: TokenBatch, scale: number, lossOf: (logits: tf.Tensor3D) => tf.Scalar,
+  model: CausalLM, vars: tf.Variable[], mb: TokenBatch, scale: number, lossOf: (logits: tf.Tensor3D) => tf.Scalar,
 ): { value: tf.Scalar; grads: tf.NamedTensorMap } {
   const scaled = (logits: tf.Tensor3D) => tf.mul(lossOf(logits), scale) as tf.Scalar;
   const batch = { inputIds: mb.inputIds, attentionMask: mb.attentionMask };
@@ -117,7 +120,7 @@ const STAT_KEYS = ['pg', 'ent', 'kl', 'clip', 'clipLower', 'approxKl', 'loss'] a
  * statistics of each of its micro-batches and the gradient norm.
  */
 function* ppoUpdateReads(
-  model: PolicyModel, optimizer: AdamW, data: PPOData, s: PPOSettings, lr: number,
+  model: CausalLM, optimizer: AdamW, data: PPOData, s: PPOSettings, lr: number,
   onProgress?: (done: number, total: number) => void,
 ): TensorReads<PPOUpdateStats> {
   const vars = model.trainableVariables();
@@ -206,7 +209,7 @@ function* ppoUpdateReads(
 
 /** One actor update with synchronous readbacks (wasm/cpu); on webgpu use `ppoUpdateAsync`. */
 export function ppoUpdate(
-  model: PolicyModel, optimizer: AdamW, data: PPOData, s: PPOSettings, lr: number,
+  model: CausalLM, optimizer: AdamW, data: PPOData, s: PPOSettings, lr: number,
   onProgress?: (done: number, total: number) => void,
 ): PPOUpdateStats {
   return readSync(ppoUpdateReads(model, optimizer, data, s, lr, onProgress));
@@ -214,7 +217,7 @@ export function ppoUpdate(
 
 /** `ppoUpdate` with one asynchronous readback per optimizer update (works on every backend). */
 export function ppoUpdateAsync(
-  model: PolicyModel, optimizer: AdamW, data: PPOData, s: PPOSettings, lr: number,
+  model: CausalLM, optimizer: AdamW, data: PPOData, s: PPOSettings, lr: number,
   onProgress?: (done: number, total: number) => void,
 ): Promise<PPOUpdateStats> {
   return readAsync(ppoUpdateReads(model, optimizer, data, s, lr, onProgress));

@@ -65,7 +65,7 @@ describe('addNChunked / global norm', () => {
 });
 
 const settings: PPOSettings = {
-  clipLow: 0.2, clipHigh: 0.2, clipRatioC: 3, lossAggMode: 'seq-mean-token-mean', entropyCoef: 0.05,
+  policyLoss: 'vanilla', clipLow: 0.2, clipHigh: 0.2, clipRatioC: 3, lossAggMode: 'seq-mean-token-mean', entropyCoef: 0.05,
   klCoef: 0.1, klEstimator: 'low_var_kl', ppoEpochs: 2, miniBatchRows: 2, microBatchRows: 1, gradClip: 0.5, temperature: 1,
 };
 
@@ -76,7 +76,7 @@ function setup() {
 describe('async twins of scoreBatch / ppoUpdate', () => {
   it('scoreBatchAsync equals scoreBatch exactly, one read per micro-batch', async () => {
     const { model, batch } = setup();
-    const opts = { microBatchSize: 3, withEntropy: true, rankMetrics: { fn: (h: Float32Array, d: { batch: number; time: number; dim: number }) => [{ sum: h.reduce((a, b) => a + b, 0), ...d }] as never, stride: 1, maxTokens: 100 } };
+    const opts = { microBatchSize: 3, withEntropy: true, rankMetrics: { stride: 1, maxTokens: 100 } };
     const a = scoreBatch(model, batch, opts);
     const spy = vi.spyOn(tf.Tensor.prototype, 'data');
     const b = await scoreBatchAsync(model, batch, opts);
@@ -85,7 +85,8 @@ describe('async twins of scoreBatch / ppoUpdate', () => {
     expect(b.logProbs).toEqual(a.logProbs);
     expect(b.entropy).toEqual(a.entropy);
     expect(b.metrics).toEqual(a.metrics);
-    expect(a.metrics).toHaveLength(2);
+    expect(a.metrics).toHaveLength(4);
+    expect(a.metrics!.filter((m) => m.er > 0)).toHaveLength(3); // the 1-token response has ER 0
   });
   it('ppoUpdateAsync gives the same statistics and weights as ppoUpdate, one read per optimizer update', async () => {
     const a = setup(); const b = setup();

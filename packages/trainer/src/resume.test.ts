@@ -76,7 +76,7 @@ describe('exact resume', () => {
 
   it('3 steps + abort + resume in a rebuilt trainer equals 6 steps in one go', async () => {
     const ac = new AbortController();
-    const first = await trainRL(parseRLConfig(configFor('split')), { signal: ac.signal, onStep: (m) => { if (m.step === 3) ac.abort(); } });
+    const first = await trainRL(parseRLConfig(configFor('split')), { hooks: { signal: ac.signal, onStep: (m) => { if (m.step === 3) ac.abort(); } } });
     expect(first).toMatchObject({ steps: 3, aborted: true });
     expect((await listCheckpoints(first.runDir)).map((c) => c.step)).toEqual([3]);
     const second = await trainRL(parseRLConfig(configFor('split')));
@@ -88,7 +88,7 @@ describe('exact resume', () => {
   const dist = join(here, '..', 'dist', 'index.js');
   it.skipIf(!existsSync(dist))('resume in a fresh Node process (built package) equals 6 steps in one go', async () => {
     const ac = new AbortController();
-    const first = await trainRL(parseRLConfig(configFor('child')), { signal: ac.signal, onStep: (m) => { if (m.step === 3) ac.abort(); } });
+    const first = await trainRL(parseRLConfig(configFor('child')), { hooks: { signal: ac.signal, onStep: (m) => { if (m.step === 3) ac.abort(); } } });
     expect(first.steps).toBe(3);
     const out = execFileSync(process.execPath, [join(here, 'test-utils', 'resume-child.mjs'), JSON.stringify(configFor('child'))], { encoding: 'utf8', cwd: join(here, '..') });
     const res = JSON.parse(out.trim().split('\n').pop()!);

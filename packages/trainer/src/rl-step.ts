@@ -1,32 +1,41 @@
-// One RL step: prompts → rollout → rewards → forward (old log-probs, entropies, hidden states
-// → ER/ERV/ERA) → reference log-probs → advantages (estimator + optional VERL shaping) → PPO
-// update. Returns the step's metrics and sample records; the caller owns state and files.
-import type { PolicyModel, ProblemLike, RolloutEngineLike, RolloutLike, TokenizerLike } from './contracts.js';
+// One RL step, as a list of calls into the packages that own each part: prompts (datasets) →
+// rollout (the engine: rollout's local or remote one, or the caller's) → rewards (verifiers, or
+// the caller's RewardFn; DAPO overlong penalty) → forward of the old policy (log-probs,
+// entropies, hidden states → rank-metrics' ER/ERV/ERA) and of the reference → advantages
+// (verl-advantage's estimator + VERL shaper) → PPO update (this package) → the engine reloads the
+// weights. Returns the step's metrics and sample records; the caller (run-loop.ts) owns state and files.
+import type { Problem } from '@verl-ts/datasets';
+import { formatPrompt } from '@verl-ts/datasets';
+import type { CausalLM, Tokenizer } from '@verl-ts/models';
+import type { VerlShaper } from '@verl-ts/verl-advantage';
 import type { RLConfig } from './config.js';
-import type { RLDeps, ShaperWithRewards } from './rl-deps.js';
 import type { AdamW } from './adamw.js';
 import type { DataCursor } from './data-cursor.js';
 import type { Rng } from './rng.js';
 import type { StepMetrics, TrainerHooks } from './metrics.js';
+import type { TrainingEngine } from './engine.js';
+import type { RewardFn } from './reward.js';
 import { buildTokenBatch } from './batch.js';
 import { scoreBatchAsync } from './forward-pass.js';
 import { ppoUpdateAsync } from './ppo-update.js';
 import { computeStepAdvantages } from './advantages.js';
+import { applyOverlongPenalty, maskTruncatedResponses } from './overlong.js';
 import { learningRateAt } from './schedule.js';
+import { checkAbort } from './run-loop.js';
 import { finiteOrNull, mean, std } from './stats.js';
 
 export interface RLStepContext {
   config: RLConfig;
-  deps: RLDeps;
-  policy: PolicyModel;
-  reference: PolicyModel | null;
-  tokenizer: TokenizerLike;
-  engine: RolloutEngineLike;
+  policy: CausalLM;
+  reference: CausalLM | null;
+  tokenizer: Tokenizer;
+  engine: TrainingEngine;
+  reward: RewardFn;
   optimizer: AdamW;
-  problems: ProblemLike[];
+  problems: Problem[];
   cursor: DataCursor;
   rng: Rng;
-  shaper: ShaperWithRewards | null;
+  shaper: VerlShaper | null;
   hooks: TrainerHooks<StepMetrics>;
 }
 
@@ -36,16 +45,8 @@ export interface SampleRecord {
   er: number | null; erv: number | null; era: number | null; advantage: number | null;
 }
 
-export class AbortedError extends Error {
-  constructor() { super('training aborted'); this.name = 'AbortedError'; }
-}
-
-function checkAbort(signal?: AbortSignal): void {
-  if (signal?.aborted) throw new AbortedError();
-}
-
 /** Encode a prompt, keeping at most maxTokens from its end. */
-export function encodePrompt(tokenizer: TokenizerLike, text: string, maxTokens: number): number[] {
+export function encodePrompt(tokenizer: Tokenizer, text: string, maxTokens: number): number[] {
   const ids = tokenizer.encode(text);
   return ids.length > maxTokens ? ids.slice(ids.length - maxTokens) : ids;
 }
@@ -61,7 +62,7 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (x: T, i: number) =
 }
 
 export async function runRLStep(ctx: RLStepContext, step: number): Promise<{ metrics: StepMetrics; samples: SampleRecord[] }> {
-  const { config: c, deps, hooks } = ctx;
+  const { config: c, hooks } = ctx;
   const phase = (name: string, done: number, total: number) => hooks.onPhase?.(name, done, total);
   const tStart = performance.now();
   const time = { generate: 0, grade: 0, forward: 0, metrics: 0, advantage: 0, update: 0, checkpoint: 0, total: 0 };
@@ -69,14 +70,14 @@ export async function runRLStep(ctx: RLStepContext, step: number): Promise<{ met
   // 1. prompts (deterministic from the data cursor)
   const epoch = ctx.cursor.toJSON().epoch;
   const picked = ctx.cursor.take(c.trainer.promptsPerStep).map((i) => ctx.problems[i]);
-  const promptTexts = picked.map((p) => deps.formatPrompt(c.data.template, p.question));
+  const promptTexts = picked.map((p) => formatPrompt(c.data.template, p.question));
   const promptIds = promptTexts.map((t) => encodePrompt(ctx.tokenizer, t, c.rollout.maxPromptTokens));
 
   // 2. rollout
   checkAbort(hooks.signal);
   let t0 = performance.now();
   const seed = ctx.rng.seed();
-  const rollouts: RolloutLike[] = await ctx.engine.generate(c.rollout.engine === 'remote' ? promptTexts : promptIds, {
+  const rollouts = await ctx.engine.generate(ctx.engine.promptsAs === 'text' ? promptTexts : promptIds, {
     n: c.rollout.n, temperature: c.rollout.temperature, topP: c.rollout.topP, topK: c.rollout.topK,
     maxNewTokens: c.rollout.maxNewTokens, seed, stop: c.rollout.stop, signal: hooks.signal,
     onProgress: (p) => phase('generate', p.done, p.total),
@@ -91,14 +92,16 @@ export async function runRLStep(ctx: RLStepContext, step: number): Promise<{ met
   t0 = performance.now();
   let graded = 0;
   const grades = await mapLimit(rollouts, 8, async (r) => {
-    const p = picked[r.promptIndex];
-    // graded once: the reward and the accuracy come from the same result
-    const g = await deps.grade(r.text, p, c.reward.timeoutMs);
+    const g = await ctx.reward(r.text, picked[r.promptIndex]);
     phase('grade', ++graded, rollouts.length);
-    return { reward: deps.rewardOf(c.reward.fn, g), correct: g.correct };
+    return g;
   });
   time.grade = (performance.now() - t0) / 1000;
-  const rewards = grades.map((g) => g.reward);
+  // DAPO soft overlong punishment (overlong.ts); off by default
+  const overlong = c.reward.overlong.enabled
+    ? applyOverlongPenalty(grades.map((g) => g.reward), responseIds.map((r) => r.length), c.rollout.maxNewTokens, c.reward.overlong)
+    : null;
+  const rewards = overlong ? overlong.rewards : grades.map((g) => g.reward);
 
   // 4. old-policy forward: log-probs, entropies, hidden states → rank metrics
   checkAbort(hooks.signal);
@@ -106,7 +109,7 @@ export async function runRLStep(ctx: RLStepContext, step: number): Promise<{ met
   phase('forward', 0, 1);
   const old = await scoreBatchAsync(ctx.policy, batch, {
     microBatchSize: c.actor.logProbMicroBatchSize, temperature: c.rollout.temperature, withEntropy: true,
-    rankMetrics: { fn: deps.rankMetrics, stride: c.metrics.stride, maxTokens: c.metrics.maxTokens },
+    rankMetrics: { stride: c.metrics.stride, maxTokens: c.metrics.maxTokens },
   });
   let refLogProbs: number[][] | null = null;
   let refMs = 0;
@@ -119,10 +122,14 @@ export async function runRLStep(ctx: RLStepContext, step: number): Promise<{ met
   time.metrics = old.metricsMs / 1000;
   phase('forward', 1, 1);
   const rank = old.metrics!;
+  // DAPO overlong filtering: truncated responses leave the loss (actor.maskTruncated, off by default)
+  const trainBatch = c.actor.maskTruncated
+    ? { ...batch, lossMask: maskTruncatedResponses(batch.lossMask, rollouts.map((r) => r.finishReason), true) }
+    : batch;
 
   // 5. advantages
   t0 = performance.now();
-  const adv = computeStepAdvantages(deps, c.algorithm.estimator, rewards, rollouts.map((r) => r.promptIndex), batch.lossMask, rank, ctx.shaper);
+  const adv = computeStepAdvantages(c.algorithm.estimator, rewards, rollouts.map((r) => r.promptIndex), trainBatch.lossMask, rank, ctx.shaper);
   time.advantage = (performance.now() - t0) / 1000;
 
   // 6. PPO update
@@ -131,12 +138,14 @@ export async function runRLStep(ctx: RLStepContext, step: number): Promise<{ met
   const lr = learningRateAt(step, {
     lr: c.actor.lr, warmupSteps: c.actor.warmupSteps, kind: c.actor.schedule, totalSteps: c.trainer.steps, minLrRatio: c.actor.minLrRatio,
   });
-  const upd = await ppoUpdateAsync(ctx.policy, ctx.optimizer, { batch, oldLogProbs: old.logProbs, refLogProbs, advantages: adv.tokens }, {
-    clipLow: c.actor.clipLow, clipHigh: c.actor.clipHigh, clipRatioC: c.actor.clipRatioC, lossAggMode: c.actor.lossAggMode,
+  const upd = await ppoUpdateAsync(ctx.policy, ctx.optimizer, { batch: trainBatch, oldLogProbs: old.logProbs, refLogProbs, advantages: adv.tokens }, {
+    policyLoss: c.actor.policyLoss, clipLow: c.actor.clipLow, clipHigh: c.actor.clipHigh, clipRatioC: c.actor.clipRatioC, lossAggMode: c.actor.lossAggMode,
     entropyCoef: c.actor.entropyCoef, klCoef: c.actor.klCoef, klEstimator: c.actor.klEstimator, ppoEpochs: c.actor.ppoEpochs,
     miniBatchRows: c.actor.miniBatchSize * c.rollout.n, microBatchRows: c.actor.microBatchSize, gradClip: c.actor.gradClip,
     temperature: c.rollout.temperature,
   }, lr, (d, t) => phase('update', d, t));
+  // an engine with its own copy of the weights (llama.cpp) reloads them
+  await ctx.engine.syncWeights?.(ctx.policy);
   time.update = (performance.now() - t0) / 1000;
 
   // 7. metrics
@@ -168,6 +177,7 @@ export async function runRLStep(ctx: RLStepContext, step: number): Promise<{ met
     tokensPerSec: time.total > 0 ? processed / time.total : 0,
   };
   const events = [...adv.events, ...upd.nonFiniteEvents];
+  if (overlong) metrics.overlongPenalisedRate = overlong.penalisedRate;
   if (events.length) metrics.events = events;
 
   const samples: SampleRecord[] = rollouts.slice(0, c.metrics.samplesPerStep).map((r, i) => ({

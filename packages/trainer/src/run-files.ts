@@ -4,6 +4,7 @@
 // kill at any moment loses no finished step's records and doubles none.
 import { mkdir, open, readFile, rename, rm, stat, writeFile, copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { StepMetrics } from './metrics.js';
 
 export async function pathExists(path: string): Promise<boolean> {
   try { await stat(path); return true; } catch { return false; }
@@ -76,4 +77,11 @@ export async function writeJson(path: string, value: unknown): Promise<void> {
 
 export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
   await writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n');
+}
+
+/** The step records of a run (metrics.jsonl) as written: StepMetrics for RL, SFTStepMetrics for SFT. */
+export async function readStepMetrics<M = StepMetrics>(runDir: string): Promise<M[]> {
+  let text: string;
+  try { text = await readFile(join(runDir, 'metrics.jsonl'), 'utf8'); } catch { return []; }
+  return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as M);
 }

@@ -1,10 +1,14 @@
 // trainRL / trainSFT behaviour beyond exact resume: the non-finite guard, SFT resume, run files.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { mkdtempSync, readFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCausalLM } from '@verl-ts/models';
-import { trainRL, NonFiniteTrainingError } from './train-rl.js';
+import { createLocalEngine } from '@verl-ts/rollout';
+import { loadTokenizer } from '@verl-ts/models';
+import { trainRL } from './train-rl.js';
+import { NonFiniteTrainingError } from './run-loop.js';
 import { trainSFT } from './train-sft.js';
 import { parseRLConfig, parseSFTConfig, type RLConfigInput, type SFTConfigInput } from './config.js';
 import { ConfigChangeError } from './run-config.js';
@@ -23,8 +27,19 @@ const rl = (name: string, extra: Partial<RLConfigInput> = {}): RLConfigInput => 
 
 describe('trainRL', () => {
   it('stops with a clear error after K consecutive non-finite updates, logging each', async () => {
-    const cfg = parseRLConfig(rl('nan', { trainer: { steps: 5, promptsPerStep: 2, saveEvery: 0, maxNonFiniteInRow: 2 } }));
-    const err = await trainRL(cfg, {}, { computeAdvantages: (_n, i) => i.rewards.map(() => NaN) }).catch((e) => e);
+    // a policy whose final norm is NaN (so every loss is NaN), sampled through an engine on the
+    // intact policy (so the rollouts are ordinary)
+    const broken = await loadCausalLM(modelDir);
+    const norm = broken.namedParameters().find(([n]) => n === 'model.norm.weight')![1];
+    norm.assign(norm.mul(NaN));
+    await broken.save(join(root, 'nan-policy'));
+    broken.dispose();
+    await copyFile(join(modelDir, 'tokenizer.json'), join(root, 'nan-policy', 'tokenizer.json'));
+    const intact = await loadCausalLM(modelDir);
+    const engine = createLocalEngine(intact, await loadTokenizer(modelDir));
+    const cfg = parseRLConfig(rl('nan', { model: { path: join(root, 'nan-policy'), backend: 'wasm' }, trainer: { steps: 5, promptsPerStep: 2, saveEvery: 0, maxNonFiniteInRow: 2 } }));
+    const err = await trainRL(cfg, { engine }).catch((e) => e);
+    intact.dispose();
     expect(err).toBeInstanceOf(NonFiniteTrainingError);
     expect(String(err.message)).toMatch(/training stopped at step 2: 2 consecutive updates were skipped/);
     const lines = readFileSync(join(root, 'nan', 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
@@ -35,7 +50,7 @@ describe('trainRL', () => {
   it('writes config, metrics, samples and keeps the last K checkpoints; refuses to overwrite with resume never', async () => {
     const phases = new Set<string>();
     const saved: number[] = [];
-    const r = await trainRL(parseRLConfig(rl('files')), { onPhase: (p) => phases.add(p), onCheckpoint: (d, s) => { expect(existsSync(join(d, 'manifest.json'))).toBe(true); saved.push(s); } });
+    const r = await trainRL(parseRLConfig(rl('files')), { hooks: { onPhase: (p) => phases.add(p), onCheckpoint: (d, s) => { expect(existsSync(join(d, 'manifest.json'))).toBe(true); saved.push(s); } } });
     expect(saved).toEqual([2, 4, 5]);
     expect(r).toMatchObject({ steps: 5, aborted: false });
     expect(r.checkpointDir).toBe(join(root, 'files', 'checkpoints', 'step-5'));
@@ -72,7 +87,7 @@ describe('issue 13: run files on resume, on early failure and at a checkpoint', 
     expect(existsSync(join(root, 'cfgchange', 'config-history.jsonl'))).toBe(false);
     expect(readJsonl(join(root, 'cfgchange', 'metrics.jsonl'))).toHaveLength(2);
     // allowed: the run continues and the run folder records the change and the step it applies from
-    const r = await trainRL(parseRLConfig(changed), {}, undefined, { allowConfigChange: true });
+    const r = await trainRL(parseRLConfig(changed), { allowConfigChange: true });
     expect(r.steps).toBe(3);
     const history = readJsonl(join(root, 'cfgchange', 'config-history.jsonl'));
     expect(history).toHaveLength(1);
@@ -85,6 +100,14 @@ describe('issue 13: run files on resume, on early failure and at a checkpoint', 
     const cadence = rl('cfgchange', { ...changed, trainer: { steps: 4, promptsPerStep: 2, saveEvery: 2 } });
     expect((await trainRL(parseRLConfig(cadence))).steps).toBe(4);
     expect(readJsonl(join(root, 'cfgchange', 'config-history.jsonl'))[1]).toMatchObject({ step: 3, trainingFields: [] });
+    // a shaper field is a training field like any other: refused, or recorded and used (the saved
+    // EMAs continue; the settings are the config's, not the checkpoint's)
+    const kappa = rl('cfgchange', { ...changed, algorithm: { verl: { enabled: true, shaper: { kappa: 3 } } }, trainer: { steps: 5, promptsPerStep: 2, saveEvery: 1 } });
+    await expect(trainRL(parseRLConfig(kappa))).rejects.toThrow(/changed: algorithm\.verl\.shaper\.kappa 2 → 3\./);
+    expect((await trainRL(parseRLConfig(kappa), { allowConfigChange: true })).steps).toBe(5);
+    const state = JSON.parse(readFileSync(join(root, 'cfgchange', 'checkpoints', 'step-5', 'trainer_state.json'), 'utf8'));
+    expect(state.shaper.config.kappa).toBe(3);
+    expect(state.shaper.state.steps).toBe(3); // VERL on since step 3: the EMAs of steps 3 and 4 carried over
   });
   it('issue 13 point 2: with a cosine lr schedule a changed step count is a training change', async () => {
     const cos = (steps: number) => rl('cfgcosine', { actor: { lr: 1e-3, miniBatchSize: 2, microBatchSize: 4, schedule: 'cosine' }, trainer: { steps, promptsPerStep: 2, saveEvery: 1 } });
@@ -95,25 +118,25 @@ describe('issue 13: run files on resume, on early failure and at a checkpoint', 
     const missing = rl('fails-early', { model: { path: join(root, 'no-such-model'), backend: 'wasm' } });
     await expect(trainRL(parseRLConfig(missing))).rejects.toThrow();
     expect(existsSync(join(root, 'fails-early'))).toBe(false);
-    await expect(trainRL(parseRLConfig(rl('no-data')), {}, { loadProblems: async () => [] })).rejects.toThrow(/training data is empty/);
+    await expect(trainRL(parseRLConfig(rl('no-data')), { problems: [] })).rejects.toThrow(/training data is empty/);
     expect(existsSync(join(root, 'no-data'))).toBe(false);
     const ac = new AbortController();
-    const stopped = await trainRL(parseRLConfig(rl('stopped-early')), { signal: ac.signal, onPhase: () => ac.abort() });
+    const stopped = await trainRL(parseRLConfig(rl('stopped-early')), { hooks: { signal: ac.signal, onPhase: () => ac.abort() } });
     expect(stopped).toMatchObject({ steps: 0, aborted: true, discarded: true, checkpointDir: null, checkpointStep: null });
     expect(existsSync(join(root, 'stopped-early'))).toBe(false);
     // a folder that existed before is not removed
     mkdirSync(join(root, 'kept'), { recursive: true });
-    await expect(trainRL(parseRLConfig(rl('kept')), {}, { loadProblems: async () => [] })).rejects.toThrow();
+    await expect(trainRL(parseRLConfig(rl('kept')), { problems: [] })).rejects.toThrow();
     expect(existsSync(join(root, 'kept'))).toBe(true);
   });
   it('issue 13 point 4: a step\'s metrics and samples are on disk before its checkpoint lands', async () => {
     const seen: [number, number, number][] = [];
-    await trainRL(parseRLConfig(rl('order', { trainer: { steps: 3, promptsPerStep: 2, saveEvery: 1 } })), {
+    await trainRL(parseRLConfig(rl('order', { trainer: { steps: 3, promptsPerStep: 2, saveEvery: 1 } })), { hooks: {
       onCheckpoint: (_d, step) => {
         const samples = readJsonl(join(root, 'order', 'samples.jsonl'));
         seen.push([step, readJsonl(join(root, 'order', 'metrics.jsonl')).length, Math.max(...samples.map((x) => x.step))]);
       },
-    });
+    } });
     expect(seen).toEqual([[1, 1, 1], [2, 2, 2], [3, 3, 3]]);
   });
   it('issue 13 point 4: SFT writes a step\'s metrics before its checkpoint', async () => {
@@ -121,7 +144,7 @@ describe('issue 13: run files on resume, on early failure and at a checkpoint', 
     await trainSFT(parseSFTConfig({
       name: 'sft-order', outputDir: root, model: { path: modelDir, backend: 'wasm' },
       data: { source: 'arithmetic', count: 10, difficulty: 1, template: 'arithmetic' }, steps: 2, batchSize: 4, microBatchSize: 4, saveEvery: 1,
-    }), { onCheckpoint: (_d, step) => { seen.push([step, readJsonl(join(root, 'sft-order', 'metrics.jsonl')).length]); } });
+    }), { hooks: { onCheckpoint: (_d, step) => { seen.push([step, readJsonl(join(root, 'sft-order', 'metrics.jsonl')).length]); } } });
     expect(seen).toEqual([[1, 1], [2, 2]]);
   });
 });
@@ -137,7 +160,7 @@ describe('trainSFT', () => {
     const losses = readFileSync(join(full.runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).loss as number);
     expect(losses[5]).toBeLessThan(losses[0]);
     const ac = new AbortController();
-    const part = await trainSFT(parseSFTConfig(sft('sft-split')), { signal: ac.signal, onStep: (m) => { if (m.step === 3) ac.abort(); } });
+    const part = await trainSFT(parseSFTConfig(sft('sft-split')), { hooks: { signal: ac.signal, onStep: (m) => { if (m.step === 3) ac.abort(); } } });
     expect(part).toMatchObject({ steps: 3, aborted: true });
     const rest = await trainSFT(parseSFTConfig(sft('sft-split')));
     expect(rest.steps).toBe(6);
@@ -160,7 +183,7 @@ describe('issue 13 point 2 in SFT', () => {
     await trainSFT(parseSFTConfig(cfg(1e-3, 1)));
     // the default cosine schedule makes the step count a training field too
     await expect(trainSFT(parseSFTConfig(cfg(2e-3, 2)))).rejects.toThrow(/changed: lr 0\.001 → 0\.002, steps 1 → 2\./);
-    const r = await trainSFT(parseSFTConfig(cfg(2e-3, 2)), {}, undefined, { allowConfigChange: true });
+    const r = await trainSFT(parseSFTConfig(cfg(2e-3, 2)), { allowConfigChange: true });
     expect(r.steps).toBe(2);
     expect(JSON.parse(readFileSync(join(root, 'sft-change', 'config-history.jsonl'), 'utf8'))).toMatchObject({ step: 1, trainingFields: ['lr', 'steps'] });
   });

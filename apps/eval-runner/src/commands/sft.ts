@@ -3,7 +3,8 @@
 import { join, resolve } from 'node:path';
 import { bool, str, UsageError } from '../cli/args.js';
 import type { Command } from '../cli/command.js';
-import { applyOverrides, readConfigFile, toYaml } from './shared/config-file.js';
+import { applyOverrides, readConfigFile } from './shared/config-file.js';
+import { commentedConfigYaml } from './shared/print-config.js';
 import { trainingHooks } from './shared/train-progress.js';
 import { stopExitCode, stoppedRunMessage } from './shared/train-stop.js';
 
@@ -31,13 +32,14 @@ export const command: Command = {
     const trainer = await import('@verl-ts/trainer');
     const config = trainer.parseSFTConfig(raw);
     if (bool(v, 'print-config')) {
-      io.stdout.write(toYaml(config));
+      const defaults = trainer.parseSFTConfig(MINIMAL_SFT_CONFIG);
+      io.stdout.write(commentedConfigYaml(config, trainer.describeConfigFields(trainer.sftConfigSchema), defaults));
       return 0;
     }
     const runDir = resolve(join(config.outputDir, config.name));
     io.stderr.write(`SFT ${config.name}: ${config.steps} steps of ${config.batchSize} examples → ${runDir}\n`);
     const { bar, hooks, startStep } = trainingHooks(io, 'sft', config.steps);
-    const result = await trainer.trainSFT(config, hooks, undefined, { allowConfigChange: bool(v, 'allow-config-change') });
+    const result = await trainer.trainSFT(config, { hooks, allowConfigChange: bool(v, 'allow-config-change') });
     bar.finish();
     if (io.signal.aborted) {
       io.stderr.write(stoppedRunMessage({ ...result, checkpointDir: result.modelDir || null }, io.signal, startStep()));

@@ -104,7 +104,7 @@ describe('verl train / sft', () => {
     hooks.onStart({ startStep: 6 });
     expect(startStep()).toBe(6);
     t = 15_000; // step 7 took 10 s
-    hooks.onStep({ step: 7 });
+    hooks.onStep({ step: 7, epoch: 0, loss: null, tokenAccuracy: 0, gradNorm: null, lr: 0, tokens: 0, skipped: false, time: { step: 10 }, tokensPerSec: 0 });
     // 3 steps left at 10 s each (counting steps 1-6, done before the resume, would say 4 s)
     expect(bar.line()).toBe('train: 70% (7/10) 10s elapsed, ETA 30s');
   });

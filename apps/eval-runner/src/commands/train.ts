@@ -3,7 +3,8 @@ import { join, resolve } from 'node:path';
 import { bool, str, UsageError } from '../cli/args.js';
 import type { Command } from '../cli/command.js';
 import { checkGenerationFits, withBundledDefaults } from './shared/bundled-model.js';
-import { applyOverrides, readConfigFile, toYaml } from './shared/config-file.js';
+import { applyOverrides, readConfigFile } from './shared/config-file.js';
+import { commentedConfigYaml } from './shared/print-config.js';
 import { trainingHooks } from './shared/train-progress.js';
 import { stopExitCode, stoppedRunMessage } from './shared/train-stop.js';
 
@@ -38,13 +39,14 @@ export const command: Command = {
     const config = trainer.parseRLConfig(raw);
     await checkGenerationFits(config.model.path, config.rollout.maxPromptTokens, config.rollout.maxNewTokens);
     if (bool(v, 'print-config')) {
-      io.stdout.write(toYaml(config));
+      const defaults = trainer.parseRLConfig(MINIMAL_RL_CONFIG);
+      io.stdout.write(commentedConfigYaml(config, trainer.describeConfigFields(trainer.rlConfigSchema), defaults));
       return 0;
     }
     const runDir = resolve(join(config.outputDir, config.name));
     io.stderr.write(`training ${config.name}: ${config.trainer.steps} steps, ${config.trainer.promptsPerStep} prompts × ${config.rollout.n} responses per step, VERL ${config.algorithm.verl.enabled ? 'on' : 'off'} → ${runDir}\n`);
     const { bar, hooks, startStep } = trainingHooks(io, 'train', config.trainer.steps);
-    const result = await trainer.trainRL(config, hooks, undefined, { allowConfigChange: bool(v, 'allow-config-change') });
+    const result = await trainer.trainRL(config, { hooks, allowConfigChange: bool(v, 'allow-config-change') });
     bar.finish();
     if (io.signal.aborted) {
       io.stderr.write(stoppedRunMessage(result, io.signal, startStep()));

@@ -10,7 +10,6 @@ import { readRecords } from '../eval/records.js';
 import type { EvalSummary } from '../eval/summary-types.js';
 import { buildReport } from '../report/html.js';
 import { loadRun } from '../report/load-run.js';
-import { stepSeries, STEP_METRICS } from '../report/series.js';
 import { loadProblems } from '../commands/shared/problems.js';
 import { openLocalModel, type BackendName } from '../commands/shared/engine.js';
 import { trainingHooks } from '../commands/shared/train-progress.js';
@@ -134,7 +133,7 @@ export async function runDemo(opts: { modelDir: string; outDir: string; settings
     io.stderr.write(`[${stage++}/4] training ${label}: ${s.steps} steps × ${s.promptsPerStep} prompts × ${s.n} responses\n`);
     const config = trainer.parseRLConfig(demoRLConfig(arm, opts.modelDir, outDir, s));
     const { bar, hooks } = trainingHooks(io, label, s.steps);
-    const result = await trainer.trainRL(config, hooks);
+    const result = await trainer.trainRL(config, { hooks });
     bar.finish();
     const trainSeconds = trainSecondsOf(result.runDir); // every session's steps, also after a resume
     if (io.signal.aborted) return incomplete();
@@ -142,8 +141,9 @@ export async function runDemo(opts: { modelDir: string; outDir: string; settings
     if (!ckpt) throw new Error(`demo: ${label} run wrote no checkpoint in ${result.runDir}`);
     const summary = await evalModel(label, ckpt.dir, join(result.runDir, 'eval'), s, io, opts.backend);
     if (!summary) return incomplete();
-    const run = loadRun(result.runDir);
-    rows.push(rowOf(label, summary, s.evalN, trainSeconds, stepSeries(run, STEP_METRICS.reward)));
+    // the trainer's own records (StepMetrics), every session's steps also after a resume
+    const rewards = (await trainer.readStepMetrics(result.runDir)).flatMap((m): [number, number][] => (m.rewardMean === null ? [] : [[m.step, m.rewardMean]]));
+    rows.push(rowOf(label, summary, s.evalN, trainSeconds, rewards));
   }
 
   const runs = [loadRun(join(outDir, 'grpo')), loadRun(join(outDir, 'grpo-verl')), loadRun(join(outDir, 'eval-start'))];

@@ -7,8 +7,7 @@
 // argv[2] = JSON of the RL config, argv[3] = JSON { at, step, signal: 'SIGKILL' | 'SIGTERM' } or absent.
 // SIGTERM / SIGINT stop the run as the CLI does: abort, finish at the next safe point, save, and
 // exit 143 / 130. The last stdout line is the trainRL result.
-import { basename } from 'node:path';
-import { trainRL, parseRLConfig, defaultRLDeps } from '@verl-ts/trainer';
+import { trainRL, parseRLConfig } from '@verl-ts/trainer';
 
 const config = parseRLConfig(JSON.parse(process.argv[2]));
 const fault = process.argv[3] ? JSON.parse(process.argv[3]) : null;
@@ -25,25 +24,17 @@ const fire = async (at, step) => {
   process.kill(process.pid, fault.signal);
   for (let i = 0; i < 1000 && !ac.signal.aborted; i++) await new Promise((r) => setTimeout(r, 1));
 };
-const base = await defaultRLDeps();
-const deps = {
-  loadModel: async (dir) => {
-    const model = await base.loadModel(dir);
-    const save = model.save.bind(model);
-    model.save = async (to) => {
-      await save(to);
-      const m = /^\.tmp-step-(\d+)-/.exec(basename(to));
-      if (m) await fire('mid-checkpoint', Number(m[1]));
-    };
-    return model;
-  },
-};
-const r = await trainRL(config, {
+const r = await trainRL(config, { hooks: {
   signal: ac.signal,
   onStart: (info) => { finished = info.startStep; },
   onStep: (m) => { finished = m.step; },
-  onPhase: (phase, done) => { if (phase === 'forward' && done === 0) void fire('mid-step', finished + 1); },
+  onPhase: (phase, done) => {
+    if (phase === 'forward' && done === 0) void fire('mid-step', finished + 1);
+    // checkpoint N is written before step N's onStep: the weights are in the temporary folder,
+    // the optimizer state and the manifest are not
+    if (phase === 'checkpoint' && done === 1) void fire('mid-checkpoint', finished + 1);
+  },
   onCheckpoint: (_dir, step) => fire('after-checkpoint', step),
-}, deps);
+} });
 process.stdout.write(JSON.stringify(r) + '\n');
 process.exit(stoppedBy === 'SIGTERM' ? 143 : stoppedBy === 'SIGINT' ? 130 : 0);

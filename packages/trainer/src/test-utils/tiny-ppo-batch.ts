@@ -1,11 +1,16 @@
-// Tests only: a tiny model with a 4-response token batch and old / reference log-probs near the
-// current ones (ratios inside the clip range, away from kinks), for PPO-update tests.
-import { TinyLM } from './tiny-model.js';
+// Tests only: a tiny Qwen2 policy of @verl-ts/models (one layer, vocabulary 7) with a 4-response
+// token batch and old / reference log-probs near the current ones (ratios inside the clip range,
+// away from kinks), for PPO-update tests.
+import { createCausalLM } from '@verl-ts/models';
 import { buildTokenBatch } from '../batch.js';
 import { scoreBatch } from '../forward-pass.js';
+import { TINY_MODEL_DEFAULTS } from '../train-sft.js';
 
 export function tinyPPOBatch(seed: number, oldJitter: number) {
-  const model = new TinyLM({ vocabSize: 7, hiddenSize: 5 }, seed);
+  const model = createCausalLM({
+    ...TINY_MODEL_DEFAULTS, vocabSize: 7, hiddenSize: 8, intermediateSize: 16, numLayers: 1, numHeads: 2, numKvHeads: 1, headDim: 4,
+    eosTokenId: 6, padTokenId: 0, maxPositionEmbeddings: 16,
+  }, { seed, initializerRange: 0.5 });
   const batch = buildTokenBatch([
     { promptIds: [1, 2], responseIds: [3, 4, 5] },
     { promptIds: [1], responseIds: [6, 2] },

@@ -3,11 +3,11 @@
 // step (onStart), so the ETA counts only the steps run in this session.
 import { ProgressBar } from '../../cli/progress.js';
 import type { CommandIO } from '../../cli/command.js';
-import { flattenRecord, pick } from '../../report/load-run.js';
-import { STEP_METRICS } from '../../report/series.js';
+import type { SFTStepMetrics, StepMetrics } from '@verl-ts/trainer';
 
 export function trainingHooks(
-  io: CommandIO, label: string, totalSteps: number, extra: { onStep?: (m: unknown) => void; now?: () => number } = {},
+  io: CommandIO, label: string, totalSteps: number,
+  extra: { onStep?: (m: StepMetrics | SFTStepMetrics) => void; now?: () => number } = {},
 ) {
   const bar = new ProgressBar({ label, total: totalSteps, stream: io.stderr, now: extra.now });
   let metricsNote = '';
@@ -24,18 +24,18 @@ export function trainingHooks(
         step = info.startStep;
         bar.startFrom(info.startStep);
       },
-      onStep(m: unknown) {
-        const row = flattenRecord(m);
-        step = pick(row, ['step']) ?? step + 1;
+      // the trainer's typed step records: RL (StepMetrics) or SFT (SFTStepMetrics)
+      onStep(m: StepMetrics | SFTStepMetrics) {
+        step = m.step;
         const parts: string[] = [];
-        const reward = pick(row, [...STEP_METRICS.reward]);
-        const acc = pick(row, [...STEP_METRICS.accuracy]);
-        const loss = pick(row, ['loss', 'loss/mean', 'train/loss']);
-        const er = pick(row, [...STEP_METRICS.er]);
-        if (reward !== undefined) parts.push(`reward=${reward.toFixed(3)}`);
-        if (acc !== undefined) parts.push(`acc=${acc.toFixed(3)}`);
-        if (loss !== undefined) parts.push(`loss=${loss.toFixed(4)}`);
-        if (er !== undefined) parts.push(`ER=${er.toFixed(2)}`);
+        const show = (name: string, v: number | null, digits: number) => { if (v !== null) parts.push(`${name}=${v.toFixed(digits)}`); };
+        if ('rewardMean' in m) {
+          show('reward', m.rewardMean, 3);
+          show('acc', m.accuracy, 3);
+          show('ER', m.erMean, 2);
+        } else {
+          show('loss', m.loss, 4);
+        }
         metricsNote = parts.join(' ');
         bar.update(step, metricsNote);
         extra.onStep?.(m);

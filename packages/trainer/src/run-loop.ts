@@ -1,0 +1,199 @@
+// The run around the steps, one for trainRL and trainSFT: open the run folder (run-start.ts:
+// resume point, config check), load the trainer state of the checkpoint resumed from, cut the
+// JSONL records back to it, then loop: step → records (flushed) → checkpoint every saveEvery
+// steps and at the end → onStep. An abort (signal) stops at the next safe point and checkpoints
+// the last finished step; too many non-finite updates in a row stop with NonFiniteTrainingError.
+// Resume is exact: weights, AdamW moments and the session's own state (RNG, data cursor, VERL
+// shaper EMAs) are restored, so a continued run equals an uninterrupted one.
+import { mkdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { CausalLM } from '@verl-ts/models';
+import { AdamW } from './adamw.js';
+import { writeCheckpoint } from './checkpoint.js';
+import type { OptimizerConfig } from './config.js';
+import type { TrainerHooks } from './metrics.js';
+import { appendJsonl, copyTokenizerFiles, truncateJsonlToStep, writeJson } from './run-files.js';
+import { inRunFolder, openRun, type RunStart } from './run-start.js';
+
+/** How a run may be continued (not part of the config, so not recorded in it). */
+export interface TrainOptions {
+  /** resume even when training fields of the config differ from the run's; the change is
+   *  appended to config-history.jsonl (see run-config.ts) */
+  allowConfigChange?: boolean;
+}
+
+export interface TrainResult {
+  runDir: string;
+  /** steps completed in total (including those before a resume) */
+  steps: number;
+  /** newest complete checkpoint (HF model layout + tokenizer + trainer state), if any */
+  checkpointDir: string | null;
+  /** the step of `checkpointDir` (null when there is none) */
+  checkpointStep: number | null;
+  aborted: boolean;
+  /** the run folder was removed: this call created it and stopped or failed before step 1 finished */
+  discarded: boolean;
+}
+
+export class NonFiniteTrainingError extends Error {
+  constructor(readonly step: number, readonly count: number, readonly events: string[]) {
+    super(`training stopped at step ${step}: ${count} consecutive updates were skipped because the loss or gradient was not finite `
+      + `(last: ${events.slice(-3).join('; ') || 'n/a'}). Lower the learning rate, check the data, or resume from an earlier checkpoint.`);
+    this.name = 'NonFiniteTrainingError';
+  }
+}
+
+export class AbortedError extends Error {
+  constructor() { super('training aborted'); this.name = 'AbortedError'; }
+}
+
+/** Throws AbortedError when the run was asked to stop (checked between the phases of a step). */
+export function checkAbort(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new AbortedError();
+}
+
+/** trainer_state.json: the session's own state plus the loop's. */
+export type TrainerState<S> = { format: string; step: number } & S & { nonFiniteInRow: number };
+
+export interface StepOutcome<M> {
+  metrics: M;
+  samples?: unknown[];
+  /** the step applied no update because the loss or gradient was not finite */
+  skipped: boolean;
+  events: string[];
+}
+
+/** What one kind of training brings to the loop, built once the run folder is open. */
+export interface TrainingSession<S, M> {
+  policy: CausalLM;
+  optimizer: AdamW;
+  tokenizerDir: string;
+  /** the state of a fresh start; `restore` receives the saved one on resume */
+  initialState: S;
+  restore(state: S): void;
+  /** the state as of the end of the last finished step (taken after each step) */
+  snapshot(): S;
+  /** one step (0-based); `checkpointSeconds` is the time of the checkpoint written after the previous step */
+  runStep(step: number, checkpointSeconds: number): Promise<StepOutcome<M>>;
+  close(): Promise<void>;
+}
+
+export interface RunSpec {
+  kind: 'rl' | 'sft';
+  config: { outputDir: string; name: string };
+  resume: string;
+  /** the config key of the resume setting, for messages */
+  resumeKey: string;
+  freeFields: readonly string[];
+  /** the step-count field, free to change when the lr schedule is constant */
+  stepsField?: string;
+  steps: number;
+  saveEvery: number;
+  keepLast: number;
+  maxNonFiniteInRow: number;
+}
+
+/** AdamW over the policy's variables with the optimizer config's settings. */
+export function createOptimizer(policy: CausalLM, o: OptimizerConfig): AdamW {
+  return new AdamW(policy.trainableVariables(), { beta1: o.beta1, beta2: o.beta2, eps: o.eps, weightDecay: o.weightDecay });
+}
+
+export async function runTraining<S extends object, M extends { step: number }>(
+  spec: RunSpec, hooks: TrainerHooks<M>, options: TrainOptions, fullConfig: unknown,
+  openSession: (start: RunStart) => Promise<TrainingSession<S, M>>,
+): Promise<TrainResult> {
+  const runDir = resolve(spec.config.outputDir, spec.config.name);
+  const start = await openRun({
+    runDir, resume: spec.resume, resumeKey: spec.resumeKey, config: fullConfig, freeFields: spec.freeFields,
+    stepsField: spec.stepsField, allowConfigChange: options.allowConfigChange,
+  });
+  return inRunFolder(start, async (onRecordsWritten) => {
+    const session = await openSession(start);
+    try {
+      return await loop(spec, hooks, start, session, onRecordsWritten);
+    } finally {
+      await session.close();
+    }
+  });
+}
+
+async function loop<S extends object, M extends { step: number }>(
+  spec: RunSpec, hooks: TrainerHooks<M>, start: RunStart, session: TrainingSession<S, M>, onRecordsWritten: () => void,
+): Promise<TrainResult> {
+  const { runDir, resumeDir } = start;
+  const format = `verl-ts-${spec.kind}-state-v1`;
+  const metricsPath = join(runDir, 'metrics.jsonl');
+  const samplesPath = join(runDir, 'samples.jsonl');
+  let step = 0;
+  let nonFiniteInRow = 0;
+  if (resumeDir) {
+    await session.optimizer.load(resumeDir);
+    const statePath = join(resumeDir, 'trainer_state.json');
+    const saved = JSON.parse(await readFile(statePath, 'utf8')) as TrainerState<S>;
+    if (saved.format !== format) throw new Error(`${statePath}: not an ${spec.kind.toUpperCase()} trainer state`);
+    session.restore(saved);
+    step = saved.step;
+    nonFiniteInRow = saved.nonFiniteInRow;
+  } else {
+    session.restore(session.initialState);
+  }
+  // records beyond the checkpoint belong to steps that will be run again
+  await truncateJsonlToStep(metricsPath, step);
+  await truncateJsonlToStep(samplesPath, step);
+
+  let lastCheckpoint: string | null = resumeDir;
+  let savedStep = resumeDir ? step : -1;
+  // an aborted step may have advanced the RNG, the cursor and the shaper before it stopped;
+  // weights only change in its final, uninterruptible phase
+  let snap = session.snapshot();
+  const save = async (): Promise<void> => {
+    if (savedStep === step) return;
+    hooks.onPhase?.('checkpoint', 0, 3);
+    const state = { format, step, ...snap, nonFiniteInRow };
+    lastCheckpoint = await writeCheckpoint(runDir, step, spec.kind, async (dir) => {
+      await mkdir(dir, { recursive: true });
+      await session.policy.save(dir);
+      hooks.onPhase?.('checkpoint', 1, 3);
+      await copyTokenizerFiles(session.tokenizerDir, dir);
+      await session.optimizer.save(dir);
+      hooks.onPhase?.('checkpoint', 2, 3);
+      await writeJson(join(dir, 'trainer_state.json'), state);
+    }, spec.keepLast);
+    savedStep = step;
+    hooks.onPhase?.('checkpoint', 3, 3);
+    await hooks.onCheckpoint?.(lastCheckpoint, step);
+  };
+
+  hooks.onStart?.({ startStep: step, totalSteps: spec.steps, resumedFrom: resumeDir });
+  let aborted = false;
+  let checkpointSeconds = 0;
+  while (step < spec.steps) {
+    if (hooks.signal?.aborted) { aborted = true; break; }
+    let out: StepOutcome<M>;
+    try {
+      out = await session.runStep(step, checkpointSeconds);
+    } catch (e) {
+      if (e instanceof AbortedError || hooks.signal?.aborted) { aborted = true; break; }
+      throw e;
+    }
+    step += 1;
+    snap = session.snapshot();
+    checkpointSeconds = 0;
+    nonFiniteInRow = out.skipped ? nonFiniteInRow + 1 : 0;
+    // records first, then the checkpoint: a kill between the two leaves records beyond the
+    // newest checkpoint, which the resume cuts off and runs again (none lost, none doubled)
+    await appendJsonl(metricsPath, [out.metrics]);
+    if (out.samples) await appendJsonl(samplesPath, out.samples);
+    onRecordsWritten();
+    if ((spec.saveEvery > 0 && step % spec.saveEvery === 0) || step >= spec.steps) {
+      const t0 = performance.now();
+      await save();
+      checkpointSeconds = (performance.now() - t0) / 1000;
+    }
+    hooks.onStep?.(out.metrics);
+    if (nonFiniteInRow >= spec.maxNonFiniteInRow) throw new NonFiniteTrainingError(step, nonFiniteInRow, out.events);
+    if (hooks.signal?.aborted) { aborted = true; break; }
+  }
+  if (aborted && step > 0) await save();
+  return { runDir, steps: step, checkpointDir: lastCheckpoint, checkpointStep: lastCheckpoint ? savedStep : null, aborted, discarded: false };
+}
