@@ -37,8 +37,10 @@ export const command: Command = {
   async run(args, io) {
     const v = args.values;
     const file = str(v, 'config');
-    const raw = ((file ? readConfigFile(file) : {}) ?? {}) as Obj;
-    if (typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`${file}: a study file holds an object`);
+    const read = ((file ? readConfigFile(file) : {}) ?? {}) as Obj;
+    if (typeof read !== 'object' || Array.isArray(read)) throw new UsageError(`${file}: a study file holds an object`);
+    const { inlineBaseFile } = await import('../study/study-config.js');
+    const raw = inlineBaseFile(read, file);
     const seeds = num(v, 'seeds', { integer: true, min: 1 });
     if (seeds !== undefined) raw.seeds = seeds;
     const name = str(v, 'name');

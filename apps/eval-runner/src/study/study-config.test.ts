@@ -41,3 +41,20 @@ describe('study config', () => {
     expect(bad({ eval: { topP: 0 } })).toThrow(/eval\.topP/);
   });
 });
+
+describe('a base config file', () => {
+  it('is read relative to the study file, without the fields the study sets', async () => {
+    const { mkdtempSync, writeFileSync, mkdirSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { inlineBaseFile } = await import('./study-config.js');
+    const dir = mkdtempSync(join(tmpdir(), 'verl-study-base-'));
+    mkdirSync(join(dir, 'cfg'));
+    writeFileSync(join(dir, 'cfg', 'rl.yaml'), 'name: x\noutputDir: runs\nseed: 0\nmodel: { path: m }\ndata: { source: arithmetic, seed: 1, difficulty: 6 }\n');
+    const raw = inlineBaseFile({ seeds: 2, base: 'cfg/rl.yaml' }, join(dir, 'study.yaml'));
+    expect(raw.base).toEqual({ model: { path: 'm' }, data: { source: 'arithmetic', difficulty: 6 } });
+    const s = parseStudyConfig(raw, DEMO);
+    expect(s.base).toEqual(raw.base); // has model.path: not merged with the demo
+    expect((runConfigInput(s, '/s', s.arms[0], 1) as any).data).toEqual({ source: 'arithmetic', difficulty: 6, seed: 2 });
+  });
+});

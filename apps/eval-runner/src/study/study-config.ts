@@ -5,11 +5,13 @@
 //   outputDir: runs
 //   seeds: 5                   # or a list: [0, 1, 2, 3, 4]
 //   base:                      # an RL config as `verl train` reads it, without name/outputDir/seed;
-//     trainer: { steps: 20 }   #   without model.path it extends the demo's config (bundled policy)
+//     trainer: { steps: 20 }   #   without model.path it extends the demo's config (bundled policy);
+//                              #   or the path of an RL config file (relative to the study file)
 //   arms:                      # default: DEFAULT_ARMS below; `set` takes dotted paths as --set does
 //     - { name: grpo, label: GRPO, set: { algorithm.verl.enabled: false } }
 //   eval: { problems: 200, n: 8, temperature: 0.6, topP: 0.95, seed: 1234 }
-import { applyOverrides } from '../commands/shared/config-file.js';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { applyOverrides, readConfigFile } from '../commands/shared/config-file.js';
 
 export interface StudyArm {
   /** folder-safe name (letters, digits, . _ -) */
@@ -149,6 +151,21 @@ export function parseStudyConfig(raw: unknown, demoBase: Obj): StudyConfig {
   const rollout = isObj(base.rollout) ? base.rollout : {};
   const maxNewTokens = typeof rollout.maxNewTokens === 'number' ? rollout.maxNewTokens : 24;
   return { name, outputDir, seeds: seedsOf(raw.seeds), base, arms: armsOf(raw.arms, maxNewTokens), eval: evalOf(raw.eval) };
+}
+
+/**
+ * `base` given as the path of an RL config file (a `verl train` config, resolved against the study
+ * file's folder): its name, outputDir, seed and data.seed are dropped, since the study sets them per
+ * run; a relative model.path in it is taken from the working folder, as `verl train` does.
+ */
+export function inlineBaseFile<T extends Record<string, unknown>>(raw: T, studyFile: string | undefined): T {
+  if (typeof raw.base !== 'string') return raw;
+  const path = isAbsolute(raw.base) || !studyFile ? resolve(raw.base) : resolve(dirname(studyFile), raw.base);
+  const cfg = readConfigFile(path);
+  if (!isObj(cfg)) throw new StudyConfigError(`base: ${path} does not hold an RL config object`);
+  const { name: _n, outputDir: _o, seed: _s, ...rest } = cfg;
+  if (isObj(rest.data)) { const { seed: _d, ...data } = rest.data; rest.data = data; }
+  return { ...raw, base: rest };
 }
 
 /** The run folder name of one arm and seed (flat under <study>/runs). */
