@@ -23,7 +23,8 @@ export function addNChunked<T extends tf.Tensor>(tensors: T[], maxInputs = 7): T
 /** sqrt(Σ_i ||g_i||²) over all gradients as a scalar tensor on the device (0 for no gradients). */
 export function globalNormTensor(grads: tf.Tensor[]): tf.Scalar {
   if (grads.length === 0) return tf.scalar(0);
-  return tf.tidy(() => tf.sqrt(addNChunked(grads.map((g) => tf.sum(tf.square(g))))) as tf.Scalar);
+  // each square freed as soon as it is summed: one gradient-sized temporary at a time, not all (issue 19)
+  return tf.tidy(() => tf.sqrt(addNChunked(grads.map((g) => tf.tidy(() => tf.sum(tf.square(g)))))) as tf.Scalar);
 }
 
 function* globalNormReads(grads: tf.Tensor[]): TensorReads<number> {
