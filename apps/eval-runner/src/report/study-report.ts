@@ -108,7 +108,7 @@ export function buildStudyReport(summary: StudySummary, arms: StudyArmRuns[], se
     const i = index.get(a.name) ?? 0;
     const ci = (l: number, h: number) => (Number.isFinite(l) ? `[${pct(l)}, ${pct(h)}]` : '–');
     const d = a.difference;
-    return `<tr><td>${swatch(i)}${escapeXml(a.label)}</td><td>${a.seeds.length}</td><td>${pct(a.avgN.mean)}</td><td>${ci(a.avgN.low, a.avgN.high)}</td><td>${ci(a.bootstrap.low, a.bootstrap.high)}</td>` +
+    return `<tr><td class="arm">${swatch(i)}${escapeXml(a.label)}</td><td>${a.seeds.length}</td><td>${pct(a.avgN.mean)}</td><td>${ci(a.avgN.low, a.avgN.high)}</td><td>${ci(a.bootstrap.low, a.bootstrap.high)}</td>` +
       `${summary.ks.map((k) => `<td>${pct(a.passAtK[String(k)]?.mean ?? Number.NaN)}</td>`).join('')}` +
       `<td>${d ? signedPoints(d.paired.mean) : '–'}</td><td>${d && Number.isFinite(d.paired.low) ? `[${signedPoints(d.paired.low)}, ${signedPoints(d.paired.high)}]` : '–'}</td>` +
       `<td>${pct(a.truncatedRate)}</td><td>${a.meanResponseTokens.toFixed(1)}</td></tr>`;
@@ -144,11 +144,12 @@ export function buildStudyReport(summary: StudySummary, arms: StudyArmRuns[], se
   // runs and settings
   const runRows = summary.runs.map((r) => {
     const i = index.get(r.arm) ?? 0;
-    return `<tr><td>${swatch(i)}${escapeXml(arms[i]?.label ?? r.arm)}</td><td>${r.seed}</td><td>${pct(r.avgN)}</td><td>${pct(r.truncatedRate)}</td><td>${r.meanResponseTokens.toFixed(1)}</td><td>${Math.round(r.trainSeconds)} s</td></tr>`;
+    return `<tr><td class="arm">${swatch(i)}${escapeXml(arms[i]?.label ?? r.arm)}</td><td>${r.seed}</td><td>${pct(r.avgN)}</td><td>${pct(r.truncatedRate)}</td><td>${r.meanResponseTokens.toFixed(1)}</td><td>${Math.round(r.trainSeconds)} s</td></tr>`;
   }).join('');
   parts.push(`<h2>Runs</h2><table id="runs-table"><tr><th>arm</th><th>seed</th><th>avg@${n}</th><th>truncated</th><th>length</th><th>train time</th></tr>${runRows}</table>`);
   parts.push(`<h2>Settings of each run</h2>${settingsTable(settings)}`);
 
   const title = `verl compare: ${summary.name} (${summary.arms.map((a) => a.label).join(' vs ')})`;
+  parts.unshift('<style>td.arm{white-space:nowrap}.swatch-line{vertical-align:middle}</style>');
   return htmlPage(title, `generated ${opts.generatedAt ?? new Date().toISOString()} by verl compare · ${summary.runs.length} run(s)`, parts);
 }
