@@ -14,7 +14,9 @@
 //   @verl-ts/rollout's sampleToken draws from it with the same generator streams as the local
 //   engine, which is what lets the engine report the raw log-prob of every sampled token (the
 //   number the trainer's own forward pass computes) and draw the local engine's tokens for a seed.
-import { availableParallelism, loadavg } from 'node:os';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ControlledEvaluateInputItem, LlamaContext, LlamaContextSequence, LlamaModel, Token } from 'node-llama-cpp';
 import {
   arePromptIds,
@@ -32,7 +34,9 @@ import {
   type RolloutEngine,
   type SamplingParams,
 } from '@verl-ts/rollout';
+import type { CausalLM } from '@verl-ts/models';
 import { llamaRuntime, vocabularySize, type GpuChoice } from './llama-runtime.js';
+import { exportPolicyGguf } from './policy-sync.js';
 import { generateNextFor, samplingRoute, type SamplingRoute } from './sampling-route.js';
 
 /** What the engine needs of a tokenizer (the models package's Tokenizer fits). */
@@ -56,6 +60,19 @@ export interface LlamaCppEngineOptions {
   tokenizer?: TextCodec;
   /** seeds calls that pass no `seed`; default a random seed */
   rng?: Rng;
+  /**
+   * The HF folder the GGUF was exported from: syncWeights takes the tokenizer files from it.
+   * Needed only for syncWeights.
+   */
+  hfDir?: string;
+}
+
+/** Time spent by the last syncWeights, in milliseconds. */
+export interface SyncTimes {
+  save: number;
+  export: number;
+  load: number;
+  total: number;
 }
 
 export interface LlamaCppEngine extends RolloutEngine {
@@ -70,6 +87,14 @@ export interface LlamaCppEngine extends RolloutEngine {
    */
   logprobRows(ids: number[]): Promise<Float32Array[]>;
   generate(prompts: number[][] | string[], opts: GenerateOptions): Promise<Rollout[]>;
+  /**
+   * Loads `policy`'s current weights (the trainer calls it after each update): they are exported
+   * to an f32 GGUF in a temporary folder and the model is reloaded; waits for running calls.
+   * Needs `hfDir` (for the tokenizer files). The same architecture and vocabulary are expected.
+   */
+  syncWeights(policy: CausalLM): Promise<void>;
+  /** what the last syncWeights cost */
+  readonly lastSync: SyncTimes | undefined;
   close(): Promise<void>;
 }
 
@@ -104,7 +129,8 @@ export async function createLlamaCppEngine(opts: LlamaCppEngineOptions): Promise
   if (!Number.isInteger(parallel) || parallel < 1) throw new RangeError(`parallel must be an integer >= 1, got ${opts.parallel}`);
   const kv = (opts.kvCache ?? 'f32') === 'f32' ? 'F32' : 'F16';
   const llama = await llamaRuntime(opts.gpu ?? 'auto');
-  const model = await llama.loadModel({ modelPath: opts.modelPath, gpuLayers: llama.gpu ? 'max' : 0 });
+  const load = (modelPath: string) => llama.loadModel({ modelPath, gpuLayers: llama.gpu ? 'max' : 0 });
+  let model = await load(opts.modelPath);
   const vocabSize = vocabularySize(model);
   const threads = opts.threads ?? defaultThreads(model.size);
   const rng = opts.rng ?? new Rng(Math.floor(Math.random() * 2 ** 32));
@@ -112,6 +138,9 @@ export async function createLlamaCppEngine(opts: LlamaCppEngineOptions): Promise
   const eogIds: number[] = [];
   for (let t = 0; t < vocabSize; t++) if (model.isEogToken(t as Token)) eogIds.push(t);
   const trainContext = model.trainContextSize;
+  // syncWeights' GGUF files live here (one at a time); removed by close()
+  let syncDir: string | undefined;
+  let lastSync: SyncTimes | undefined;
 
   let context: LlamaContext | undefined;
   let contextSize = 0;
@@ -304,19 +333,50 @@ export async function createLlamaCppEngine(opts: LlamaCppEngineOptions): Promise
     return ids.map((_, i) => logprobRow(out[i]!.next.probabilities!));
   }
 
+  async function syncWeightsNow(policy: CausalLM): Promise<void> {
+    if (!opts.hfDir) throw new Error('syncWeights needs the engine option hfDir (the HF folder with the tokenizer files)');
+    syncDir ??= await mkdtemp(join(tmpdir(), 'verl-llamacpp-sync-'));
+    const t0 = performance.now();
+    // alternate between two names: the loaded model's file stays until its replacement is loaded
+    const out = join(syncDir, model.filename?.endsWith('a.gguf') ? 'policy-b.gguf' : 'policy-a.gguf');
+    const { saveMs, exportMs } = await exportPolicyGguf(policy, opts.hfDir, out, syncDir);
+    const t1 = performance.now();
+    const next = await load(out);
+    if (vocabularySize(next) !== vocabSize || next.trainContextSize !== trainContext) {
+      await next.dispose();
+      throw new Error(`syncWeights: the policy (vocabulary ${vocabularySize(next)}, context ${next.trainContextSize}) is not the model this engine was made for (${vocabSize}, ${trainContext})`);
+    }
+    await context?.dispose();
+    context = undefined;
+    contextSize = 0;
+    sequences = [];
+    const previous = model;
+    model = next;
+    await previous.dispose();
+    const loadMs = performance.now() - t1;
+    lastSync = { save: saveMs, export: exportMs, load: loadMs, total: performance.now() - t0 };
+  }
+
   return {
-    model,
+    get model() {
+      return model;
+    },
+    get lastSync() {
+      return lastSync;
+    },
     vocabSize,
     device: llama.gpu === false ? 'cpu' : llama.gpu,
     rng,
     generate: (prompts, options) => serial(() => generateNow(prompts, options)),
     logprobRows: (ids) => serial(() => logprobRowsNow(ids)),
+    syncWeights: (policy) => serial(() => syncWeightsNow(policy)),
     close: () =>
       serial(async () => {
         await context?.dispose();
         context = undefined;
         sequences = [];
         await model.dispose();
+        if (syncDir) await rm(syncDir, { recursive: true, force: true });
       }),
   };
 }
