@@ -67,7 +67,8 @@ describe('summarizeStudy (2 problems × 4 samples, hand numbers)', () => {
     expect(p.arms[1].difference!.seeds).toEqual([0]);
     expect(p.sentences).toEqual(['B − A (held-out avg@4): +25.0 points over 1 seed; no interval from one seed']);
     const md = formatStudyMarkdown(p);
-    expect(md).toContain('| B | 1 | 62.5% | – | [25.0, 100.0]% | 62.5% | +25.0 | – | 10.0% | 1m30s |');
+    // seed 0 per problem: B − A = (1 − 0.5, 0.25 − 0.25) = (0.5, 0): the bootstrap's extremes are 0 and 0.5
+    expect(md).toContain('| B | 1 | 62.5% | – | [25.0, 100.0]% | 62.5% | +25.0 | – | [0.0, +50.0] | 10.0% | 1m30s |');
     expect(md).toContain('Incomplete: not every arm has finished all 2 seeds');
   });
 });

@@ -12,7 +12,7 @@ const pointsInterval = (i: Interval) => (Number.isFinite(i.low) ? `[${signedPoin
 
 function rows(s: StudySummary): { header: string[]; body: string[][] } {
   const n = s.eval.n;
-  const header = ['arm', 'seeds', `avg@${n} (mean)`, '95% CI (seeds, t)', '95% CI (problems, bootstrap)', ...s.ks.map((k) => `pass@${k}`), `Δ vs ${s.arms[0]?.label ?? 'first arm'} (points)`, '95% CI of Δ (paired, t)', 'truncated', 'train time'];
+  const header = ['arm', 'seeds', `avg@${n} (mean)`, '95% CI (seeds, t)', '95% CI (problems, bootstrap)', ...s.ks.map((k) => `pass@${k}`), `Δ vs ${s.arms[0]?.label ?? 'first arm'} (points)`, '95% CI of Δ (paired, t)', '95% CI of Δ (problems)', 'truncated', 'train time'];
   const body = s.arms.map((a) => [
     a.label,
     String(a.seeds.length),
@@ -22,6 +22,7 @@ function rows(s: StudySummary): { header: string[]; body: string[][] } {
     ...s.ks.map((k) => pct(a.passAtK[String(k)]?.mean ?? Number.NaN)),
     a.difference ? signedPoints(a.difference.paired.mean) : '–',
     a.difference ? pointsInterval(a.difference.paired) : '–',
+    a.difference ? pointsInterval(a.difference.bootstrap) : '–',
     pct(a.truncatedRate),
     formatDuration(a.trainSeconds),
   ]);
