@@ -98,8 +98,23 @@ describe('AdamW', () => {
       for (let step = 0; step < 3; step++) {
         const grads = shapes.map((s) => tf.randomNormal(s));
         const start = tf.memory().numBytes;
-        const prof = await tf.profile(() => opt.apply(grads, 1e-3, { gradScale: 0.5, disposeGrads: true }));
-        expect((prof.peakBytes - before) / paramBytes).toBeLessThanOrEqual(5);
+        // tf.profile samples the live bytes when a kernel runs; the fused update makes θ's new value
+        // outside any kernel (wasm), so the bytes are also read at each assign, when old and new are alive
+        let assignPeak = 0;
+        const assign = tf.Variable.prototype.assign;
+        tf.Variable.prototype.assign = function (this: tf.Variable, t: tf.Tensor) {
+          assignPeak = Math.max(assignPeak, tf.memory().numBytes);
+          assign.call(this, t);
+        };
+        let prof: tf.ProfileInfo;
+        try {
+          prof = await tf.profile(() => opt.apply(grads, 1e-3, { gradScale: 0.5, disposeGrads: true }));
+        } finally {
+          tf.Variable.prototype.assign = assign;
+        }
+        const peak = Math.max(prof.peakBytes, assignPeak, start);
+        // measured: cpu 4.00x (all in place), wasm 4.86x (θ, m, v, gradients and a fresh embedding)
+        expect((peak - before) / paramBytes).toBeLessThanOrEqual(5);
         expect((start - before) / paramBytes).toBeCloseTo(4, 5); // θ, m, v and the gradients going in
         expect((tf.memory().numBytes - before) / paramBytes).toBeCloseTo(3, 5); // gradients freed
       }
