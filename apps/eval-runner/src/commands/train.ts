@@ -5,6 +5,7 @@ import type { Command } from '../cli/command.js';
 import { checkGenerationFits, withBundledDefaults } from './shared/bundled-model.js';
 import { applyOverrides, readConfigFile } from './shared/config-file.js';
 import { commentedConfigYaml } from './shared/print-config.js';
+import { llamaCppTrainingEngine, syncSummary } from './shared/llamacpp-training-engine.js';
 import { trainingHooks } from './shared/train-progress.js';
 import { stopExitCode, stoppedRunMessage } from './shared/train-stop.js';
 
@@ -46,8 +47,12 @@ export const command: Command = {
     const runDir = resolve(join(config.outputDir, config.name));
     io.stderr.write(`training ${config.name}: ${config.trainer.steps} steps, ${config.trainer.promptsPerStep} prompts × ${config.rollout.n} responses per step, VERL ${config.algorithm.verl.enabled ? 'on' : 'off'} → ${runDir}\n`);
     const { bar, hooks, startStep } = trainingHooks(io, 'train', config.trainer.steps);
-    const result = await trainer.trainRL(config, { hooks, allowConfigChange: bool(v, 'allow-config-change') });
+    // rollout.engine 'llamacpp' is built here, so the trainer never loads native binaries
+    const syncs: { save: number; export: number; load: number; total: number }[] = [];
+    const engine = config.rollout.engine === 'llamacpp' ? llamaCppTrainingEngine((ms) => syncs.push(ms)) : undefined;
+    const result = await trainer.trainRL(config, { hooks, engine, allowConfigChange: bool(v, 'allow-config-change') });
     bar.finish();
+    if (syncs.length > 0) io.stderr.write(syncSummary(syncs) + '\n');
     if (io.signal.aborted) {
       io.stderr.write(stoppedRunMessage(result, io.signal, startStep()));
       return stopExitCode(io.signal);
