@@ -4,7 +4,8 @@
 // character-level model of ~1M parameters trained on 2 CPU cores; the difficulty knobs move its
 // accuracy after SFT (more steps, larger operands and products are harder).
 import type { Problem } from './problem.js';
-import { fnv1a, mulberry32, randInt } from './rng.js';
+import { Rng } from '@verl-ts/prng';
+import { fnv1a, randInt } from './rng.js';
 
 export type ArithmeticOperator = '+' | '-' | '*';
 
@@ -110,7 +111,8 @@ export function arithmeticProblems(opts: ArithmeticOptions): Problem[] {
   const d = arithmeticDifficulty(opts);
   const unique = opts.unique ?? true;
   // Mix the split into the stream so that train and test with the same seed do not walk the same draws.
-  const rand = mulberry32((Math.trunc(seed) ^ (split === 'test' ? 0x5bd1e995 : 0)) >>> 0);
+  const rng = new Rng((Math.trunc(seed) ^ (split === 'test' ? 0x5bd1e995 : 0)) >>> 0);
+  const rand = () => rng.nextFloat();
   const seen = new Set<string>();
   const out: Problem[] = [];
   const maxMisses = 2000 + 50 * count;
@@ -167,7 +169,8 @@ export function arithmeticSolutionStyles(count: number, opts: { workedFraction: 
   const worked = Math.round(workedFraction * count);
   const order = Array.from({ length: count }, (_, i) => i);
   // A stream of its own (seed mixed with a constant), not the problem generator's.
-  const rand = mulberry32((Math.trunc(seed) ^ 0x2c1b3c6d) >>> 0);
+  const rng = new Rng((Math.trunc(seed) ^ 0x2c1b3c6d) >>> 0);
+  const rand = () => rng.nextFloat();
   for (let i = count - 1; i > 0; i--) {
     const j = randInt(rand, 0, i);
     [order[i], order[j]] = [order[j], order[i]];

@@ -1,17 +1,5 @@
-/**
- * Small deterministic PRNG (mulberry32) so that the synthetic task is identical on every machine
- * and Node version; Math.random cannot be seeded.
- */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Helpers over @verl-ts/prng's Rng (the project's one seeded generator, mulberry32): an integer
+// in a range from a uniform draw, and a stable string hash for the train/test split.
 
 /** Uniform integer in [lo, hi]. */
 export function randInt(rand: () => number, lo: number, hi: number): number {

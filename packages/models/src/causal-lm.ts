@@ -10,6 +10,7 @@ import { LayerKVCache, type KVCache } from './kv-cache.js';
 import { layerwiseValueAndGrads, type ValueAndGrads } from './layerwise-grads.js';
 import { scoreTokens, type TokenScoreOptions, type TokenScores } from './token-scores.js';
 import type { SafetensorsDtype } from './safetensors.js';
+import { Rng } from '@verl-ts/prng';
 import { writeJsonAtomic, writeTextAtomic } from './atomic-write.js';
 import { loadWeights, saveWeights, weightSpecs } from './weights.js';
 import { checkFitsBackend } from './backend-memory.js';
@@ -172,18 +173,6 @@ export async function loadCausalLM(dir: string, opts: { backend?: Backend; train
   return new Model(config, params, weights.dtypes, raw, extra, weights.shards);
 }
 
-/** mulberry32: a small seeded PRNG, so random initialisation is the same on every backend. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * A randomly initialised model, as transformers' `_init_weights` does it: weights ~ N(0, initializerRange)
  * (default 0.02), biases 0, RMSNorm weights 1. Deterministic for a seed.
@@ -192,7 +181,9 @@ export function createCausalLM(config: ModelConfig, opts: { seed?: number; initi
   validateConfig(config);
   const backend = activeBackend();
   if (backend) checkFitsBackend(config, backend);
-  const rand = mulberry32(opts.seed ?? 0);
+  // @verl-ts/prng's generator, so random initialisation is the same on every backend and machine
+  const rng = new Rng(opts.seed ?? 0);
+  const rand = () => rng.nextFloat();
   const std = opts.initializerRange ?? 0.02;
   const instance = ++instances;
   const params = new Map<string, tf.Variable>();

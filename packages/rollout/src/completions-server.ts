@@ -13,7 +13,7 @@ import { readBody } from './request-body.js';
 import { fullChoice, objectName, responseId, usageOf, type Endpoint } from './response-format.js';
 import { streamResponse } from './stream-response.js';
 import type { Rollout, RolloutEngine } from './types.js';
-import { Rng } from './rng.js';
+import { Rng } from '@verl-ts/prng';
 import { modelContextLength } from './context-length.js';
 import { RequestScheduler, type GenerationHooks } from './request-scheduler.js';
 

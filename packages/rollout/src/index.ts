@@ -1,6 +1,7 @@
 // Public API of @verl-ts/rollout.
 export type { Rollout, GenerateOptions, GenerateProgress, GeneratedToken, RolloutEngine, FinishReason } from './types.js';
-export { Rng, type RngState } from './rng.js';
+// the project's one seeded generator (@verl-ts/prng), re-exported for engines built on this package
+export { Rng, type RngState } from '@verl-ts/prng';
 export {
   sampleToken,
   processedDistribution,

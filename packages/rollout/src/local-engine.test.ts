@@ -258,7 +258,7 @@ describe('local engine on a fake model', () => {
     const a = await engine.generate(PROMPTS, { maxNewTokens: 6, eosTokenIds: [] });
     const b = await engine.generate(PROMPTS, { maxNewTokens: 6, eosTokenIds: [] });
     expect(b.map((r) => r.responseIds)).not.toEqual(a.map((r) => r.responseIds));
-    const { Rng } = await import('./rng.js');
+    const { Rng } = await import('@verl-ts/prng');
     const resumed = createLocalEngine(model, undefined, { rng: Rng.fromJSON(saved) });
     const a2 = await resumed.generate(PROMPTS, { maxNewTokens: 6, eosTokenIds: [] });
     expect(a2.map((r) => r.responseIds)).toEqual(a.map((r) => r.responseIds));

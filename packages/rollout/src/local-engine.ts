@@ -8,7 +8,7 @@
 // Each decode step reads back one [B, V] block of last-position logits.
 import * as tf from '@tensorflow/tfjs';
 import type { CausalLM, KVCache, Tokenizer } from '@verl-ts/models';
-import { Rng } from './rng.js';
+import { Rng } from '@verl-ts/prng';
 import { sampleToken, type SamplingParams } from './sampling.js';
 import { arePromptIds, checkPromptIds, checkPromptSeeds, normalizeGenerateOptions, type NormalizedOptions } from './options.js';
 import { findStop, resumeSearchAt } from './stop.js';

@@ -6,7 +6,7 @@
 // network errors (the retry policy of the official OpenAI clients). A network failure or
 // timeout on one of several servers moves the request at once to another live server.
 import type { Tokenizer } from '@verl-ts/models';
-import { Rng } from './rng.js';
+import { Rng } from '@verl-ts/prng';
 import { arePromptIds, checkPromptSeeds, normalizeGenerateOptions, type NormalizedOptions } from './options.js';
 import { parseServerList, ServerPool, type ServerLease } from './remote-pool.js';
 import type { FinishReason, GenerateOptions, Rollout, RolloutEngine } from './types.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from './rng.js';
+import { Rng } from '@verl-ts/prng';
 import { processedDistribution, sampleToken, validateSamplingParams } from './sampling.js';
 
 // Reference formulas written out independently of the implementation.

@@ -10,7 +10,7 @@
 // (`logprobs_mode = "raw_logprobs"`) and equals what a trainer's own forward pass computes.
 // `processedLogprob` is the log-prob under the distribution actually sampled from (after
 // temperature, top-k, top-p; 0 for greedy), vLLM's "processed_logprobs".
-import { Rng } from './rng.js';
+import { Rng } from '@verl-ts/prng';
 import { truncatedSupport } from './truncation.js';
 
 /** Below this temperature sampling is greedy (vLLM `_SAMPLING_EPS`). */

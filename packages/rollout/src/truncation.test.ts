@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from './rng.js';
+import { Rng } from '@verl-ts/prng';
 import { selectHead, truncatedSupport } from './truncation.js';
 
 /** Reference by full sort: most likely first, ties by lower id. */

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { latestCheckpoint, listCheckpoints, readManifest, writeCheckpoint } from './checkpoint.js';
 import { DataCursor } from './data-cursor.js';
-import { Rng, permutation } from './rng.js';
 
 describe('checkpoints', () => {
   it('writes atomically with a manifest, lists complete ones and keeps the last K', async () => {
@@ -36,15 +35,7 @@ describe('checkpoints', () => {
   });
 });
 
-describe('Rng and DataCursor', () => {
-  it('Rng state round-trips exactly', () => {
-    const a = new Rng(42); a.next(); a.next();
-    const b = Rng.fromState(a.state);
-    expect([a.next(), a.int(10), a.seed()]).toEqual([b.next(), b.int(10), b.seed()]);
-  });
-  it('permutation covers every index once', () => {
-    expect(permutation(10, new Rng(1)).slice().sort((x, y) => x - y)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-  });
+describe('DataCursor', () => {
   it('cursor walks epochs and resumes from its state', () => {
     const c = new DataCursor(5, 7);
     const first = c.take(3);

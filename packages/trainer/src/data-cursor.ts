@@ -1,6 +1,6 @@
 // Deterministic, resumable walk over a dataset: each epoch visits every item once in an order
 // shuffled from (seed, epoch); the cursor is two integers, so a checkpoint restores it exactly.
-import { permutation, Rng } from './rng.js';
+import { permutation, Rng } from '@verl-ts/prng';
 
 export interface DataCursorState { epoch: number; offset: number }
 

@@ -55,6 +55,5 @@ export type { LrSchedule, LrScheduleKind } from './schedule.js';
 export { addNChunked, clipByGlobalNormAsync, clipWithNorm, globalNormAsync, globalNormTensor, GradAccumulator } from './gradients.js';
 export { readAsync, readSync } from './readback.js';
 export type { TensorReads } from './readback.js';
-export { Rng, permutation } from './rng.js';
 export { DataCursor } from './data-cursor.js';
 export type { DataCursorState } from './data-cursor.js';

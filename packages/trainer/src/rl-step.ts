@@ -11,7 +11,7 @@ import type { VerlShaper } from '@verl-ts/verl-advantage';
 import type { RLConfig } from './config.js';
 import type { AdamW } from './adamw.js';
 import type { DataCursor } from './data-cursor.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '@verl-ts/prng';
 import type { StepMetrics, TrainerHooks } from './metrics.js';
 import type { TrainingEngine } from './engine.js';
 import type { RewardFn } from './reward.js';
@@ -76,7 +76,7 @@ export async function runRLStep(ctx: RLStepContext, step: number): Promise<{ met
   // 2. rollout
   checkAbort(hooks.signal);
   let t0 = performance.now();
-  const seed = ctx.rng.seed();
+  const seed = ctx.rng.nextSeed();
   const rollouts = await ctx.engine.generate(ctx.engine.promptsAs === 'text' ? promptTexts : promptIds, {
     n: c.rollout.n, temperature: c.rollout.temperature, topP: c.rollout.topP, topK: c.rollout.topK,
     maxNewTokens: c.rollout.maxNewTokens, seed, stop: c.rollout.stop, signal: hooks.signal,

@@ -8,7 +8,7 @@ import { VerlShaper } from '@verl-ts/verl-advantage';
 import { parseRLConfig, type RLConfig, type RLConfigInput } from './config.js';
 import type { StepMetrics, TrainerHooks } from './metrics.js';
 import { DataCursor, type DataCursorState } from './data-cursor.js';
-import { Rng } from './rng.js';
+import { Rng } from '@verl-ts/prng';
 import { createEngine, type EngineSource, type TrainingEngine } from './engine.js';
 import { verifierReward, type RewardFn } from './reward.js';
 import { loadProblems } from './problems.js';

@@ -1,0 +1,2 @@
+// Public API of @verl-ts/prng: the one seeded generator of verl-ts.
+export { Rng, permutation, type RngState } from './rng.js';
