@@ -197,4 +197,8 @@ export const WRITTEN = [
   // several solutions of a system, joined by "and" in the gold, by ";" in the response
   w('labelled', 'last-span', 'a = 1, b = 4 \\text{ and } a = 4, b = 1', 'The solutions are $a=4,b=1;a=1,b=4$', true),
   w('labelled', 'last-span', 'a = 1, b = 4 \\text{ and } a = 4, b = 1', 'The solutions are $a=4,b=1;a=1,b=3$', false),
+  // a response without an expression that names exactly one option letter
+  w('multiple-choice', 'base-prose', 'C', 'Since C alone keeps the sign of the slope, that is my choice', true),
+  w('multiple-choice', 'base-prose', 'B', 'Since C alone keeps the sign of the slope, that is my choice', false),
+  w('multiple-choice', 'base-prose', 'B', 'Either B or D could work here, hard to say', false, { note: 'two letters named: no choice' }),
 ];

@@ -89,13 +89,28 @@ export function openingChoice(response: string): string | null {
  * an English sentence that goes on ("A student…" has a lower-case word after it).
  */
 export function firstChoiceIn(statement: string): string | null {
+  return choicesNamed(statement)[0] ?? null;
+}
+
+/** Standalone choice letters in order of mention (the article "A" of a sentence excluded). */
+function choicesNamed(text: string): string[] {
+  const out: string[] = [];
   const re = /(?<![A-Za-z\\])([A-E])(?![A-Za-z'’])/g;
-  for (let m = re.exec(statement); m; m = re.exec(statement)) {
-    const after = statement.slice(m.index + 1);
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const after = text.slice(m.index + 1);
     if (m[1] === 'A' && /^\s+[a-z]{2,}/.test(after) && !/^\s+(?:or|and|nor|non|ou|et)\b/.test(after)) continue;
-    return m[1];
+    out.push(m[1]);
   }
-  return null;
+  return out;
+}
+
+/**
+ * The one choice letter a response names, when it names exactly one ("Because B is valid",
+ * Math-Verify's string extraction); null when it names none or several.
+ */
+export function onlyChoiceNamed(response: string): string | null {
+  const letters = new Set(choicesNamed(response.slice(-2000)));
+  return letters.size === 1 ? [...letters][0] : null;
 }
 
 /**

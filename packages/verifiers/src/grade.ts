@@ -1,7 +1,7 @@
 // gradeAnswer and the RL rewards. A check never exceeds its time limit (default 2 s): parsing
 // is length-capped and depth-capped in-process, and symbolic work runs in the CAS worker pool,
 // whose workers are killed at the deadline. A timeout is reported as incorrect with a reason.
-import { choiceLetters, firstChoiceIn, lastChoiceMention, openingChoice, optionNamedByGold, parseOptions } from './choices.js';
+import { choiceLetters, firstChoiceIn, lastChoiceMention, onlyChoiceNamed, openingChoice, optionNamedByGold, parseOptions } from './choices.js';
 import { answersEquivalent, CheckTimeout, type EquivContext } from './equivalence.js';
 import { extractDetailed } from './extract.js';
 import { proseWords } from './extract-spans.js';
@@ -92,7 +92,7 @@ export async function gradeAnswer(response: string, problem: Problem, opts: Grad
   const ext = extractDetailed(response);
   if (!ext) {
     // "Option C is correct.": no expression, but a choice is named
-    const mention = goldChoice(gold, problem, parseOptions(problem.question)) ? lastChoiceMention(response) ?? openingChoice(response) : null;
+    const mention = goldChoice(gold, problem, parseOptions(problem.question)) ? lastChoiceMention(response) ?? openingChoice(response) ?? onlyChoiceNamed(response) : null;
     if (mention) {
       const ok = mention === goldChoice(gold, problem, parseOptions(problem.question));
       return { correct: ok, extracted: mention, boxed: false, ...(ok ? {} : { reason: 'different choice' }) };
