@@ -13,6 +13,7 @@
 // - Paired difference: arm − first arm, seed by seed (both arms ran with the same seed, hence the
 //   same data order and sampling seeds), then the t interval of those differences. Pairing
 //   removes the part of the variation the two runs of a seed share.
+import { Rng } from '@verl-ts/prng';
 
 /** Regularised incomplete beta I_x(a, b), by the continued fraction (modified Lentz). */
 function incompleteBeta(x: number, a: number, b: number): number {
@@ -122,18 +123,6 @@ export function percentile(sorted: readonly number[], q: number): number {
   return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
 }
 
-/** A seeded 32-bit generator (mulberry32) so that bootstrap intervals are reproducible. */
-export function seededUniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export const BOOTSTRAP_RESAMPLES = 2000;
 
 /** Percentile bootstrap interval of the mean of `values` (one value per problem). */
@@ -141,12 +130,12 @@ export function bootstrapCI(values: readonly number[], opts: { resamples?: numbe
   if (values.length === 0) throw new RangeError('bootstrapCI: no values');
   const B = opts.resamples ?? BOOTSTRAP_RESAMPLES;
   const level = opts.level ?? 0.95;
-  const rand = seededUniform(opts.seed ?? 0);
+  const rng = new Rng(opts.seed ?? 0); // the project's one seeded generator (@verl-ts/prng)
   const n = values.length;
   const means = new Float64Array(B);
   for (let b = 0; b < B; b++) {
     let s = 0;
-    for (let i = 0; i < n; i++) s += values[Math.floor(rand() * n)];
+    for (let i = 0; i < n; i++) s += values[rng.nextInt(n)];
     means[b] = s / n;
   }
   const sorted = Array.from(means).sort((x, y) => x - y);
