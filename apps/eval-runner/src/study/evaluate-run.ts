@@ -1,10 +1,8 @@
 // Held-out evaluation of one trained run of a study: the same loop as the demo's evaluation
 // (runEval with the math verifier, n samples per problem, resumable per problem), on the
 // benchmark of the study's eval settings, with the run's own template and response limit.
-import { join } from 'node:path';
 import type { CommandIO } from '../cli/command.js';
 import { runEval } from '../eval/run-eval.js';
-import { readRecords } from '../eval/records.js';
 import type { EvalSummary } from '../eval/summary-types.js';
 import { loadProblems } from '../commands/shared/problems.js';
 import { openLocalModel, type BackendName } from '../commands/shared/engine.js';
@@ -27,16 +25,10 @@ export function passKs(n: number): number[] {
   return ks;
 }
 
-export interface HeldOutResult {
-  summary: EvalSummary;
-  /** per problem id: the correctness of its n samples */
-  correct: Map<string, boolean[]>;
-}
-
 export async function evaluateRun(opts: {
   label: string; modelDir: string; outDir: string; eval: StudyEval; run: RunEvalSettings; io: CommandIO; backend?: BackendName;
   onProgress?: (done: number, total: number) => void;
-}): Promise<HeldOutResult | null> {
+}): Promise<EvalSummary | null> {
   const datasets = await import('@verl-ts/datasets');
   const verifiers = await import('@verl-ts/verifiers');
   const e = opts.eval;
@@ -66,10 +58,7 @@ export async function evaluateRun(opts: {
       signal: opts.io.signal,
       onProgress: (p) => opts.onProgress?.(p.done, p.total),
     });
-    if (!complete) return null;
-    const correct = new Map<string, boolean[]>();
-    for (const r of readRecords(join(opts.outDir, `${e.benchmark}.jsonl`)).values()) correct.set(r.id, r.correct);
-    return { summary, correct };
+    return complete ? summary : null;
   } finally {
     await engine.close?.();
     model.dispose();

@@ -14,6 +14,8 @@ import { STEP_METRICS } from '../report/series.js';
 import { withBundledDefaults, checkGenerationFits } from '../commands/shared/bundled-model.js';
 import type { BackendName } from '../commands/shared/engine.js';
 import { trainSecondsOf } from '../demo/train-time.js';
+import { readRecords } from '../eval/records.js';
+import type { EvalSummary } from '../eval/summary-types.js';
 import { evaluateRun, passKs, type RunEvalSettings } from './evaluate-run.js';
 import { runConfigInput, runName, type StudyArm, type StudyConfig, type StudyEval } from './study-config.js';
 import { summarizeStudy, type RunResult, type StudySummary } from './summary.js';
@@ -127,13 +129,8 @@ function finishedRecord(p: PlannedRun): RunRecord | null {
 
 function resultOf(p: PlannedRun, rec: RunRecord, benchmark: string): RunResult {
   const evalDir = join(p.runDir, 'eval');
-  const summary = JSON.parse(readFileSync(join(evalDir, 'summary.json'), 'utf8')) as { benchmarks: { truncatedRate: number; meanResponseTokens: number }[] };
-  const correct = new Map<string, boolean[]>();
-  for (const line of readFileSync(join(evalDir, `${benchmark}.jsonl`), 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    const r = JSON.parse(line) as { id: string; correct: boolean[] };
-    correct.set(r.id, r.correct);
-  }
+  const summary = JSON.parse(readFileSync(join(evalDir, 'summary.json'), 'utf8')) as EvalSummary;
+  const correct = new Map([...readRecords(join(evalDir, `${benchmark}.jsonl`)).values()].map((r) => [r.id, r.correct]));
   const b = summary.benchmarks[0];
   return { seed: p.seed, correct, trainSeconds: rec.trainSeconds, truncatedRate: b.truncatedRate, meanResponseTokens: b.meanResponseTokens, runDir: p.runDir };
 }
@@ -196,11 +193,11 @@ export async function runStudy(opts: RunStudyOptions): Promise<StudyRunResult> {
     const ckpt = await trainer.latestCheckpoint(result.runDir);
     if (!ckpt) throw new Error(`${who}: the run wrote no checkpoint in ${result.runDir}`);
     const steps = p.config.trainer.steps;
-    const held = await evaluateRun({
+    const heldOut = await evaluateRun({
       label: runName(p.arm, p.seed), modelDir: ckpt.dir, outDir: join(p.runDir, 'eval'), eval: study.eval, run: p.evalSettings, io, backend: opts.backend,
       onProgress: (d, t) => bar.update(offset + steps + Math.floor((p.evalUnits * d) / t), `${who}: held-out eval ${d}/${t}`),
     });
-    if (!held) {
+    if (!heldOut) {
       bar.finish();
       return { studyDir, complete: false, summary: null };
     }
@@ -208,7 +205,7 @@ export async function runStudy(opts: RunStudyOptions): Promise<StudyRunResult> {
     writeFileSync(join(p.runDir, RUN_DONE_FILE), JSON.stringify(rec, null, 2) + '\n');
     records.set(p, rec);
     done = offset + p.units;
-    bar.update(done, `${who}: done, held-out avg@${study.eval.n} ${(100 * held.summary.benchmarks[0].avgN).toFixed(1)}%`);
+    bar.update(done, `${who}: done, held-out avg@${study.eval.n} ${(100 * heldOut.benchmarks[0].avgN).toFixed(1)}%`);
   }
   bar.finish();
 
