@@ -27,6 +27,43 @@ export interface ValueAndGrads {
   grads: tf.NamedTensorMap;
 }
 
+/**
+ * acc[ids[i]] += dy[i] in place, for a tied embedding whose LM-head gradient `acc` is already
+ * there: what the lookup's gradient (a [vocab, d] scatter-add) plus tf.add would give, without
+ * those two more [vocab, d] tensors (1.1 GB at Qwen2.5's vocabulary and d=896). Same numbers:
+ * each row's contributions are summed in token order from 0, as the scatter-add does, then added
+ * to the row once, as tf.add does, each step rounded to float32. Only on cpu/wasm, when nothing
+ * else references acc's data; false (nothing done) otherwise.
+ */
+function addRowsInPlace(acc: tf.Tensor | undefined, dy: tf.Tensor2D, ids: tf.Tensor1D): boolean {
+  const name = tf.getBackend();
+  if (!acc || acc.dtype !== 'float32' || (name !== 'cpu' && name !== 'wasm')) return false;
+  const backend = tf.backend() as unknown as {
+    refCount(dataId: object): number;
+    readSync(dataId: object): ArrayLike<number>;
+    data?: { get(dataId: object): { values?: unknown } };
+    typedArrayFromHeap?(info: tf.TensorInfo): Float32Array;
+  };
+  const dataId = (acc as unknown as { dataId: object }).dataId;
+  if (backend.refCount(dataId) !== 1) return false;
+  const target = name === 'cpu' ? backend.data?.get(dataId).values : backend.typedArrayFromHeap?.({ dataId, shape: acc.shape, dtype: 'float32' } as tf.TensorInfo);
+  if (!(target instanceof Float32Array)) return false;
+  const d = dy.shape[1];
+  const rows = backend.readSync((dy as unknown as { dataId: object }).dataId);
+  const tokenIds = backend.readSync((ids as unknown as { dataId: object }).dataId);
+  const vocab = acc.shape[0];
+  const sums = new Map<number, Float32Array>();
+  for (let i = 0; i < tokenIds.length; i++) {
+    const id = tokenIds[i];
+    if (id < 0 || id >= vocab) continue;
+    let s = sums.get(id);
+    if (!s) sums.set(id, (s = new Float32Array(d)));
+    for (let j = 0; j < d; j++) s[j] += rows[i * d + j];
+  }
+  for (const [id, s] of sums) for (let j = 0; j < d; j++) target[id * d + j] = Math.fround(target[id * d + j] + s[j]);
+  return true;
+}
+
 /** Gradients of one segment (tape-gradients.ts: engine.gradients that frees as it walks the tape). */
 function segmentGrads<T extends tf.Tensor>(f: () => T, xs: tf.Tensor[], dy?: T): { value: T; grads: (tf.Tensor | null)[] } {
   return tapeGradients(f, xs, dy);
@@ -98,7 +135,9 @@ export function layerwiseValueAndGrads(dec: Decoder, batch: ForwardBatch, loss: 
       inputs.pop();
     }
     // 4. embedding lookup
-    if (dh) {
+    if (dh && addRowsInPlace(grads[dec.embedVariable().name], dh, ctx.ids)) {
+      // tied embedding: the lookup's rows added into the LM head's gradient (same numbers)
+    } else if (dh) {
       const embed = dec.embedVariable();
       const incoming: tf.Tensor2D = dh;
       const seg = segmentGrads(() => dec.embed(ctx), [embed], incoming);
