@@ -8,12 +8,14 @@
 // - WordLevel (e.g. the character tokenizer of the models package): each token's text is written in
 //   the byte-level alphabet and merges are made that join its bytes back into it, so llama.cpp's
 //   BPE produces exactly these tokens for text made of them.
-// SentencePiece-style vocabularies (byte_fallback, '▁' for spaces) are refused with a message.
+// - SentencePiece-style BPE (byte_fallback, '▁' for spaces: Llama 2, Mistral v0.1-0.3): written as
+//   llama.cpp's `llama` model with scores and token types (spm-vocab.ts).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ModelConfig } from '@verl-ts/models';
 import type { GgufValue } from './gguf-writer.js';
 import { toByteLevel } from './byte-level.js';
+import { spmVocab, type SpmVocab } from './spm-vocab.js';
 
 /** llama.cpp's token types. */
 export const TOKEN_TYPE = { NORMAL: 1, UNKNOWN: 2, CONTROL: 3, USER_DEFINED: 4, UNUSED: 5, BYTE: 6 } as const;
@@ -98,20 +100,19 @@ export async function tokenizerMetadata(dir: string, config: ModelConfig): Promi
   const types = new Int32Array(n);
   const addedById = new Map(added.map((a) => [a.id, a]));
   let merges: string[];
+  let spm: SpmVocab | undefined;
   if (model.type === 'BPE') {
-    if (model.byte_fallback === true) {
-      throw new Error(`${join(dir, 'tokenizer.json')}: SentencePiece-style BPE (byte_fallback) is not supported by the GGUF export yet; byte-level BPE (Qwen2, Llama 3) and WordLevel are`);
-    }
     const raw = (model.merges ?? []) as Array<string | [string, string]>;
     merges = raw.map((m) => (Array.isArray(m) ? `${m[0]} ${m[1]}` : m));
     for (const [text, id] of Object.entries(vocab)) if (id < n) tokens[id] = text;
+    if (model.byte_fallback === true) spm = spmVocab(vocab, merges, typeof model.unk_token === 'string' ? model.unk_token : undefined, tok!, n);
   } else if (model.type === 'WordLevel') {
     for (const [text, id] of Object.entries(vocab)) if (id < n) tokens[id] = addedById.has(id) ? text : toByteLevel(text);
     merges = wordLevelMerges(tokens.filter((t, id) => t !== undefined && !addedById.has(id)));
   } else {
     throw new Error(`${join(dir, 'tokenizer.json')}: tokenizer model '${String(model.type)}' is not supported by the GGUF export (BPE, WordLevel)`);
   }
-  for (let id = 0; id < n; id++) if (tokens[id] !== undefined) types[id] = TOKEN_TYPE.NORMAL;
+  for (let id = 0; id < n; id++) if (tokens[id] !== undefined) types[id] = spm?.types.get(id) ?? TOKEN_TYPE.NORMAL;
   for (const a of added) {
     if (a.id >= n) throw new Error(`${join(dir, 'tokenizer.json')}: added token '${a.content}' has id ${a.id}, beyond the model's vocab_size ${n}`);
     tokens[a.id] = a.content;
@@ -126,11 +127,20 @@ export async function tokenizerMetadata(dir: string, config: ModelConfig): Promi
   }
 
   const m = new Map<string, GgufValue>();
-  m.set('tokenizer.ggml.model', { type: 'string', value: 'gpt2' });
-  m.set('tokenizer.ggml.pre', { type: 'string', value: preTokenizerName(tok!) });
-  m.set('tokenizer.ggml.tokens', { type: 'string[]', value: tokens });
-  m.set('tokenizer.ggml.token_type', { type: 'i32[]', value: types });
-  m.set('tokenizer.ggml.merges', { type: 'string[]', value: merges });
+  if (spm) {
+    // llama.cpp's SentencePiece tokenizer: scores decide the joins; no merges, no pre-tokenizer
+    m.set('tokenizer.ggml.model', { type: 'string', value: 'llama' });
+    m.set('tokenizer.ggml.tokens', { type: 'string[]', value: tokens });
+    m.set('tokenizer.ggml.scores', { type: 'f32[]', value: spm.scores });
+    m.set('tokenizer.ggml.token_type', { type: 'i32[]', value: types });
+    m.set('tokenizer.ggml.add_space_prefix', { type: 'bool', value: spm.addSpacePrefix });
+  } else {
+    m.set('tokenizer.ggml.model', { type: 'string', value: 'gpt2' });
+    m.set('tokenizer.ggml.pre', { type: 'string', value: preTokenizerName(tok!) });
+    m.set('tokenizer.ggml.tokens', { type: 'string[]', value: tokens });
+    m.set('tokenizer.ggml.token_type', { type: 'i32[]', value: types });
+    m.set('tokenizer.ggml.merges', { type: 'string[]', value: merges });
+  }
 
   const idOf = new Map<string, number>();
   tokens.forEach((t, i) => {
