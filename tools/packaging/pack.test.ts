@@ -15,6 +15,7 @@ import { readmeExample, workspaceClosure, workspacePackages } from './workspace.
 const EXPECTED: Record<string, RegExp[]> = {
   '@verl-ts/rank-metrics': [/^\d+\.\d+/m, / 7$/m],
   '@verl-ts/verl-advantage': [/^\[ 0\.7071057811879616, -0\.7071057811879616, 0, 0 \]/m],
+  '@verl-ts/prng': [/^2581720956 0\.448291 8$/m, /^true$/m, /^2 1 6 7 4 3 0 5$/m],
   '@verl-ts/datasets': [/^91 C \{x \\mid-3<x<4\}$/m, /^17-9\*6 17-54=\\boxed\{-37\} -37$/m],
   '@verl-ts/verifiers': [/correct: true/, /^\} 1\nfalse\ntrue\ntrue\n0\.5 0\ntrue\ntrue\nfalse\n1, 2$/m],
   '@verl-ts/models': [/^\[ 1, 4, 64 \] \[ 1, 4, 32 \]$/m, /^0$/m],
@@ -24,7 +25,7 @@ const EXPECTED: Record<string, RegExp[]> = {
   '@verl-ts/eval-runner': [/^0\.6071$/m, /answer: '42', votes: 2, correct: true/, /^exit 0$/m],
 };
 /** Packages that must work with no TensorFlow.js installed (DESIGN: numeric packages never import it). */
-const NO_TENSORFLOW = ['@verl-ts/rank-metrics', '@verl-ts/verl-advantage', '@verl-ts/datasets', '@verl-ts/verifiers'];
+const NO_TENSORFLOW = ['@verl-ts/rank-metrics', '@verl-ts/verl-advantage', '@verl-ts/datasets', '@verl-ts/verifiers', '@verl-ts/prng'];
 
 const work = mkdtempSync(join(tmpdir(), 'verl-pack-'));
 const tarballs = join(work, 'tarballs');
