@@ -36,7 +36,9 @@ describe('parseRLConfig', () => {
     expect(bad({ actor: { policyLoss: 'gspo' } })).toMatch(/actor\.policyLoss: unknown policy loss 'gspo'/);
     expect(bad({ data: { difficulty: 9 } })).toMatch(/data\.difficulty: difficulty must be a level/);
     expect(parseRLConfig({ name: 'r', model: { path: 'm' }, data: { difficulty: { maxOperand: 20 } } }).data.difficulty).toEqual({ maxOperand: 20 });
-    expect(parseRLConfig({ name: 'r', model: { path: 'm' }, actor: { lossAggMode: 'seq-mean-token-sum-norm' } }).actor.lossAggMode).toBe('seq-mean-token-sum-norm');
+    expect(parseRLConfig({ name: 'r', model: { path: 'm' }, actor: { lossAggMode: 'seq-mean-token-mean' } }).actor.lossAggMode).toBe('seq-mean-token-mean');
+    // its divisor must be a constant; the update's micro-batches are trimmed to their longest row
+    expect(bad({ actor: { lossAggMode: 'seq-mean-token-sum-norm' } })).toMatch(/actor\.lossAggMode:/);
   });
   it('reward.overlong: checked against the response limit when enabled', () => {
     const c = parseRLConfig({ name: 'r', model: { path: 'm' }, rollout: { maxNewTokens: 64 }, reward: { overlong: { enabled: true, bufferLength: 16 } } });

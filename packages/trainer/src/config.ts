@@ -131,7 +131,9 @@ export const actorSchema = z.strictObject({
   clipLow: z.number().min(0).lt(1).default(0.2).describe('ratio clipped from below at 1 - clipLow'),
   clipHigh: z.number().nonnegative().default(0.2).describe('ratio clipped from above at 1 + clipHigh (DAPO clip-higher: 0.28)'),
   clipRatioC: z.number().gt(1).nullable().default(null).describe('dual-clip constant c > 1 for negative advantages (null = off)'),
-  lossAggMode: z.enum(LOSS_AGG_MODES).default('token-mean').describe(`loss aggregation: ${LOSS_AGG_MODES.join(', ')}`),
+  // seq-mean-token-sum-norm needs a constant divisor, and micro-batches are trimmed to their longest row
+  lossAggMode: z.enum(LOSS_AGG_MODES).exclude(['seq-mean-token-sum-norm']).default('token-mean')
+    .describe(`loss aggregation: ${LOSS_AGG_MODES.filter((m) => m !== 'seq-mean-token-sum-norm').join(', ')}`),
   entropyCoef: z.number().default(0.001).describe('entropy bonus coefficient'),
   klCoef: z.number().nonnegative().default(0.001).describe('KL-to-reference loss coefficient (0 = no reference model)'),
   klEstimator: z.enum(KL_ESTIMATORS).default('low_var_kl').describe(`KL estimator: ${KL_ESTIMATORS.join(', ')}`),

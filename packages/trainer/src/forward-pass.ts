@@ -46,17 +46,16 @@ function* scoreBatchReads(model: CausalLM, batch: TokenBatch, opts: ScoreOptions
     const rows = sub.inputIds.length;
     const t = sub.length - 1;
     const t0 = performance.now();
-    type Out = { lp: tf.Tensor2D; ent: tf.Tensor | null; h: tf.Tensor3D | null };
-    const out = tf.tidy((): tf.TensorContainer => {
+    const out = tf.tidy(() => {
       const { logits, hidden } = model.forward({ inputIds: sub.inputIds, attentionMask: sub.attentionMask });
       const V = logits.shape[2];
       const shifted = tf.slice(logits, [0, 0, 0], [rows, t, V]) as tf.Tensor3D;
       const lp = logProbsFromLogits(shifted, sub.labels, opts.temperature ?? 1);
-      const ent = opts.withEntropy ? entropyFromLogits(shifted, opts.temperature ?? 1) : null;
+      const ent = opts.withEntropy ? entropyFromLogits(shifted, opts.temperature ?? 1) : undefined;
       const D = hidden.shape[2];
-      const h = opts.rankMetrics ? tf.slice(hidden, [0, 0, 0], [rows, t, D]) : null;
-      return { lp, ent, h } as unknown as tf.TensorContainer;
-    }) as unknown as Out;
+      const h = opts.rankMetrics ? tf.slice(hidden, [0, 0, 0], [rows, t, D]) : undefined;
+      return { lp, ent, h };
+    });
     // log-probs, entropies and hidden states leave the device in one read
     const D = out.h ? out.h.shape[2]! : 0;
     const parts = [out.lp, ...(out.ent ? [out.ent] : []), ...(out.h ? [out.h] : [])];
