@@ -171,7 +171,7 @@ export const CORE = [
   c('sqrt', '\\sqrt{3}', '\\sqrt{2}', false),
   c('sqrt', '3\\sqrt{13}', '\\sqrt{117}', true),
   c('sqrt', '2\\sqrt{2}', '\\sqrt8', true),
-  c('sqrt', '\\sqrt{2}', '1.4142135623', false, { note: 'a rounded decimal of an irrational gold' }),
+  c('sqrt', '\\sqrt{2}', '1.4142135623', true, { note: 'a truncated decimal of an irrational gold (Math-Verify at 6 places, Qwen 1e-4)' }),
   c('sqrt', '\\frac{\\sqrt{3}}{2}', '\\frac{1}{2}\\sqrt{3}', true),
   c('sqrt', '\\sqrt{2}+\\sqrt{5}', '\\sqrt 2+\\sqrt 5', true),
   c('sqrt', '4', '4\\sqrt{2}', false),

@@ -14,7 +14,8 @@
 // not a typed answer) are equal when they agree rounded to 6 places, Math-Verify's default
 // `float_rounding=6` (Qwen's 1e-4 accepts them too), and within 1e-4 relative, so that tiny
 // values (`1e-7`, `2e-7`) that round alike stay different.
-import type { Node } from './ast.js';
+import { freeSymbols, type Node } from './ast.js';
+import { floatValue } from './evaluate.js';
 import { Rational } from './rational.js';
 
 /** Decimal places of a terminating rational (2.6667 → 4, 3 → 0); -1 when it never terminates. */
@@ -72,4 +73,65 @@ export function agreeAsComputedDecimals(a: Node, ea: Rational, b: Node, eb: Rati
   const mag = (r: Rational) => (r.n < 0n ? r.neg() : r);
   const larger = mag(ea).sub(mag(eb)).n >= 0n ? mag(ea) : mag(eb);
   return absDiff.mul(Rational.int(10_000)).sub(larger).n <= 0n;
+}
+
+/** Significant digits of a terminating decimal as written without trailing zeros (0.0012 → 2). */
+function significantDigits(r: Rational, places: number): number {
+  const n = r.n < 0n ? -r.n : r.n;
+  return ((n * 10n ** BigInt(places)) / r.d).toString().length;
+}
+
+/**
+ * A fraction p/q (q ≤ 10 000) within float precision of `x`, found by continued fractions:
+ * a closed form such as `\sqrt{\frac49}` or `\sin\frac{\pi}{6}` whose value is rational.
+ */
+function nearbyRational(x: number): Rational | null {
+  const tol = 1e-12 * Math.max(1, Math.abs(x));
+  let [h0, h1, k0, k1] = [0, 1, 1, 0];
+  let y = x;
+  for (let step = 0; step < 40; step++) {
+    const a = Math.floor(y);
+    [h0, h1] = [h1, a * h1 + h0];
+    [k0, k1] = [k1, a * k1 + k0];
+    if (k1 > 10_000) return null;
+    if (Math.abs(x - h1 / k1) <= tol) return Rational.of(BigInt(h1), BigInt(k1));
+    const frac = y - a;
+    if (frac === 0) return null;
+    y = 1 / frac;
+  }
+  return null;
+}
+
+/**
+ * Whether `a` (a decimal literal of value `ea`) is a written approximation of the closed form
+ * `b` whose value is irrational: `1.4142135623` or `1.4142` for `\sqrt2`, `3.14159` for `\pi`.
+ * Math-Verify accepts it when the decimal has 6 or more places (both sides rounded to 6) and
+ * the Qwen2.5-Math grader within 1e-4 relative; prm800k and math_dapo refuse (README
+ * "Equivalence", rule 3). Scoped to what a writer means by an approximation:
+ *   - the decimal has at least 4 decimal places and 4 significant digits (an integer, `1.414`
+ *     or `0.0014` never matches);
+ *   - `b` has no variables and no rational value: exactValue failed, and its float value is not
+ *     within float precision of a fraction with a denominator ≤ 10 000 (then it is that
+ *     fraction, and the rule for non-terminating rationals decides);
+ *   - `a` is `b` correctly rounded or truncated at its last place (`1.4142135623` truncates
+ *     √2 = 1.41421356237…), and within Qwen's relative 1e-4.
+ * The float value of `b` carries about 1e-16 relative error; 1e-12 relative is allowed at
+ * the edges of the window, which only matters for decimals of 12+ digits.
+ */
+export function approximatesIrrational(a: Node, ea: Rational, b: Node): boolean {
+  if (!decimalLiteral(a) || freeSymbols(b).length) return false;
+  const places = decimalPlaces(ea);
+  if (places < 4 || significantDigits(ea, places) < 4) return false;
+  const x = floatValue(b, {});
+  if (!Number.isFinite(x) || x === 0) return false;
+  const asFraction = nearbyRational(x);
+  if (asFraction) return approximatesNonTerminating(a, ea, asFraction);
+  const av = ea.toNumber();
+  if (Math.sign(av) !== Math.sign(x)) return false;
+  const unit = 10 ** -places;
+  const margin = 1e-12 * Math.abs(x);
+  // |x| − |a|: within half a unit either way (rounded) or in [0, 1 unit) (truncated)
+  const gap = Math.abs(x) - Math.abs(av);
+  if (gap < -(unit / 2 + margin) || gap > unit + margin) return false;
+  return Math.abs(gap) <= 1e-4 * Math.max(Math.abs(av), Math.abs(x));
 }

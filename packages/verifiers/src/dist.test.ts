@@ -1,5 +1,6 @@
 // Users and CI run the built package: compile it to a scratch folder and check that the
-// CAS worker (an eval'd worker that imports mathjs by a resolved path) works from plain JS.
+// CAS worker (an eval'd worker that imports mathjs by a resolved path) works from plain JS:
+// it confirms √117 = 3√13 and refuses √117.000001, which float64 (4e-9 apart) cannot tell apart.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -21,7 +22,7 @@ describe('built package', () => {
       script,
       `import { gradeAnswer } from './index.js';
        const a = await gradeAnswer('so $\\\\boxed{\\\\sqrt{117}}$', { answer: '3\\\\sqrt{13}' }, { timeoutMs: 60000 });
-       const b = await gradeAnswer('so $\\\\boxed{3.6055}$', { answer: '\\\\sqrt{13}' }, { timeoutMs: 60000 });
+       const b = await gradeAnswer('so $\\\\boxed{\\\\sqrt{117.000001}}$', { answer: '3\\\\sqrt{13}' }, { timeoutMs: 60000 });
        console.log(JSON.stringify([a.correct, b.correct]));`,
     );
     const stdout = execFileSync(process.execPath, [script], { encoding: 'utf8', timeout: 120_000 });

@@ -35,6 +35,29 @@ table('numbers: exact rationals; tolerance only for a decimal of a non-terminati
   ['1.0001', '1', false],
   ['0.2501', '\\frac14', false],
   ['(0.6, 2.6667]', '(\\frac35, \\frac83]', true],
+  // approximatesIrrational: ≥ 4 places and 4 significant digits, rounded or truncated, 1e-4
+  ['1.4142135623', '\\sqrt{2}', true], // truncated
+  ['1.4142135624', '\\sqrt{2}', true], // rounded
+  ['1.4142135625', '\\sqrt{2}', false],
+  ['1.4142135622', '\\sqrt{2}', false],
+  ['3.14159', '\\pi', true],
+  ['3.1416', '\\pi', true],
+  ['3.1417', '\\pi', false],
+  ['3.142', '\\pi', false], // 3 places: too coarse
+  ['3', '\\pi', false],
+  ['-1.4142', '-\\sqrt2', true],
+  ['1.4142', '-\\sqrt2', false],
+  ['0.7854', '\\frac{\\pi}{4}', true],
+  ['2.7183', 'e', true],
+  ['0.6931', '\\ln 2', true],
+  ['0.001414', '\\frac{\\sqrt2}{1000}', false], // 1.5e-4 relative
+  ['0.0014142', '\\frac{\\sqrt2}{1000}', true],
+  ['1.4142', '\\sqrt{2}+x', false], // not a closed form
+  ['0.6667', '\\sqrt{\\frac49}', true], // the value is 2/3: the rational rule decides
+  ['0.6666', '\\sqrt{\\frac49}', false],
+  ['0.5001', '\\sin\\frac{\\pi}{6}', false], // the value is 1/2, which terminates
+  ['(1.4142, 3.1416)', '(\\sqrt2,\\pi)', true],
+  ['\\pi', '3.1416', true],
   // computed decimals (more than 6 places) agree when equal rounded to 6 places
   ['0.0314159', '0.031415927', true],
   ['0.0314159', '0.031416927', false],
@@ -82,7 +105,7 @@ table('mixed numbers, fractions and roots', [
   ['\\sqrt{18}', '3\\sqrt{2}', true],
   ['\\sqrt[3]{27}', '3', true],
   ['\\sqrt[3]{16}', '2\\sqrt[3]{2}', true],
-  ['1.4142135623', '\\sqrt{2}', false],
+  ['\\sqrt{117.000001}', '3\\sqrt{13}', false], // 4e-9 apart: only the CAS (64 digits) tells
   ['\\frac{1}{\\sqrt{2}}', '\\frac{\\sqrt{2}}{2}', true],
   ['2^{1/2}', '\\sqrt{2}', true],
   ['\\pi/4', '\\frac{\\pi}{4}', true],

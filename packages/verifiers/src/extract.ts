@@ -13,6 +13,7 @@
 // A number is never cut out of a larger expression (see extract-spans.ts).
 // Reference behaviour compared: Qwen2.5-Math evaluation/parser.py, huggingface/Math-Verify.
 import { finalBoxes } from './extract-boxes.js';
+import { sentenceValue } from './extract-sentence.js';
 import { firstExpression, isBareAnswer, joinedSpans, lastExpression, mathSpans, proseWords } from './extract-spans.js';
 
 export interface Extraction {
@@ -78,9 +79,9 @@ function statementAfter(s: string, from: number): string {
   if (words.length >= 3) {
     const m = /.*\b(?:is|are|equals)\s+/is.exec(t);
     if (m && m[0].length < t.length) t = t.slice(m[0].length).trim();
-    // "Answer: Jane will still have 220 $ to pay within 12 months": the sentence's first
-    // expression, what follows the anchor (Math-Verify, lighteval)
-    else if (proseWords(t) >= 3) t = firstExpression(t)?.content ?? t;
+    // "Answer: Jane will still have 220 $ to pay within 12 months", "Answer: after 3 weeks
+    // she has **45** apples": the value the sentence marks or states (extract-sentence.ts)
+    else if (proseWords(t) >= 3) t = sentenceValue(t) ?? t;
   } else if (/[\u4e00-\u9fff]/.test(t)) {
     // "答案：每份应该是 (\frac{2}{5}) 吨": a Chinese sentence around the value
     const e = firstExpression(t);

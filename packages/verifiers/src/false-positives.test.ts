@@ -4,7 +4,11 @@
 // rather than six to keep more than 19 000 pairs); the only pairs judged equal are ones that
 // really are the same value.
 import { afterAll, describe, expect, it } from 'vitest';
+import { freeSymbols } from './ast.js';
+import { exactValue, floatValue } from './evaluate.js';
 import { gradeAnswer, isEquivalent } from './grade.js';
+import { normalizeAnswer } from './normalize.js';
+import { parseExpression } from './parse.js';
 import { BENCHMARKS, benchmarkGolds } from './test-utils/benchmarks.js';
 import { CasPool } from './worker-pool.js';
 
@@ -80,5 +84,35 @@ describe('distinct benchmark golds', () => {
     console.log(`${ints.length * around.length * 2} responses that contain an integer gold`);
     expect(ints.length).toBeGreaterThan(300);
     expect(passed).toEqual([]);
+  });
+
+  // decimal-approximation.ts `approximatesIrrational`: a decimal of an irrational gold passes
+  // only with ≥ 4 places, rounded or truncated; coarser, off-by-one-unit and integer answers fail
+  it('decimals of the irrational golds pass only when fine and correctly rounded or truncated', async () => {
+    const golds = [...new Set(BENCHMARKS.flatMap((b) => benchmarkGolds(b).filter((g) => !g.choice).map((g) => g.gold.trim())))];
+    const irrational: { gold: string; x: number }[] = [];
+    for (const gold of golds) {
+      try {
+        const n = parseExpression(normalizeAnswer(gold));
+        const x = floatValue(n, {});
+        if (!freeSymbols(n).length && !exactValue(n) && Number.isFinite(x) && Math.abs(x) >= 1e-3 && Math.abs(x) < 1e6) irrational.push({ gold, x });
+      } catch {
+        // not an expression (text, sets, intervals): not a candidate
+      }
+    }
+    const wrong: string[] = [];
+    let rightPassed = 0;
+    for (const { gold, x } of irrational) {
+      const rounded6 = x.toFixed(6);
+      const off = (x + Math.sign(x) * 2e-4).toFixed(4); // two units off in the 4th place
+      for (const [resp, want] of [[rounded6, true], [x.toFixed(2), false], [off, false], [String(Math.round(x)), false]] as const) {
+        const r = await gradeAnswer(`Therefore the answer is $\\boxed{${resp}}$.`, { answer: gold }, { pool });
+        if (r.correct && want) rightPassed++;
+        if (r.correct !== want) wrong.push(`${resp} for ${gold}: ${r.correct}`);
+      }
+    }
+    console.log(`${irrational.length} irrational golds, ${rightPassed} six-place decimals accepted`);
+    expect(irrational.length).toBeGreaterThan(50);
+    expect(wrong).toEqual([]);
   });
 });

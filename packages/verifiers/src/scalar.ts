@@ -3,7 +3,7 @@
 // (proportional sides) and the shared check context with its deadline.
 import { freeSymbols, type Node } from './ast.js';
 import { exactValue, floatValue, negativePoints, samplePoints } from './evaluate.js';
-import { agreeAsComputedDecimals, approximatesNonTerminating, decimalPlaces } from './decimal-approximation.js';
+import { agreeAsComputedDecimals, approximatesIrrational, approximatesNonTerminating, decimalPlaces } from './decimal-approximation.js';
 import { Rational } from './rational.js';
 import { toMathjs, UnsupportedNode } from './to-mathjs.js';
 import type { CasPool } from './worker-pool.js';
@@ -62,6 +62,9 @@ export async function scalarEqual(a: Node, b: Node, ctx: EquivContext): Promise<
   if (ea && eb && (approximatesNonTerminating(a, ea, eb) || approximatesNonTerminating(b, eb, ea))) return true;
   // `0.0666668` for `0.066666793`: computed decimals that agree to 6 places
   if (ea && eb && agreeAsComputedDecimals(a, ea, b, eb)) return true;
+  // `1.4142135623` for `\sqrt2`: a rounded or truncated decimal of an irrational closed form
+  if (ea && !eb && approximatesIrrational(a, ea, b)) return true;
+  if (eb && !ea && approximatesIrrational(b, eb, a)) return true;
   if (ea && eb) return false;
   if (nodeKey(a) === nodeKey(b)) return true;
   const vars = varsOf(a, b);
