@@ -1,19 +1,21 @@
-// The run around the steps, one for trainRL and trainSFT: open the run folder (run-start.ts:
-// resume point, config check), load the trainer state of the checkpoint resumed from, cut the
+// The run around the steps, one for trainRL and trainSFT: open the run folder (the checkpoint to
+// resume from, refusing to overwrite a finished run with resume 'never', the config check of
+// run-config.ts), load the trainer state of the checkpoint resumed from, cut the
 // JSONL records back to it, then loop: step → records (flushed) → checkpoint every saveEvery
 // steps and at the end → onStep. An abort (signal) stops at the next safe point and checkpoints
 // the last finished step; too many non-finite updates in a row stop with NonFiniteTrainingError.
 // Resume is exact: weights, AdamW moments and the session's own state (RNG, data cursor, VERL
-// shaper EMAs) are restored, so a continued run equals an uninterrupted one.
-import { mkdir, readFile } from 'node:fs/promises';
+// shaper EMAs) are restored, so a continued run equals an uninterrupted one. A run that fails or
+// is stopped before its first step finishes removes the folder again if it created it.
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { CausalLM } from '@verl-ts/models';
 import { AdamW } from './adamw.js';
-import { writeCheckpoint } from './checkpoint.js';
+import { latestCheckpoint, readManifest, writeCheckpoint } from './checkpoint.js';
 import type { OptimizerConfig } from './config.js';
 import type { TrainerHooks } from './metrics.js';
-import { appendJsonl, copyTokenizerFiles, truncateJsonlToStep, writeJson } from './run-files.js';
-import { inRunFolder, openRun, type RunStart } from './run-start.js';
+import { reconcileRunConfig } from './run-config.js';
+import { appendJsonl, copyTokenizerFiles, ensureRunDir, hasLines, pathExists, truncateJsonlToStep, writeJson } from './run-files.js';
 
 /** How a run may be continued (not part of the config, so not recorded in it). */
 export interface TrainOptions {
@@ -98,23 +100,62 @@ export function createOptimizer(policy: CausalLM, o: OptimizerConfig): AdamW {
   return new AdamW(policy.trainableVariables(), { beta1: o.beta1, beta2: o.beta2, eps: o.eps, weightDecay: o.weightDecay });
 }
 
+export interface RunStart {
+  runDir: string;
+  /** this call made the folder (nothing of an earlier run is in it) */
+  created: boolean;
+  /** the checkpoint to continue from, or null for a fresh start */
+  resumeDir: string | null;
+  resumeStep: number | null;
+}
+
+async function openRun(spec: RunSpec, options: TrainOptions, config: unknown): Promise<RunStart> {
+  const runDir = resolve(spec.config.outputDir, spec.config.name);
+  const start: RunStart = { runDir, created: !(await pathExists(runDir)), resumeDir: null, resumeStep: null };
+  await ensureRunDir(runDir);
+  try {
+    if (spec.resume === 'auto') start.resumeDir = (await latestCheckpoint(runDir))?.dir ?? null;
+    else if (spec.resume !== 'never') { await readManifest(spec.resume); start.resumeDir = spec.resume; }
+    if (start.resumeDir) start.resumeStep = (await readManifest(start.resumeDir)).step;
+    if (!start.resumeDir && spec.resume === 'never' && await hasLines(join(runDir, 'metrics.jsonl'))) {
+      throw new Error(`${runDir} already has metrics; choose another run name or set ${spec.resumeKey} to 'auto'`);
+    }
+    await reconcileRunConfig(runDir, config, {
+      resumeStep: start.resumeStep, freeFields: spec.freeFields, stepsField: spec.stepsField, allowConfigChange: options.allowConfigChange,
+    });
+  } catch (e) {
+    await discardRun(start);
+    throw e;
+  }
+  return start;
+}
+
+async function discardRun(start: RunStart): Promise<void> {
+  if (start.created) await rm(start.runDir, { recursive: true, force: true });
+}
+
 export async function runTraining<S extends object, M extends { step: number }>(
   spec: RunSpec, hooks: TrainerHooks<M>, options: TrainOptions, fullConfig: unknown,
   openSession: (start: RunStart) => Promise<TrainingSession<S, M>>,
 ): Promise<TrainResult> {
-  const runDir = resolve(spec.config.outputDir, spec.config.name);
-  const start = await openRun({
-    runDir, resume: spec.resume, resumeKey: spec.resumeKey, config: fullConfig, freeFields: spec.freeFields,
-    stepsField: spec.stepsField, allowConfigChange: options.allowConfigChange,
-  });
-  return inRunFolder(start, async (onRecordsWritten) => {
+  const start = await openRun(spec, options, fullConfig);
+  // no run folder is left behind by a run that fails or stops before step 1 (issue 13 point 9)
+  let finishedSteps = 0;
+  try {
     const session = await openSession(start);
+    let r: TrainResult;
     try {
-      return await loop(spec, hooks, start, session, onRecordsWritten);
+      r = await loop(spec, hooks, start, session, () => { finishedSteps++; });
     } finally {
       await session.close();
     }
-  });
+    if (finishedSteps > 0 || !start.created) return r;
+    await discardRun(start);
+    return { ...r, discarded: true };
+  } catch (e) {
+    if (finishedSteps === 0) await discardRun(start);
+    throw e;
+  }
 }
 
 async function loop<S extends object, M extends { step: number }>(
