@@ -1,58 +1,153 @@
-// Memory per phase of RL steps in the embedded demo's configuration (apps/eval-runner
-// src/demo/config.ts: 32 prompts × 8 responses, ≤24 new tokens, micro-batch 256 sequences, one
-// update per step) on the WASM backend, from the bundled tiny-arith policy. At every phase
-// boundary it prints the live tensors (tf.memory(): count and bytes), the WASM heap (which only
-// grows, so it is the high-water mark of live tensors) and the process RSS; at the end, the
-// largest live-tensor bytes seen inside each step (tf.profile's peakBytes of the whole step).
-// A steady numTensors from step to step means nothing leaks; the heap shows what peaks.
-// Usage: pnpm --filter @verl-ts/trainer bench:memory   (MEMORY_STEPS=3 by default)
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// Memory of one RL step, phase by phase (issue 19): load, generate (KV cache), old-policy
+// log-probs (models' scoreTokens, the LM head in chunks), the PPO update's gradients (models'
+// valueAndGrads, block by block, with the PPO-clip loss on the log-probs of the whole logits as the
+// trainer computes it), the global gradient norm, and AdamW (fused, the clip inside the update,
+// gradients freed as applied). One sequence of PROMPT + NEW = 128 tokens (batch 1 × 128) by
+// default. For each phase: the peak of live tensor bytes (tf.profile's peakBytes) and the live bytes
+// after it as multiples of the parameter bytes, the WASM heap (it never shrinks: the high-water
+// mark), the process RSS and its peak (getrusage maxRSS), and the wall time. After each step, the
+// live tensor count: equal from step to step means nothing leaks.
+// The phases are composed here from @verl-ts/models and the trainer's AdamW rather than through
+// trainRL, so that each gets its own peak; they run the same calls as an RL step.
+// Usage: node bench/memory.bench.mjs [MODEL_DIR|bundled] [wasm|cpu]   (env MEMORY_STEPS=1, MEMORY_PROMPT=32, MEMORY_NEW=96, MEMORY_TRAIN=1)
+//   MODEL_DIR from packages/models/bench/make-qwen05b.mjs (1, 2 or 24 layers); bundled = the demo's tiny-arith policy.
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { trainRL, parseRLConfig } from '@verl-ts/trainer';
+import { loadCausalLM, parameterCount, readHFConfig } from '@verl-ts/models';
+import { AdamW, globalNormTensor } from '@verl-ts/trainer';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const modelDir = join(here, '..', '..', '..', 'apps', 'eval-runner', 'assets', 'tiny-arith');
-const out = mkdtempSync(join(tmpdir(), 'trainer-memory-'));
-const steps = Number(process.env.MEMORY_STEPS ?? 3);
-const micro = Number(process.env.MEMORY_MICRO ?? 256);
+const arg = process.argv[2] ?? 'bundled';
+const backend = process.argv[3] ?? 'wasm';
+const modelDir = arg === 'bundled' ? join(here, '..', '..', '..', 'apps', 'eval-runner', 'assets', 'tiny-arith') : arg;
+const STEPS = Number(process.env.MEMORY_STEPS ?? 1);
+const PROMPT = Number(process.env.MEMORY_PROMPT ?? 32);
+const NEW = Number(process.env.MEMORY_NEW ?? 96);
+// MEMORY_TRAIN=0: load, generate and old log-probs only (a model the backend can run but not train)
+const TRAIN = process.env.MEMORY_TRAIN !== '0';
 const MB = 1024 * 1024;
 
-/** bytes of the WASM backend's linear memory (0 on other backends) */
-function wasmHeapBytes() {
+const wasmHeap = () => {
   const b = tf.backend();
   return b && b.wasm && b.wasm.HEAPU8 ? b.wasm.HEAPU8.buffer.byteLength : 0;
+};
+let paramBytes = 0;
+const x = (bytes) => `${(bytes / paramBytes).toFixed(2)}x`.padStart(7);
+
+// tf.profile samples the live bytes when a kernel runs; tensors made from data (loading) and a
+// variable's new value made outside a kernel (the fused AdamW on wasm) are seen here instead: at
+// each assign both the old and the new value are alive
+let assignPeak = 0;
+const assign = tf.Variable.prototype.assign;
+tf.Variable.prototype.assign = function (t) {
+  assignPeak = Math.max(assignPeak, tf.memory().numBytes);
+  return assign.call(this, t);
+};
+
+/** Runs one phase under tf.profile and prints its line. */
+async function phase(label, f) {
+  const t0 = performance.now();
+  let result;
+  const before = tf.memory().numBytes;
+  assignPeak = 0;
+  const prof = await tf.profile(async () => {
+    result = await f();
+  });
+  const s = (performance.now() - t0) / 1000;
+  const live = tf.memory().numBytes;
+  prof.peakBytes = Math.max(prof.peakBytes, assignPeak, before, live);
+  console.log(
+    `${label.padEnd(16)} peak ${x(prof.peakBytes)} (${(prof.peakBytes / MB).toFixed(0).padStart(6)} MiB)  after ${x(live)}  ` +
+      `wasm heap ${(wasmHeap() / MB).toFixed(0).padStart(5)} MiB  rss ${(process.memoryUsage().rss / MB).toFixed(0).padStart(6)} MiB  ` +
+      `max rss ${(process.resourceUsage().maxRSS / 1024).toFixed(0).padStart(6)} MiB  ${s.toFixed(1).padStart(7)} s`,
+  );
+  return result;
 }
 
-function line(label) {
-  const m = tf.memory();
-  const rss = process.memoryUsage().rss;
-  console.log(`${label.padEnd(22)} tensors ${String(m.numTensors).padStart(6)}  live ${(m.numBytes / MB).toFixed(1).padStart(7)} MB  wasm heap ${(wasmHeapBytes() / MB).toFixed(0).padStart(5)} MB  rss ${(rss / MB).toFixed(0).padStart(5)} MB`);
+/** xorshift32: the same prompt and samples on every run */
+function rng(seed) {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    return s / 4294967296;
+  };
 }
 
-let step = 0;
-let lastPhase = '';
-const t0 = performance.now();
-await trainRL(parseRLConfig({
-  name: 'memory', outputDir: out, seed: 0, model: { path: modelDir, backend: 'wasm' },
-  data: { source: 'arithmetic', template: 'arithmetic', difficulty: 2, count: 4000, seed: 1 },
-  rollout: { n: 8, temperature: 1, topP: 1, maxNewTokens: 24, maxPromptTokens: 32 },
-  reward: { fn: 'binary' },
-  actor: { lr: 3e-4, miniBatchSize: 32, microBatchSize: micro, logProbMicroBatchSize: micro, klCoef: 0.001, entropyCoef: 0.001, warmupSteps: 0 },
-  algorithm: { verl: { enabled: true } },
-  metrics: { stride: 4, maxTokens: 512, samplesPerStep: 0 },
-  trainer: { steps, promptsPerStep: 32, saveEvery: 0, keepLast: 1, resume: 'never' },
-}), {
-  onStart: () => line('start'),
-  onPhase: (name, done, total) => {
-    // one line when a phase starts and one when it ends
-    if (name !== lastPhase && done === 0) line(`step ${step + 1} ${name} start`);
-    if (done === total) line(`step ${step + 1} ${name} end`);
-    lastPhase = name;
-  },
-  onStep: (m) => { step = m.step; line(`step ${m.step} done`); },
-});
-line('end');
-console.log(`${steps} steps, micro-batch ${micro}, wall ${((performance.now() - t0) / 1000).toFixed(1)} s; peak rss ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+const t00 = performance.now();
+paramBytes = parameterCount((await readHFConfig(modelDir)).config) * 4;
+const cfg = (await readHFConfig(modelDir)).config;
+console.log(`memory bench: ${arg} on ${backend}: ${cfg.numLayers} layers, ${(paramBytes / 4 / 1e6).toFixed(1)}M parameters (${(paramBytes / MB).toFixed(0)} MiB float32), one sequence of ${PROMPT} + ${NEW} tokens, ${new Date().toISOString()}`);
+const model = await phase('load', () => loadCausalLM(modelDir, { backend }));
+const V = model.config.vocabSize;
+const optimizer = TRAIN ? await phase('adamw init', () => new AdamW(model.trainableVariables(), { weightDecay: 0.01 })) : null;
+const rand = rng(7);
+
+for (let step = 1; step <= STEPS; step++) {
+  const prompt = Array.from({ length: PROMPT }, () => Math.floor(rand() * Math.min(V, 150000)));
+  // 1. generate NEW tokens with the KV cache, sampling at temperature 1 (EOS ignored)
+  const ids = await phase(`${step} generate`, async () => {
+    const seq = prompt.slice();
+    const cache = model.createKVCache(1);
+    let input = prompt;
+    try {
+      for (let t = 0; t < NEW; t++) {
+        const out = model.forwardCached({ inputIds: [input], attentionMask: [new Array(seq.length).fill(1)] }, cache, { logits: 'last' });
+        const probs = tf.tidy(() => tf.softmax(tf.reshape(out.logits, [V])));
+        const p = await probs.data();
+        tf.dispose([out.logits, out.hidden, probs]);
+        let u = rand();
+        let next = V - 1;
+        for (let i = 0; i < V; i++) if ((u -= p[i]) <= 0) { next = i; break; }
+        seq.push(next);
+        input = [next];
+      }
+    } finally {
+      cache.dispose();
+    }
+    return seq;
+  });
+  const batch = { inputIds: [ids], attentionMask: [ids.map(() => 1)] };
+  const T = ids.length;
+  const labels = [ids.slice(1)];
+  // 2. old-policy log-probs of the response tokens (no gradient; the LM head in chunks)
+  const old = await phase(`${step} old log-probs`, async () => {
+    const s = model.scoreTokens(batch, labels, { entropy: true });
+    const lp = await s.logProbs.data();
+    tf.dispose([s.logProbs, s.entropy]);
+    return lp;
+  });
+  if (!optimizer) continue;
+  // 3. PPO-clip loss (ε = 0.2, advantage 1 on every response token) and its gradients
+  const grads = await phase(`${step} gradients`, () => {
+    const mask = tf.tensor2d(ids.slice(1).map((_, t) => (t + 1 >= PROMPT ? 1 : 0)), [1, T - 1]);
+    const oldLp = tf.tensor2d(old, [1, T - 1]);
+    const lab = tf.tensor2d(labels.flat(), [1, T - 1], 'int32');
+    try {
+      const { value, grads } = model.valueAndGrads(batch, ({ logits }) => {
+        const shifted = tf.slice(logits, [0, 0, 0], [1, T - 1, V]);
+        const lp = tf.sum(tf.mul(tf.logSoftmax(shifted, -1), tf.oneHot(lab, V)), -1);
+        const ratio = tf.exp(tf.sub(lp, oldLp));
+        const surrogate = tf.minimum(ratio, tf.clipByValue(ratio, 0.8, 1.2));
+        return tf.neg(tf.div(tf.sum(tf.mul(surrogate, mask)), tf.sum(mask)));
+      });
+      value.dispose();
+      return model.trainableVariables().map((v) => grads[v.name] ?? tf.zerosLike(v));
+    } finally {
+      tf.dispose([mask, oldLp, lab]);
+    }
+  });
+  // 4. global gradient norm, then 5. AdamW with the clip coefficient (max norm 1) inside the update
+  const norm = await phase(`${step} grad norm`, async () => {
+    const n = globalNormTensor(grads);
+    const v = (await n.data())[0];
+    n.dispose();
+    return v;
+  });
+  await phase(`${step} adamw`, () => optimizer.apply(grads, 1e-6, { gradScale: Math.min(1, 1 / (norm + 1e-6)), disposeGrads: true }));
+  console.log(`step ${step}: ${tf.memory().numTensors} live tensors, ${(tf.memory().numBytes / MB).toFixed(0)} MiB (${x(tf.memory().numBytes)})`);
+}
+optimizer?.dispose();
+model.dispose();
+const peakRss = process.resourceUsage().maxRSS / 1024;
+console.log(`end: ${tf.memory().numTensors} live tensors; wall ${((performance.now() - t00) / 1000).toFixed(1)} s; peak rss ${peakRss.toFixed(0)} MiB (${(peakRss * MB / paramBytes).toFixed(2)}x parameter bytes)`);
