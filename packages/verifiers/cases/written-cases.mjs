@@ -228,4 +228,12 @@ export const WRITTEN = [
   w('extraction', 'answer-colon', '3', 'Answer: 45 apples remain after 3 weeks.', false),
   w('extraction', 'answer-colon', '4', 'Answer: 4 cookies for each of the 5 friends', true),
   w('extraction', 'answer-colon', '5', 'Answer: 4 cookies for each of the 5 friends', false),
+  // a function definition's argument is a bound variable ("f(x) = x" states "f(n) = n")
+  w('labelled', 'chat-boxed', 'f(n) = n', 'Checking both candidates, only the identity works, so $\\boxed{f(x) = x}$.', true),
+  w('labelled', 'chat-boxed', 'f(n) = n', 'Checking both candidates, only the square works, so $\\boxed{f(x) = x^2}$.', false),
+  w('labelled', 'minerva', 'f(x) = 2x + 1', 'Final Answer: The final answer is $f(t) = 2t + 1$. I hope it is correct.', true),
+  w('labelled', 'minerva', 'f(x) = 2x + 1', 'Final Answer: The final answer is $f(t) = 2t - 1$. I hope it is correct.', false),
+  // "or" glued between values, as in answers whose spaces were removed
+  w('sets', 'bare', 'x = 1 \\text{ or } x = 2', 'x=2orx=1', true),
+  w('sets', 'bare', 'x = 1 \\text{ or } x = 2', 'x=2orx=3', false),
 ];

@@ -186,6 +186,20 @@ table('approximations after the exact value, vectors', [
   ['\\langle 1, -2 \\rangle', '(1,-2)', true],
 ]);
 
+table('function definitions: the argument is a bound variable (bound-variables.ts)', [
+  ['f(x) = x', 'f(n) = n', true],
+  ['f(t) = 2t + 1', 'f(x)=2x+1', true],
+  ['f(x) = x^2', 'f(n) = n', false],
+  ['g(t) = 2t + 1', 'f(x)=2x+1', false], // another function
+  ['f(x) = x + n', 'f(n) = 2n', false], // n is taken: no rename
+  ['f(x)', 'f(y)', false], // no definition: free variables stay apart
+  ['ab = 1', 'ac = 1', false],
+  ['W(x)=1orW(x)=-1', 'W(n) = 1 \\text{ and } W(n) = -1', true], // "or" glued
+  ['x=1orx=2', 'x=2 or x=1', true],
+  ['x=1orx=3', 'x=2 or x=1', false],
+  ['3or5', '5, 3', true],
+]);
+
 table('tuples and matrices: order matters', [
   ['(1, 2)', '(1,2)', true],
   ['(2, 1)', '(1,2)', false],

@@ -9,6 +9,7 @@
 //      that can only *reject*; what survives is confirmed by the CAS worker (mathjs, 64-digit
 //      BigNumbers, tolerance 1e-40 relative), so rounded decimals of irrational values fail.
 import type { Node } from './ast.js';
+import { withGoldBoundVariable } from './bound-variables.js';
 import { floatValue } from './evaluate.js';
 import { isInfinite, toIntervals, type Interval } from './intervals.js';
 import { canonicalString, isTextAnswer, normalizeAnswer, splitConnectives, textKey } from './normalize.js';
@@ -63,7 +64,9 @@ export async function answersEquivalent(pred: string, gold: string, ctx: EquivCo
   const pt = isTextAnswer(p);
   const gt = isTextAnswer(g);
   if (pt || gt) return pt && gt && textKey(p) === textKey(g);
-  const pc = candidates(ratioForm(p) ?? p);
+  // "f(x) = x" against "f(n) = n": a definition's argument is a bound variable
+  const pr = withGoldBoundVariable(p, g) ?? p;
+  const pc = candidates(ratioForm(pr) ?? pr);
   const gc = candidates(ratioForm(g) ?? g);
   for (const a of pc) {
     for (const b of gc) {

@@ -197,7 +197,9 @@ export function canonicalString(s: string): string {
  * mathematical content ("necessary and sufficient" stays one answer).
  */
 export function splitConnectives(s: string): string[] {
-  const parts = s.split(/\s+(?:or|and)\s+|(?<=[)\]}])\s*(?:or|and)\s*(?=[(\[{])|\s*(?:或|和|以及|及)\s*/);
+  // "x=1orx=2", "W(x)=1orW(x)=-1": a connective glued between values, as in answers whose
+  // spaces a dataset removed (a single letter or a value must follow, never a longer word)
+  const parts = s.split(/\s+(?:or|and)\s+|(?<=[)\]}])\s*(?:or|and)\s*(?=[(\[{])|(?<=[\d)\]}])(?:or|and)(?=[A-Za-z](?![A-Za-z])|[\d(\[{\\+-])|\s*(?:或|和|以及|及)\s*/);
   if (parts.length > 1 && parts.every((p) => p.trim() !== '' && /[0-9\\]/.test(p))) return parts.map((p) => p.trim());
   return [s];
 }
