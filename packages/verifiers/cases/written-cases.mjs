@@ -226,6 +226,8 @@ export const WRITTEN = [
   // … and the first value when it is the one stated
   w('extraction', 'answer-colon', '45', 'Answer: 45 apples remain after 3 weeks.', true),
   w('extraction', 'answer-colon', '3', 'Answer: 45 apples remain after 3 weeks.', false),
+  w('extraction', 'answer-colon', '3', 'Answer: x = 3, which then gives y = 5', true),
+  w('extraction', 'answer-colon', '5', 'Answer: x = 3, which then gives y = 5', false),
   w('extraction', 'answer-colon', '4', 'Answer: 4 cookies for each of the 5 friends', true),
   w('extraction', 'answer-colon', '5', 'Answer: 4 cookies for each of the 5 friends', false),
   // a function definition's argument is a bound variable ("f(x) = x" states "f(n) = n")

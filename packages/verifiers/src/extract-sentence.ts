@@ -42,10 +42,13 @@ function boldValues(t: string): Span[] {
   return out;
 }
 
-/** A derivation "a = b" whose last side ends the sentence, but for at most two unit words. */
+/**
+ * A computation "30 + 15 = 45" whose last side ends the sentence, but for at most two unit
+ * words; a label ("… when y = 5") computes nothing, so its left side must hold a number.
+ */
 function closingDerivation(t: string, exprs: Span[]): Span[] {
   const last = exprs[exprs.length - 1];
-  if (!last || !/=/.test(last.content)) return [];
+  if (!last || !/\d/.test(last.content.slice(0, Math.max(0, last.content.lastIndexOf('='))))) return [];
   const rest = t.slice(last.end).replace(/[\s.!?,;*_)]+$/, '').trim();
   return rest.split(/\s+/).filter(Boolean).length <= 2 && !/[\d$\\]/.test(rest) ? [last] : [];
 }
