@@ -1,10 +1,13 @@
 // Generation tokens/s on a Qwen2.5-0.5B-shaped model (bench/make-qwen05b.mjs), batch 1 and 8:
 // this package's llama.cpp engine (f32 and f16 GGUF exports) against @verl-ts/rollout's local
 // engine on the TensorFlow.js CPU backend, same machine, same run. Random prompts of PROMPT
-// tokens, NEW new tokens per response, T = 1 and top-p 0.95 (the RL setting; llama.cpp also
-// greedy), EOS ignored so every response has NEW tokens; tokens/s = generated tokens / wall time
-// of the generate call (prefill included).
-// Run: node bench/generate.bench.mjs MODEL_DIR   (env BENCH_PROMPT=16 BENCH_NEW=16 BENCH_NEW_LLAMA=64)
+// tokens, NEW new tokens per response, T = 1 and top-p 0.95 (the RL setting) through llama.cpp's
+// sampler chain (processed log-probs, as verl eval asks) and through the exact route (raw
+// log-probs: the full distribution copied per token), and greedy; EOS ignored so every response
+// has NEW tokens; tokens/s = generated tokens / wall time of the generate call (prefill included).
+// On shared cores the wall rate mostly measures the CPU share a process got, so each row also gives
+// generated tokens per CPU-second of this process (all its threads: process.cpuUsage).
+// Run: node bench/generate.bench.mjs MODEL_DIR   (env BENCH_PROMPT=16 BENCH_NEW=16 BENCH_NEW_LLAMA=64 BENCH_DTYPES=f32,f16)
 import { execSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -23,16 +26,21 @@ const PROMPT = Number(process.env.BENCH_PROMPT ?? 16);
 const NEW = Number(process.env.BENCH_NEW ?? 16);
 const NEW_LLAMA = Number(process.env.BENCH_NEW_LLAMA ?? 64);
 const sampled = { temperature: 1, topP: 0.95 };
+const chain = { ...sampled, logprobsMode: 'processed' };
 const prompts = (count, seed) => {
   const r = new Rng(seed);
   return Array.from({ length: count }, () => Array.from({ length: PROMPT }, () => r.nextInt(150000)));
 };
 
+/** [tokens per wall second, tokens per CPU-second of this process] */
 async function rate(engine, batch, maxNewTokens, sampling) {
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const out = await engine.generate(prompts(batch, batch), { maxNewTokens, ...sampling, seed: 1, eosTokenIds: [] });
   const s = (performance.now() - t0) / 1000;
-  return out.reduce((a, r) => a + r.responseIds.length, 0) / s;
+  const c = process.cpuUsage(c0);
+  const tokens = out.reduce((a, r) => a + r.responseIds.length, 0);
+  return [tokens / s, tokens / ((c.user + c.system) / 1e6)];
 }
 
 const sh = (cmd) => {
@@ -47,7 +55,7 @@ console.log(`prompts of ${PROMPT} tokens; tokens/s = generated tokens / wall tim
 const rows = [];
 const tmp = mkdtempSync(join(tmpdir(), 'bench-gguf-'));
 try {
-  for (const dtype of ['f32', 'f16']) {
+  for (const dtype of (process.env.BENCH_DTYPES ?? 'f32,f16').split(',')) {
     const t0 = performance.now();
     const { file, bytes } = await exportGguf({ modelDir: dir, out: join(tmp, `model-${dtype}.gguf`), dtype });
     console.log(`export ${dtype}: ${(bytes / 2 ** 30).toFixed(2)} GiB in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -55,10 +63,11 @@ try {
     const engine = await createLlamaCppEngine({ modelPath: file, parallel: 8, threads });
     await rate(engine, 1, 2, sampled); // warm-up: page the weights in
     for (const batch of [1, 8]) {
-      rows.push([`llama.cpp ${dtype} (${engine.device}, ${threads} thread(s)), T=1 top-p 0.95`, batch, NEW, await rate(engine, batch, NEW, sampled)]);
-      rows.push([`llama.cpp ${dtype}, T=1 top-p 0.95`, batch, NEW_LLAMA, await rate(engine, batch, NEW_LLAMA, sampled)]);
-      rows.push([`llama.cpp ${dtype}, greedy`, batch, NEW_LLAMA, await rate(engine, batch, NEW_LLAMA, { temperature: 0 })]);
-      console.log(rows.slice(-3).map((r) => `${r[0]} | batch ${r[1]} | ${r[2]} new | ${r[3].toFixed(2)} tokens/s`).join('\n'));
+      rows.push([`llama.cpp ${dtype} (${engine.device}, ${threads} thread(s)), T=1 top-p 0.95, llama.cpp sampler`, batch, NEW, ...(await rate(engine, batch, NEW, chain))]);
+      rows.push([`llama.cpp ${dtype}, T=1 top-p 0.95, llama.cpp sampler`, batch, NEW_LLAMA, ...(await rate(engine, batch, NEW_LLAMA, chain))]);
+      rows.push([`llama.cpp ${dtype}, T=1 top-p 0.95, exact route (raw log-probs)`, batch, NEW, ...(await rate(engine, batch, NEW, sampled))]);
+      rows.push([`llama.cpp ${dtype}, greedy`, batch, NEW_LLAMA, ...(await rate(engine, batch, NEW_LLAMA, { temperature: 0 }))]);
+      console.log(rows.slice(-4).map((r) => `${r[0]} | batch ${r[1]} | ${r[2]} new | ${r[3].toFixed(2)} tokens/s | ${r[4].toFixed(2)} per CPU-s | load ${sh('cut -d" " -f1 /proc/loadavg')}`).join('\n'));
     }
     await engine.close();
     rmSync(file);
@@ -72,10 +81,10 @@ const model = await loadCausalLM(dir);
 console.log(`TensorFlow.js cpu: loaded in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 const local = createLocalEngine(model, undefined, { batchSize: 8 });
 for (const batch of [1, 8]) {
-  rows.push(['TensorFlow.js cpu backend (local engine), T=1 top-p 0.95', batch, NEW, await rate(local, batch, NEW, sampled)]);
-  console.log(rows.slice(-1).map((r) => `${r[0]} | batch ${r[1]} | ${r[2]} new | ${r[3].toFixed(2)} tokens/s`).join('\n'));
+  rows.push(['TensorFlow.js cpu backend (local engine), T=1 top-p 0.95', batch, NEW, ...(await rate(local, batch, NEW, sampled))]);
+  console.log(rows.slice(-1).map((r) => `${r[0]} | batch ${r[1]} | ${r[2]} new | ${r[3].toFixed(2)} tokens/s | ${r[4].toFixed(2)} per CPU-s | load ${sh('cut -d" " -f1 /proc/loadavg')}`).join('\n'));
 }
 model.dispose();
-console.log('\n| engine | batch | new tokens | tokens/s | vs TensorFlow.js cpu |\n|---|---|---|---|---|');
-const tfjs = (b) => rows.find((r) => r[0].startsWith('TensorFlow.js') && r[1] === b)[3];
-for (const [name, b, n, r] of rows) console.log(`| ${name} | ${b} | ${n} | ${r.toFixed(2)} | ${(r / tfjs(b)).toFixed(1)}× |`);
+console.log('\n| engine | batch | new tokens | tokens/s | vs TensorFlow.js cpu | tokens per CPU-s | vs TensorFlow.js cpu |\n|---|---|---|---|---|---|---|');
+const tfjs = (b, k) => rows.find((r) => r[0].startsWith('TensorFlow.js') && r[1] === b)[k];
+for (const [name, b, n, r, c] of rows) console.log(`| ${name} | ${b} | ${n} | ${r.toFixed(2)} | ${(r / tfjs(b, 3)).toFixed(1)}× | ${c.toFixed(2)} | ${(c / tfjs(b, 4)).toFixed(1)}× |`);
