@@ -44,7 +44,7 @@ const dataFields = {
   }).describe('arithmetic difficulty: a level of datasets.ARITHMETIC_LEVELS or { maxOperand, steps, … } (datasets.arithmeticDifficulty; unset: 3)'),
   template: z.string().default('qwen-math').superRefine(registered(listPromptTemplates, 'prompt template'))
     .describe('prompt template registered in @verl-ts/datasets'),
-  seed: z.number().int().default(0).describe('seed of the problem set and of the data order (shuffled anew each epoch)'),
+  seed: z.number().int().default(0).describe('seed of the synthetic problem set (arithmetic) and of the SFT solution-style mixture'),
 };
 
 const hasName = (d: { source: string; name?: string }) => d.source === 'arithmetic' || (d.name !== undefined && d.name.length > 0);
@@ -168,7 +168,7 @@ export const trainerSchema = z.strictObject({
 export const rlConfigSchema = z.strictObject({
   name: runName,
   outputDir: z.string().min(1).default('runs').describe('folder of run folders'),
-  seed: z.number().int().default(0).describe('sampling seeds of each step'),
+  seed: z.number().int().default(0).describe('seed of the data order (shuffled anew each epoch) and of each step sampling seed'),
   model: modelSchema,
   data: dataSchema.prefault({}),
   rollout: rolloutSchema.prefault({}),
@@ -191,7 +191,7 @@ export type RLConfigInput = z.input<typeof rlConfigSchema>;
 export const sftConfigSchema = z.strictObject({
   name: runName,
   outputDir: z.string().min(1).default('runs').describe('folder of run folders'),
-  seed: z.number().int().default(0).describe('seed of a created model initialisation'),
+  seed: z.number().int().default(0).describe('seed of a created model initialisation and of the data order'),
   model: z.union([
     modelSchema,
     z.strictObject({
