@@ -106,7 +106,7 @@ describe('AdamW', () => {
           assignPeak = Math.max(assignPeak, tf.memory().numBytes);
           assign.call(this, t);
         };
-        let prof: tf.ProfileInfo;
+        let prof: Awaited<ReturnType<typeof tf.profile>>;
         try {
           prof = await tf.profile(() => opt.apply(grads, 1e-3, { gradScale: 0.5, disposeGrads: true }));
         } finally {
