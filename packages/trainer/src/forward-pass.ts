@@ -7,7 +7,6 @@ import type { CausalLM } from '@verl-ts/models';
 import { batchRankMetrics, type ResponseRankMetrics } from '@verl-ts/rank-metrics';
 import { sliceTokenBatch, type TokenBatch } from './batch.js';
 import { entropyFromLogits, logProbsFromLogits } from './losses.js';
-import { readAsync, readSync, type TensorReads } from './readback.js';
 
 export interface ScoreOptions {
   microBatchSize: number;
@@ -31,8 +30,8 @@ export interface ScoreResult {
   metricsMs: number;
 }
 
-/** The passes as a sequence of readbacks (see readback.ts): one per micro-batch. */
-function* scoreBatchReads(model: CausalLM, batch: TokenBatch, opts: ScoreOptions): TensorReads<ScoreResult> {
+/** The passes, one `await data()` per micro-batch (works on every backend, webgpu included). */
+export async function scoreBatchAsync(model: CausalLM, batch: TokenBatch, opts: ScoreOptions): Promise<ScoreResult> {
   const B = batch.inputIds.length;
   const T = batch.length - 1;
   const logProbs: number[][] = [];
@@ -62,7 +61,7 @@ function* scoreBatchReads(model: CausalLM, batch: TokenBatch, opts: ScoreOptions
     const joined = parts.length === 1 ? out.lp : tf.tidy(() => tf.concat(parts.map((p) => tf.reshape(p, [-1]))));
     let all: Float32Array;
     try {
-      all = yield joined;
+      all = (await joined.data()) as Float32Array;
     } finally {
       tf.dispose(parts);
       joined.dispose();
@@ -91,14 +90,4 @@ function* scoreBatchReads(model: CausalLM, batch: TokenBatch, opts: ScoreOptions
     }
   }
   return { logProbs, entropy, metrics, forwardMs, metricsMs };
-}
-
-/** Log-probs (and entropies, rank metrics) of a batch with synchronous readbacks (wasm/cpu). */
-export function scoreBatch(model: CausalLM, batch: TokenBatch, opts: ScoreOptions): ScoreResult {
-  return readSync(scoreBatchReads(model, batch, opts));
-}
-
-/** `scoreBatch` with one asynchronous readback per micro-batch (works on every backend). */
-export function scoreBatchAsync(model: CausalLM, batch: TokenBatch, opts: ScoreOptions): Promise<ScoreResult> {
-  return readAsync(scoreBatchReads(model, batch, opts));
 }

@@ -1,7 +1,6 @@
 // Gradient bookkeeping: global-norm clipping (torch.nn.utils.clip_grad_norm_, as verl's actor
 // uses with grad_clip 1.0) and accumulation over micro-batches.
 import * as tf from '@tensorflow/tfjs';
-import { readAsync, readSync, type TensorReads } from './readback.js';
 
 /**
  * Σ of the tensors with tf.addN in chunks: tfjs-backend-webgpu binds every addN input as a
@@ -27,24 +26,11 @@ export function globalNormTensor(grads: tf.Tensor[]): tf.Scalar {
   return tf.tidy(() => tf.sqrt(addNChunked(grads.map((g) => tf.tidy(() => tf.sum(tf.square(g)))))) as tf.Scalar);
 }
 
-function* globalNormReads(grads: tf.Tensor[]): TensorReads<number> {
+/** sqrt(Σ_i ||g_i||²) read back as a number (NaN/Infinity pass through); `await data()` works on webgpu too. */
+export async function globalNormAsync(grads: tf.Tensor[]): Promise<number> {
   if (grads.length === 0) return 0;
   const t = globalNormTensor(grads);
-  try {
-    return (yield t)[0];
-  } finally {
-    t.dispose();
-  }
-}
-
-/** sqrt(Σ_i ||g_i||²) over all gradients, read back as a number (NaN/Infinity pass through). */
-export function globalNorm(grads: tf.Tensor[]): number {
-  return readSync(globalNormReads(grads));
-}
-
-/** `globalNorm` with an asynchronous readback (needed on webgpu in Node). */
-export function globalNormAsync(grads: tf.Tensor[]): Promise<number> {
-  return readAsync(globalNormReads(grads));
+  try { return (await t.data())[0]; } finally { t.dispose(); }
 }
 
 /**
@@ -58,18 +44,7 @@ export function clipWithNorm(grads: tf.Tensor[], norm: number, maxNorm: number):
   return grads.map((g) => (coef < 1 ? tf.mul(g, coef) : g.clone()));
 }
 
-/**
- * Scale gradients so their global norm is at most maxNorm (coefficient maxNorm / (norm + 1e-6),
- * capped at 1, as torch does). Returns the norm before clipping and new tensors (the inputs are
- * left alone). A non-finite norm is returned as is with the gradients unchanged: the caller
- * skips the update. Synchronous readback: on webgpu use `clipByGlobalNormAsync`.
- */
-export function clipByGlobalNorm(grads: tf.Tensor[], maxNorm: number): { grads: tf.Tensor[]; norm: number } {
-  const norm = globalNorm(grads);
-  return { grads: clipWithNorm(grads, norm, maxNorm), norm };
-}
-
-/** `clipByGlobalNorm` with an asynchronous readback (works on every backend, webgpu included). */
+/** Clip to global norm maxNorm (clipWithNorm); returns the norm before clipping and new tensors. */
 export async function clipByGlobalNormAsync(grads: tf.Tensor[], maxNorm: number): Promise<{ grads: tf.Tensor[]; norm: number }> {
   const norm = await globalNormAsync(grads);
   return { grads: clipWithNorm(grads, norm, maxNorm), norm };

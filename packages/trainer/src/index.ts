@@ -53,7 +53,5 @@ export type { AdamWOptions, AdamWStateHeader } from './adamw.js';
 export { learningRateAt } from './schedule.js';
 export type { LrSchedule, LrScheduleKind } from './schedule.js';
 export { addNChunked, clipByGlobalNormAsync, clipWithNorm, globalNormAsync, globalNormTensor, GradAccumulator } from './gradients.js';
-export { readAsync } from './readback.js';
-export type { TensorReads } from './readback.js';
 export { DataCursor } from './data-cursor.js';
 export type { DataCursorState } from './data-cursor.js';

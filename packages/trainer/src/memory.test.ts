@@ -64,7 +64,7 @@ describe('issue 13 point 10: RL training memory', () => {
     // the same PPO update (two epochs, micro-batches of 1 row) with models' valueAndGrads and with
     // the fallback of one tape over the whole forward (a model without valueAndGrads)
     const run = async (layered: boolean) => {
-      const { model, batch, old, ref, adv } = tinyPPOBatch(13, 0.05);
+      const { model, batch, old, ref, adv } = await tinyPPOBatch(13, 0.05);
       const m = layered ? model : Object.assign(model, { valueAndGrads: undefined });
       const stats = await ppoUpdateAsync(m, new AdamW(m.trainableVariables()), { batch, oldLogProbs: old, refLogProbs: ref, advantages: adv }, {
         policyLoss: 'vanilla', clipLow: 0.2, clipHigh: 0.2, clipRatioC: 3, lossAggMode: 'token-mean', entropyCoef: 0.01, klCoef: 0.1,

@@ -1,8 +1,10 @@
 import { describe, it, expect } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { buildTokenBatch } from './batch.js';
-import { scoreBatch } from './forward-pass.js';
-import { microBatchLoss, ppoUpdate, type PPOSettings } from './ppo-update.js';
+import { scoreBatchAsync } from './forward-pass.js';
+import { microBatchLossFromLogits, ppoUpdateAsync, type PPOSettings } from './ppo-update.js';
+import type { CausalLM } from '@verl-ts/models';
+import type { TokenBatch } from './batch.js';
 import { AdamW } from './adamw.js';
 import { tinyPPOBatch } from './test-utils/tiny-ppo-batch.js';
 
@@ -15,9 +17,14 @@ function setup(seed: number) {
   return tinyPPOBatch(seed, 0.03);
 }
 
+/** One micro-batch's loss terms through the model (differentiable in its variables). */
+function microBatchLoss(model: CausalLM, mb: TokenBatch, old: number[][], ref: number[][] | null, adv: number[][], s: PPOSettings) {
+  return microBatchLossFromLogits(model.forward({ inputIds: mb.inputIds, attentionMask: mb.attentionMask }).logits, mb, old, ref, adv, s);
+}
+
 describe('PPO objective gradient', () => {
-  it('matches central finite differences through a tiny model (clip, entropy, KL terms on)', () => {
-    const { model, batch, old, ref, adv } = setup(3);
+  it('matches central finite differences through a tiny model (clip, entropy, KL terms on)', async () => {
+    const { model, batch, old, ref, adv } = await setup(3);
     const vars = model.trainableVariables();
     const lossValue = () => tf.tidy(() => microBatchLoss(model, batch, old, ref, adv, settings).loss.dataSync()[0]);
     const { grads } = tf.variableGrads(() => microBatchLoss(model, batch, old, ref, adv, settings).loss, vars);
@@ -38,11 +45,11 @@ describe('PPO objective gradient', () => {
     }
     expect(checked).toBe(4 * vars.length);
   });
-  it('micro-batch accumulation gives the same update as one big micro-batch', () => {
-    const a = setup(5); const b = setup(5);
+  it('micro-batch accumulation gives the same update as one big micro-batch', async () => {
+    const a = await setup(5); const b = await setup(5);
     const optA = new AdamW(a.model.trainableVariables()); const optB = new AdamW(b.model.trainableVariables());
-    const sA = ppoUpdate(a.model, optA, { batch: a.batch, oldLogProbs: a.old, refLogProbs: a.ref, advantages: a.adv }, { ...settings, lossAggMode: 'seq-mean-token-sum', microBatchRows: 1 }, 1e-2);
-    const sB = ppoUpdate(b.model, optB, { batch: b.batch, oldLogProbs: b.old, refLogProbs: b.ref, advantages: b.adv }, { ...settings, lossAggMode: 'seq-mean-token-sum', microBatchRows: 4 }, 1e-2);
+    const sA = await ppoUpdateAsync(a.model, optA, { batch: a.batch, oldLogProbs: a.old, refLogProbs: a.ref, advantages: a.adv }, { ...settings, lossAggMode: 'seq-mean-token-sum', microBatchRows: 1 }, 1e-2);
+    const sB = await ppoUpdateAsync(b.model, optB, { batch: b.batch, oldLogProbs: b.old, refLogProbs: b.ref, advantages: b.adv }, { ...settings, lossAggMode: 'seq-mean-token-sum', microBatchRows: 4 }, 1e-2);
     expect(sA.updates).toBe(1); expect(sB.updates).toBe(1);
     expect(sA.gradNorm).toBeCloseTo(sB.gradNorm, 4);
     a.model.trainableVariables().forEach((v, i) => {
@@ -50,12 +57,12 @@ describe('PPO objective gradient', () => {
       for (let k = 0; k < x.length; k++) expect(Math.abs(x[k] - y[k])).toBeLessThan(1e-5);
     });
   });
-  it('skips the update when the loss is not finite', () => {
-    const { model, batch, old, ref, adv } = setup(7);
+  it('skips the update when the loss is not finite', async () => {
+    const { model, batch, old, ref, adv } = await setup(7);
     const before = model.trainableVariables().map((v) => Array.from(v.dataSync()));
     const bad = adv.map((r) => r.map(() => NaN));
     const opt = new AdamW(model.trainableVariables());
-    const s = ppoUpdate(model, opt, { batch, oldLogProbs: old, refLogProbs: ref, advantages: bad }, settings, 1e-2);
+    const s = await ppoUpdateAsync(model, opt, { batch, oldLogProbs: old, refLogProbs: ref, advantages: bad }, settings, 1e-2);
     expect(s.updates).toBe(0);
     expect(s.skipped).toBe(1);
     expect(s.nonFiniteEvents[0]).toMatch(/loss is NaN/);
@@ -65,15 +72,15 @@ describe('PPO objective gradient', () => {
 });
 
 describe('PPO update direction', () => {
-  it('raises the log-prob of positive-advantage responses and lowers negative ones', () => {
-    const { model, batch } = setup(11);
-    const before = scoreBatch(model, batch, { microBatchSize: 4 }).logProbs;
+  it('raises the log-prob of positive-advantage responses and lowers negative ones', async () => {
+    const { model, batch } = await setup(11);
+    const before = (await scoreBatchAsync(model, batch, { microBatchSize: 4 })).logProbs;
     const adv = batch.lossMask.map((r, i) => r.map((m) => m * (i % 2 === 0 ? 1 : -1)));
     const opt = new AdamW(model.trainableVariables(), { weightDecay: 0 });
     for (let k = 0; k < 3; k++) {
-      ppoUpdate(model, opt, { batch, oldLogProbs: before, refLogProbs: null, advantages: adv }, { ...settings, klCoef: 0, entropyCoef: 0 }, 1e-2);
+      await ppoUpdateAsync(model, opt, { batch, oldLogProbs: before, refLogProbs: null, advantages: adv }, { ...settings, klCoef: 0, entropyCoef: 0 }, 1e-2);
     }
-    const after = scoreBatch(model, batch, { microBatchSize: 4 }).logProbs;
+    const after = (await scoreBatchAsync(model, batch, { microBatchSize: 4 })).logProbs;
     const seqLp = (lp: number[][], i: number) => lp[i].reduce((a, x, t) => a + x * batch.lossMask[i][t], 0);
     expect(seqLp(after, 0)).toBeGreaterThan(seqLp(before, 0));
     expect(seqLp(after, 2)).toBeGreaterThan(seqLp(before, 2));
@@ -83,15 +90,15 @@ describe('PPO update direction', () => {
 });
 
 describe('tensor hygiene', () => {
-  it('scoring and updating leave no tensors behind', () => {
-    const { model, batch, old, ref, adv } = setup(13);
+  it('scoring and updating leave no tensors behind', async () => {
+    const { model, batch, old, ref, adv } = await setup(13);
     const opt = new AdamW(model.trainableVariables());
     const data = { batch, oldLogProbs: old, refLogProbs: ref, advantages: adv };
-    ppoUpdate(model, opt, data, settings, 1e-3); // creates the AdamW moments
+    await ppoUpdateAsync(model, opt, data, settings, 1e-3); // creates the AdamW moments
     const before = tf.memory().numTensors;
     for (let k = 0; k < 3; k++) {
-      scoreBatch(model, batch, { microBatchSize: 3, withEntropy: true });
-      ppoUpdate(model, opt, data, settings, 1e-3);
+      await scoreBatchAsync(model, batch, { microBatchSize: 3, withEntropy: true });
+      await ppoUpdateAsync(model, opt, data, settings, 1e-3);
     }
     expect(tf.memory().numTensors).toBe(before);
   });
@@ -110,7 +117,7 @@ describe('PPO objective gradient through the real decoder', () => {
         { promptIds: [1, 2], responseIds: [3, 4, 5] },
         { promptIds: [3, 3, 1], responseIds: [0, 5, 2] },
       ], 0);
-      const cur = scoreBatch(model, batch, { microBatchSize: 2 }).logProbs;
+      const cur = (await scoreBatchAsync(model, batch, { microBatchSize: 2 })).logProbs;
       const old = cur.map((r, i) => r.map((x, j) => x + 0.03 * Math.sin(i * 5 + j)));
       const ref = cur.map((r, i) => r.map((x, j) => x - 0.1 + 0.05 * Math.cos(i + 2 * j)));
       const adv = batch.lossMask.map((r, i) => r.map(() => (i === 0 ? 0.8 : -1.2)));

@@ -11,7 +11,6 @@ import { aggregateLoss, entropyFromLogits, klPenalty, logProbsFromLogits, type K
 import { getPolicyLoss } from './policy-losses.js';
 import type { AdamW } from './adamw.js';
 import { clipWithNorm, globalNormTensor, GradAccumulator } from './gradients.js';
-import { readAsync, readSync, type TensorReads } from './readback.js';
 
 export interface PPOSettings {
   /** a name registered in policy-losses.ts ('vanilla': PPO-clip) */
@@ -90,14 +89,6 @@ export function microBatchLossFromLogits(
   return { loss, pg: pl.loss, ent, kl, clip: pl.clipFraction, clipLower: pl.clipFractionLower, approxKl: pl.approxKl };
 }
 
-/** One micro-batch's loss terms (differentiable in the model's variables). */
-export function microBatchLoss(
-  model: CausalLM, mb: TokenBatch, old: number[][], ref: number[][] | null, adv: number[][], s: PPOSettings,
-): LossTerms {
-  const { logits } = model.forward({ inputIds: mb.inputIds, attentionMask: mb.attentionMask });
-  return microBatchLossFromLogits(logits, mb, old, ref, adv, s);
-}
-
 /**
  * (scale · loss, gradients by variable name) of one micro-batch. With a model that computes its
  * own gradients block by block (models' valueAndGrads: the same numbers with a fraction of the
@@ -116,13 +107,13 @@ function microBatchGrads(
 const STAT_KEYS = ['pg', 'ent', 'kl', 'clip', 'clipLower', 'approxKl', 'loss'] as const;
 
 /**
- * The update as a sequence of readbacks (see readback.ts): one per optimizer update, holding the
- * statistics of each of its micro-batches and the gradient norm.
+ * One actor update. One `await data()` per optimizer update (the only readback webgpu has in
+ * Node), holding the statistics of each of its micro-batches and the gradient norm.
  */
-function* ppoUpdateReads(
+export async function ppoUpdateAsync(
   model: CausalLM, optimizer: AdamW, data: PPOData, s: PPOSettings, lr: number,
   onProgress?: (done: number, total: number) => void,
-): TensorReads<PPOUpdateStats> {
+): Promise<PPOUpdateStats> {
   const vars = model.trainableVariables();
   const B = data.batch.inputIds.length;
   const mini = Math.max(1, Math.min(s.miniBatchRows, B));
@@ -167,7 +158,7 @@ function* ppoUpdateReads(
         g = acc.take()!;
         const gg = g;
         readback = tf.tidy(() => tf.concat([...stats, tf.reshape(globalNormTensor(gg), [1])]));
-        values = yield readback;
+        values = (await readback.data()) as Float32Array;
       } catch (e) {
         acc.dispose();
         if (g) tf.dispose(g);
@@ -205,20 +196,4 @@ function* ppoUpdateReads(
     gradNorm: gradNorms.length ? gradNorms.reduce((a, b) => a + b, 0) / gradNorms.length : NaN,
     nonFiniteEvents: events,
   };
-}
-
-/** One actor update with synchronous readbacks (wasm/cpu); on webgpu use `ppoUpdateAsync`. */
-export function ppoUpdate(
-  model: CausalLM, optimizer: AdamW, data: PPOData, s: PPOSettings, lr: number,
-  onProgress?: (done: number, total: number) => void,
-): PPOUpdateStats {
-  return readSync(ppoUpdateReads(model, optimizer, data, s, lr, onProgress));
-}
-
-/** `ppoUpdate` with one asynchronous readback per optimizer update (works on every backend). */
-export function ppoUpdateAsync(
-  model: CausalLM, optimizer: AdamW, data: PPOData, s: PPOSettings, lr: number,
-  onProgress?: (done: number, total: number) => void,
-): Promise<PPOUpdateStats> {
-  return readAsync(ppoUpdateReads(model, optimizer, data, s, lr, onProgress));
 }
