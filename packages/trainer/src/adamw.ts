@@ -5,15 +5,13 @@
 // Moments live in tf.Variables; state round-trips through a JSON header plus one float32 blob.
 //
 // Memory (issue 19): `apply` updates one variable at a time. On the cpu and wasm backends the
-// update is fused: one loop over the variable's elements that writes m and v in place and θ into
-// place (cpu) or into one fresh buffer (wasm: a tensor tfjs-wasm's matMul has seen as its right
-// operand keeps a packed copy keyed by the tensor, which an in-place write would leave stale),
-// rounding every operation to float32 as the tensor ops do, so the numbers are bit-identical to
-// the op-by-op update (tested). Other backends run the ops one variable at a time, freeing each
+// update is fused (models' fused-adamw.ts: one loop over the elements, in place, bit-identical to
+// the op-by-op update; tested here). Other backends run the ops one variable at a time, freeing each
 // temporary as soon as the next is made. With `disposeGrads` each gradient is freed as soon as its
 // variable is updated, and `gradScale` applies the global-norm clip inside the update (no clipped
 // copies of the gradients).
 import * as tf from '@tensorflow/tfjs';
+import { fusedAdamWUpdate, type AdamWStepConstants } from '@verl-ts/models';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -37,80 +35,7 @@ export interface AdamWApplyOptions {
   disposeGrads?: boolean;
 }
 
-/** The scalars of one update, each as the float32 the tensor ops would make of it. */
-interface StepConstants { beta1: number; oneMinusBeta1: number; beta2: number; oneMinusBeta2: number; bc1: number; bc2: number; eps: number; lr: number; decay: number | null; scale: number | null }
-
-type BackendLike = {
-  refCount(dataId: object): number;
-  data?: { get(dataId: object): { values?: unknown } };
-  readSync(dataId: object): ArrayLike<number>;
-  makeOutput?(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap?(info: tf.TensorInfo): Float32Array;
-};
-
 const f = Math.fround;
-
-/**
- * The float32 storage of a tensor that only it references, to write in place; null where there
- * is none (another tensor shares the data, or a backend without host memory).
- */
-function ownedFloat32(t: tf.Tensor, backend: BackendLike, name: string): Float32Array | null {
-  const dataId = (t as unknown as { dataId: object }).dataId;
-  if (t.dtype !== 'float32' || backend.refCount(dataId) !== 1) return null;
-  if (name === 'cpu') {
-    const values = backend.data?.get(dataId).values;
-    return values instanceof Float32Array ? values : null;
-  }
-  if (name === 'wasm' && backend.typedArrayFromHeap) return backend.typedArrayFromHeap({ dataId, shape: t.shape, dtype: 'float32' } as tf.TensorInfo);
-  return null;
-}
-
-/**
- * The fused update of one variable on cpu / wasm; false when it cannot run (then the caller runs
- * the ops). Each line is the float32 result of one tensor op of the op-by-op update below.
- */
-function fusedUpdate(p: tf.Variable, m: tf.Variable, v: tf.Variable, g: tf.Tensor, c: StepConstants): boolean {
-  const name = tf.getBackend();
-  if (name !== 'cpu' && name !== 'wasm') return false;
-  const backend = tf.backend() as unknown as BackendLike;
-  if (g.dtype !== 'float32') return false;
-  const n = p.size;
-  // wasm: θ goes to a fresh buffer, allocated before any view is taken (allocation may grow the
-  // heap and detach earlier views)
-  let out: tf.TensorInfo | null = null;
-  if (name === 'wasm') {
-    if (!backend.makeOutput || backend.refCount((m as unknown as { dataId: object }).dataId) !== 1 || backend.refCount((v as unknown as { dataId: object }).dataId) !== 1) return false;
-    out = backend.makeOutput(p.shape, 'float32');
-  }
-  const mv = ownedFloat32(m, backend, name);
-  const vv = ownedFloat32(v, backend, name);
-  // wasm: heap views, no copies (θ is only read there)
-  const view = (t: tf.Tensor) => (name === 'wasm' ? backend.typedArrayFromHeap!({ dataId: (t as unknown as { dataId: object }).dataId, shape: t.shape, dtype: 'float32' } as tf.TensorInfo) : null);
-  const pin = name === 'wasm' ? view(p) : ownedFloat32(p, backend, name);
-  const pout = out ? backend.typedArrayFromHeap!(out) : pin;
-  if (!mv || !vv || !pin || !pout) {
-    if (out) tf.engine().makeTensorFromTensorInfo(out).dispose();
-    return false;
-  }
-  const gv = view(g) ?? (backend.readSync((g as unknown as { dataId: object }).dataId) as Float32Array);
-  for (let i = 0; i < n; i++) {
-    const gi = c.scale === null ? gv[i] : f(gv[i] * c.scale);
-    const mi = f(f(mv[i] * c.beta1) + f(gi * c.oneMinusBeta1));
-    const vi = f(f(vv[i] * c.beta2) + f(f(gi * gi) * c.oneMinusBeta2));
-    mv[i] = mi;
-    vv[i] = vi;
-    const denom = f(f(Math.sqrt(f(vi / c.bc2))) + c.eps);
-    const update = f(f(mi / c.bc1) / denom);
-    const decayed = c.decay === null ? pin[i] : f(pin[i] * c.decay);
-    pout[i] = f(decayed - f(update * c.lr));
-  }
-  if (out) {
-    const fresh = tf.engine().makeTensorFromTensorInfo(out);
-    p.assign(fresh);
-    fresh.dispose();
-  }
-  return true;
-}
 
 /** The op-by-op update of one variable (any backend), every temporary freed as soon as it is used. */
 function opUpdate(p: tf.Variable, m: tf.Variable, v: tf.Variable, g: tf.Tensor, o: { beta1: number; beta2: number; eps: number; weightDecay: number; bc1: number; bc2: number; lr: number; scale: number | null }): void {
@@ -200,7 +125,7 @@ export class AdamW {
     const bc2 = 1 - this.beta2 ** this.step;
     const scale = gradScale === 1 ? null : gradScale;
     // the float32 scalars the tensor ops make of these numbers
-    const c: StepConstants = {
+    const c: AdamWStepConstants = {
       beta1: f(this.beta1), oneMinusBeta1: f(1 - this.beta1), beta2: f(this.beta2), oneMinusBeta2: f(1 - this.beta2),
       bc1: f(bc1), bc2: f(bc2), eps: f(this.eps), lr: f(lr),
       decay: this.weightDecay > 0 ? f(1 - lr * this.weightDecay) : null, scale: scale === null ? null : f(scale),
@@ -208,7 +133,7 @@ export class AdamW {
     this.variables.forEach((p, i) => {
       const g = grads[i];
       const s = this.slots[i];
-      if (!fusedUpdate(p, s.m, s.v, g, c)) {
+      if (!fusedAdamWUpdate(p, s.m, s.v, g, c)) {
         opUpdate(p, s.m, s.v, g, { beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay: this.weightDecay, bc1, bc2, lr, scale });
       }
       if (opts.disposeGrads) g.dispose();
