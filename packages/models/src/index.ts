@@ -5,7 +5,7 @@ export { loadCausalLM, createCausalLM, type CausalLM, type SaveOptions, type Sav
 export type { ForwardBatch, ForwardOptions, ForwardOutput } from './decoder.js';
 export type { KVCache } from './kv-cache.js';
 export type { ValueAndGrads } from './layerwise-grads.js';
-export { fusedAdamWUpdate, type AdamWStepConstants } from './fused-adamw.js';
+export { adamWUpdateVariable, type AdamWHyper } from './fused-adamw.js';
 export type { TokenScoreOptions, TokenScores } from './token-scores.js';
 export { positionsFromMask } from './masks.js';
 export { readSafetensorsHeader, writeSafetensors, encodeFromF32, f16BitsFromF32Bits, type SafetensorsDtype } from './safetensors.js';

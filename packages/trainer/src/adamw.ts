@@ -4,14 +4,13 @@
 //   θ ← θ (1 - lr·λ) - lr · (m / (1-β1^t)) / (sqrt(v / (1-β2^t)) + ε)
 // Moments live in tf.Variables; state round-trips through a JSON header plus one float32 blob.
 //
-// Memory (issue 19): `apply` updates one variable at a time. On the cpu and wasm backends the
-// update is fused (models' fused-adamw.ts: one loop over the elements, in place, bit-identical to
-// the op-by-op update; tested here). Other backends run the ops one variable at a time, freeing each
-// temporary as soon as the next is made. With `disposeGrads` each gradient is freed as soon as its
+// Memory (issue 19): `apply` updates one variable at a time with models' adamWUpdateVariable
+// (fused-adamw.ts: on cpu / wasm one loop over the elements in place, bit-identical to the
+// op-by-op update, tested here; elsewhere the ops, each temporary freed as soon as it is used). With `disposeGrads` each gradient is freed as soon as its
 // variable is updated, and `gradScale` applies the global-norm clip inside the update (no clipped
 // copies of the gradients).
 import * as tf from '@tensorflow/tfjs';
-import { fusedAdamWUpdate, type AdamWStepConstants } from '@verl-ts/models';
+import { adamWUpdateVariable } from '@verl-ts/models';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -33,38 +32,6 @@ export interface AdamWApplyOptions {
   gradScale?: number;
   /** free each gradient as soon as its variable is updated (the caller hands them over) */
   disposeGrads?: boolean;
-}
-
-const f = Math.fround;
-
-/** The op-by-op update of one variable (any backend), every temporary freed as soon as it is used. */
-function opUpdate(p: tf.Variable, m: tf.Variable, v: tf.Variable, g: tf.Tensor, o: { beta1: number; beta2: number; eps: number; weightDecay: number; bc1: number; bc2: number; lr: number; scale: number | null }): void {
-  const step = <T extends tf.Tensor>(make: () => T, ...free: tf.Tensor[]): T => {
-    const t = make();
-    tf.dispose(free);
-    return t;
-  };
-  const gs = o.scale === null ? g : tf.mul(g, o.scale);
-  const m1 = step(() => tf.mul(m, o.beta1));
-  const m2 = step(() => tf.mul(gs, 1 - o.beta1));
-  const mNew = step(() => tf.add(m1, m2), m1, m2);
-  m.assign(mNew);
-  mNew.dispose();
-  const sq = step(() => tf.square(gs));
-  const v2 = step(() => tf.mul(sq, 1 - o.beta2), sq, ...(gs === g ? [] : [gs]));
-  const v1 = step(() => tf.mul(v, o.beta2));
-  const vNew = step(() => tf.add(v1, v2), v1, v2);
-  v.assign(vNew);
-  const d1 = step(() => tf.div(vNew, o.bc2), vNew);
-  const d2 = step(() => tf.sqrt(d1), d1);
-  const denom = step(() => tf.add(d2, o.eps), d2);
-  const u1 = step(() => tf.div(m, o.bc1));
-  const update = step(() => tf.div(u1, denom), u1, denom);
-  const scaled = step(() => tf.mul(update, o.lr), update);
-  const decayed = o.weightDecay > 0 ? tf.mul(p, 1 - o.lr * o.weightDecay) : p;
-  const pNew = step(() => tf.sub(decayed, scaled), scaled, ...(decayed === p ? [] : [decayed]));
-  p.assign(pNew);
-  pNew.dispose();
 }
 
 export interface AdamWStateHeader {
@@ -121,21 +88,10 @@ export class AdamW {
       }
     });
     this.step += 1;
-    const bc1 = 1 - this.beta1 ** this.step;
-    const bc2 = 1 - this.beta2 ** this.step;
-    const scale = gradScale === 1 ? null : gradScale;
-    // the float32 scalars the tensor ops make of these numbers
-    const c: AdamWStepConstants = {
-      beta1: f(this.beta1), oneMinusBeta1: f(1 - this.beta1), beta2: f(this.beta2), oneMinusBeta2: f(1 - this.beta2),
-      bc1: f(bc1), bc2: f(bc2), eps: f(this.eps), lr: f(lr),
-      decay: this.weightDecay > 0 ? f(1 - lr * this.weightDecay) : null, scale: scale === null ? null : f(scale),
-    };
+    const hyper = { beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay: this.weightDecay, lr, t: this.step, gradScale };
     this.variables.forEach((p, i) => {
       const g = grads[i];
-      const s = this.slots[i];
-      if (!fusedAdamWUpdate(p, s.m, s.v, g, c)) {
-        opUpdate(p, s.m, s.v, g, { beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay: this.weightDecay, bc1, bc2, lr, scale });
-      }
+      adamWUpdateVariable(p, this.slots[i].m, this.slots[i].v, g, hyper);
       if (opts.disposeGrads) g.dispose();
     });
   }
