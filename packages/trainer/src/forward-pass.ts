@@ -1,12 +1,12 @@
 // The no-gradient passes of an RL step: log-probs (and token entropies) of the sampled tokens
 // under the current ("old") policy and the frozen reference, and the final-layer hidden states
 // of the response tokens, handed to the rank metrics one micro-batch at a time so the
-// [B, T, D] states of the whole batch never have to be held at once.
+// [B, T, D] states of the whole batch never have to be held at once. models' scoreTokens computes
+// them (bit-identical to log_softmax of the whole logits: compared on cpu and wasm, tiny-arith).
 import * as tf from '@tensorflow/tfjs';
 import type { CausalLM } from '@verl-ts/models';
 import { batchRankMetrics, type ResponseRankMetrics } from '@verl-ts/rank-metrics';
 import { sliceTokenBatch, type TokenBatch } from './batch.js';
-import { entropyFromLogits, logProbsFromLogits } from './losses.js';
 
 export interface ScoreOptions {
   microBatchSize: number;
@@ -45,20 +45,14 @@ export async function scoreBatchAsync(model: CausalLM, batch: TokenBatch, opts: 
     const rows = sub.inputIds.length;
     const t = sub.length - 1;
     const t0 = performance.now();
-    const out = tf.tidy(() => {
-      const { logits, hidden } = model.forward({ inputIds: sub.inputIds, attentionMask: sub.attentionMask });
-      const V = logits.shape[2];
-      const shifted = tf.slice(logits, [0, 0, 0], [rows, t, V]) as tf.Tensor3D;
-      const lp = logProbsFromLogits(shifted, sub.labels, opts.temperature ?? 1);
-      const ent = opts.withEntropy ? entropyFromLogits(shifted, opts.temperature ?? 1) : undefined;
-      const D = hidden.shape[2];
-      const h = opts.rankMetrics ? tf.slice(hidden, [0, 0, 0], [rows, t, D]) : undefined;
-      return { lp, ent, h };
+    // models' scoreTokens: the LM head a chunk of positions at a time, never [rows, t, V] logits
+    const out = model.scoreTokens({ inputIds: sub.inputIds, attentionMask: sub.attentionMask }, sub.labels, {
+      temperature: opts.temperature ?? 1, entropy: opts.withEntropy, hidden: opts.rankMetrics !== undefined,
     });
     // log-probs, entropies and hidden states leave the device in one read
-    const D = out.h ? out.h.shape[2]! : 0;
-    const parts = [out.lp, ...(out.ent ? [out.ent] : []), ...(out.h ? [out.h] : [])];
-    const joined = parts.length === 1 ? out.lp : tf.tidy(() => tf.concat(parts.map((p) => tf.reshape(p, [-1]))));
+    const D = out.hidden ? out.hidden.shape[2] : 0;
+    const parts = [out.logProbs, ...(out.entropy ? [out.entropy] : []), ...(out.hidden ? [out.hidden] : [])];
+    const joined = parts.length === 1 ? out.logProbs : tf.tidy(() => tf.concat(parts.map((p) => tf.reshape(p, [-1]))));
     let all: Float32Array;
     try {
       all = (await joined.data()) as Float32Array;
@@ -68,8 +62,8 @@ export async function scoreBatchAsync(model: CausalLM, batch: TokenBatch, opts: 
     }
     const n = rows * t;
     const lpData = all.subarray(0, n);
-    const entData = out.ent ? all.subarray(n, 2 * n) : null;
-    const hData = out.h ? all.slice((out.ent ? 2 : 1) * n) : null;
+    const entData = out.entropy ? all.subarray(n, 2 * n) : null;
+    const hData = out.hidden ? all.slice((out.entropy ? 2 : 1) * n) : null;
     forwardMs += performance.now() - t0;
     for (let r = 0; r < rows; r++) {
       const row = new Array<number>(T).fill(0);
