@@ -64,8 +64,14 @@ describe('Qwen tokenizer (tokenizer.json via tokenizers)', () => {
     );
   });
 
-  it('rejects out-of-range ids, non-strings and missing or corrupt files', async () => {
-    expect(() => tok.decode([5, 151669])).toThrow(/token id 151669 at position 1 is out of range \[0, 151669\)/);
+  it('decodes ids past the tokenizer (a padded embedding) as nothing, like HF tokenizers', () => {
+    // Qwen2.5's embedding has 151,936 rows for 151,669 tokens: a sampled padding row must not end an eval
+    expect(tok.decode([5, 151669, 151935])).toBe(tok.decode([5]));
+    expect(tok.decodeBatch([[151676], [5]])).toEqual(['', tok.decode([5])]);
+  });
+
+  it('rejects malformed ids, non-strings and missing or corrupt files', async () => {
+    expect(() => tok.decode([5, 1.5])).toThrow(/token id 1.5 at position 1 is not a non-negative integer/);
     expect(() => tok.decode([-1])).toThrow(RangeError);
     expect(() => tok.encode(42 as unknown as string)).toThrow(TypeError);
     await expect(loadTokenizer(join(tmp, 'none'))).rejects.toThrow(/cannot read .*none\/tokenizer\.json: ENOENT/);

@@ -90,11 +90,15 @@ class Loaded implements LoadedTokenizer {
     return this.worker;
   }
 
-  private checkIds(ids: number[]): void {
+  // Ids at or past vocabSize decode to nothing, as in HF tokenizers: a checkpoint's embedding is
+  // often padded past its tokenizer (Qwen2.5: 151,936 rows, 151,669 tokens), and a model with random
+  // or undertrained rows can sample one; failing there would lose a whole eval. Malformed ids throw.
+  private decodableIds(ids: number[]): number[] {
     if (!Array.isArray(ids)) throw new TypeError('decode expects an array of token ids');
     for (const [i, id] of ids.entries()) {
-      if (!Number.isInteger(id) || id < 0 || id >= this.vocabSize) throw new RangeError(`token id ${id} at position ${i} is out of range [0, ${this.vocabSize})`);
+      if (!Number.isInteger(id) || id < 0) throw new RangeError(`token id ${id} at position ${i} is not a non-negative integer`);
     }
+    return ids.some((id) => id >= this.vocabSize) ? ids.filter((id) => id < this.vocabSize) : ids;
   }
 
   encode(text: string, opts: { addSpecialTokens?: boolean } = {}): number[] {
@@ -111,8 +115,8 @@ class Loaded implements LoadedTokenizer {
   }
 
   decodeBatch(ids: number[][], opts: { skipSpecialTokens?: boolean } = {}): string[] {
-    ids.forEach((r) => this.checkIds(r));
-    return this.sync().call({ op: 'decode', ids, skipSpecialTokens: opts.skipSpecialTokens ?? false }) as string[];
+    const decodable = ids.map((r) => this.decodableIds(r));
+    return this.sync().call({ op: 'decode', ids: decodable, skipSpecialTokens: opts.skipSpecialTokens ?? false }) as string[];
   }
 
   async encodeAsync(text: string, opts: { addSpecialTokens?: boolean } = {}): Promise<number[]> {
@@ -121,8 +125,7 @@ class Loaded implements LoadedTokenizer {
   }
 
   async decodeAsync(ids: number[], opts: { skipSpecialTokens?: boolean } = {}): Promise<string> {
-    this.checkIds(ids);
-    return this.tok.decode(ids, opts.skipSpecialTokens ?? false);
+    return this.tok.decode(this.decodableIds(ids), opts.skipSpecialTokens ?? false);
   }
 
   tokenToId(token: string): number | undefined {
