@@ -1,6 +1,7 @@
 // Gradient bookkeeping: global-norm clipping (torch.nn.utils.clip_grad_norm_, as verl's actor
 // uses with grad_clip 1.0) and accumulation over micro-batches.
 import * as tf from '@tensorflow/tfjs';
+import type { CausalLM, ForwardBatch } from '@verl-ts/models';
 
 /**
  * Σ of the tensors with tf.addN in chunks: tfjs-backend-webgpu binds every addN input as a
@@ -73,5 +74,58 @@ export class GradAccumulator {
   dispose(): void {
     if (this.sums) tf.dispose(this.sums);
     this.sums = null;
+  }
+}
+
+/** One micro-batch of an update: its rows, and its loss from their logits with the statistics to read back. */
+export interface MicroBatchPass {
+  batch: ForwardBatch;
+  loss(logits: tf.Tensor3D): { loss: tf.Scalar; stats: tf.Scalar[] };
+}
+
+/**
+ * The gradients of Σ loss over the micro-batches, summed as they come (models' valueAndGrads,
+ * block by block, when the model has it: the same numbers as one tf.variableGrads tape with a
+ * fraction of its memory), then one `await data()` of every micro-batch's statistics and the
+ * global norm of the sum. The caller owns `grads`.
+ */
+export async function accumulateGradients(
+  model: CausalLM, passes: Iterable<MicroBatchPass>, onPass?: () => void,
+): Promise<{ grads: tf.Tensor[]; stats: Float32Array[]; norm: number }> {
+  const vars = model.trainableVariables();
+  const acc = new GradAccumulator();
+  const kept: tf.Tensor1D[] = [];
+  let grads: tf.Tensor[] | null = null;
+  let readback: tf.Tensor | null = null;
+  try {
+    for (const pass of passes) {
+      const lossOf = (logits: tf.Tensor3D) => {
+        const r = pass.loss(logits);
+        // kept on the device and read once, with the gradient norm
+        kept.push(tf.keep(tf.stack(r.stats.map((t) => tf.cast(t, 'float32'))) as tf.Tensor1D));
+        return r.loss;
+      };
+      const { value, grads: g } = model.valueAndGrads
+        ? model.valueAndGrads(pass.batch, (out) => lossOf(out.logits))
+        : tf.variableGrads(() => lossOf(model.forward(pass.batch).logits), vars);
+      const list = vars.map((v) => g[v.name] ?? tf.zerosLike(v));
+      acc.add(list);
+      tf.dispose([value, ...list]);
+      onPass?.();
+    }
+    grads = acc.take()!;
+    const all = grads;
+    readback = tf.tidy(() => tf.concat([...kept, tf.reshape(globalNormTensor(all), [1])]));
+    const values = (await readback.data()) as Float32Array;
+    let off = 0;
+    const stats = kept.map((t) => values.slice(off, (off += t.size)));
+    return { grads, stats, norm: values[off] };
+  } catch (e) {
+    acc.dispose();
+    if (grads) tf.dispose(grads);
+    throw e;
+  } finally {
+    tf.dispose(kept);
+    readback?.dispose();
   }
 }

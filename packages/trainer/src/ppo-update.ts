@@ -10,7 +10,7 @@ import { sliceTokenBatch, type TokenBatch } from './batch.js';
 import { aggregateLoss, entropyFromLogits, klPenalty, logProbsFromLogits, type KlEstimator, type LossAggMode } from './losses.js';
 import { getPolicyLoss } from './policy-losses.js';
 import type { AdamW } from './adamw.js';
-import { clipWithNorm, globalNormTensor, GradAccumulator } from './gradients.js';
+import { accumulateGradients, clipWithNorm } from './gradients.js';
 
 export interface PPOSettings {
   /** a name registered in policy-losses.ts ('vanilla': PPO-clip) */
@@ -89,20 +89,6 @@ export function microBatchLossFromLogits(
   return { loss, pg: pl.loss, ent, kl, clip: pl.clipFraction, clipLower: pl.clipFractionLower, approxKl: pl.approxKl };
 }
 
-/**
- * (scale · loss, gradients by variable name) of one micro-batch. With a model that computes its
- * own gradients block by block (models' valueAndGrads: the same numbers with a fraction of the
- * memory of one tape over the whole forward), that; otherwise tf.variableGrads.
- */
-function microBatchGrads(
-  model: CausalLM, vars: tf.Variable[], mb: TokenBatch, scale: number, lossOf: (logits: tf.Tensor3D) => tf.Scalar,
-): { value: tf.Scalar; grads: tf.NamedTensorMap } {
-  const scaled = (logits: tf.Tensor3D) => tf.mul(lossOf(logits), scale) as tf.Scalar;
-  const batch = { inputIds: mb.inputIds, attentionMask: mb.attentionMask };
-  if (model.valueAndGrads) return model.valueAndGrads(batch, (out) => scaled(out.logits));
-  return tf.variableGrads(() => scaled(model.forward(batch).logits), vars);
-}
-
 // the per-micro-batch statistics, in the order they are stacked for the readback
 const STAT_KEYS = ['pg', 'ent', 'kl', 'clip', 'clipLower', 'approxKl', 'loss'] as const;
 
@@ -114,7 +100,6 @@ export async function ppoUpdateAsync(
   model: CausalLM, optimizer: AdamW, data: PPOData, s: PPOSettings, lr: number,
   onProgress?: (done: number, total: number) => void,
 ): Promise<PPOUpdateStats> {
-  const vars = model.trainableVariables();
   const B = data.batch.inputIds.length;
   const mini = Math.max(1, Math.min(s.miniBatchRows, B));
   const micro = Math.max(1, Math.min(s.microBatchRows, mini));
@@ -124,56 +109,29 @@ export async function ppoUpdateAsync(
   let updates = 0;
   let skipped = 0;
   const totalUpdates = s.ppoEpochs * Math.ceil(B / mini);
-  const K = STAT_KEYS.length;
   for (let epoch = 0; epoch < s.ppoEpochs; epoch++) {
     for (let m0 = 0; m0 < B; m0 += mini) {
       const m1 = Math.min(B, m0 + mini);
-      const acc = new GradAccumulator();
-      const stats: tf.Tensor1D[] = [];
       const ranges: [number, number][] = [];
-      let g: tf.Tensor[] | null = null;
-      let readback: tf.Tensor | null = null;
-      let values: Float32Array;
-      try {
-        for (let u0 = m0; u0 < m1; u0 += micro) {
-          const u1 = Math.min(m1, u0 + micro);
-          const mb = sliceTokenBatch(data.batch, u0, u1);
-          const T = mb.length - 1;
-          const cut = (rows: number[][]) => rows.slice(u0, u1).map((r) => r.slice(0, T));
-          const old = cut(data.oldLogProbs);
-          const ref = data.refLogProbs ? cut(data.refLogProbs) : null;
-          const adv = cut(data.advantages);
-          const scale = (u1 - u0) / (m1 - m0);
-          const { value, grads } = microBatchGrads(model, vars, mb, scale, (logits) => {
+      for (let u0 = m0; u0 < m1; u0 += micro) ranges.push([u0, Math.min(m1, u0 + micro)]);
+      const { grads: g, stats, norm } = await accumulateGradients(model, ranges.map(([u0, u1]) => {
+        const mb = sliceTokenBatch(data.batch, u0, u1);
+        const cut = (rows: number[][]) => rows.slice(u0, u1).map((r) => r.slice(0, mb.length - 1));
+        const [old, ref, adv] = [cut(data.oldLogProbs), data.refLogProbs ? cut(data.refLogProbs) : null, cut(data.advantages)];
+        return {
+          batch: { inputIds: mb.inputIds, attentionMask: mb.attentionMask },
+          loss: (logits: tf.Tensor3D) => {
             const r = microBatchLossFromLogits(logits, mb, old, ref, adv, s);
-            // kept on the device and read once per update, with the gradient norm
-            stats.push(tf.keep(tf.stack(STAT_KEYS.map((k) => tf.cast(r[k], 'float32'))) as tf.Tensor1D));
-            return r.loss;
-          });
-          ranges.push([u0, u1]);
-          const list = vars.map((v) => grads[v.name] ?? tf.zerosLike(v));
-          acc.add(list);
-          tf.dispose([value, ...list]);
-        }
-        g = acc.take()!;
-        const gg = g;
-        readback = tf.tidy(() => tf.concat([...stats, tf.reshape(globalNormTensor(gg), [1])]));
-        values = (await readback.data()) as Float32Array;
-      } catch (e) {
-        acc.dispose();
-        if (g) tf.dispose(g);
-        throw e;
-      } finally {
-        tf.dispose(stats);
-        if (readback) readback.dispose();
-      }
+            return { loss: tf.mul(r.loss, (u1 - u0) / (m1 - m0)) as tf.Scalar, stats: STAT_KEYS.map((k) => r[k]) };
+          },
+        };
+      }));
       let finite = true;
       ranges.forEach(([u0, u1], i) => {
-        const p = Object.fromEntries(STAT_KEYS.map((k, j) => [k, values[i * K + j]])) as Record<(typeof STAT_KEYS)[number], number>;
+        const p = Object.fromEntries(STAT_KEYS.map((k, j) => [k, stats[i][j]])) as Record<(typeof STAT_KEYS)[number], number>;
         if (!Number.isFinite(p.loss)) { finite = false; events.push(`epoch ${epoch} rows ${u0}-${u1}: loss is ${p.loss}`); }
         sums.pg += p.pg; sums.ent += p.ent; sums.kl += p.kl; sums.clip += p.clip; sums.clipLower += p.clipLower; sums.approxKl += p.approxKl; sums.n++;
       });
-      const norm = values[ranges.length * K];
       const clipped = clipWithNorm(g!, norm, s.gradClip);
       tf.dispose(g!);
       if (!Number.isFinite(norm)) { finite = false; events.push(`epoch ${epoch} rows ${m0}-${m1}: gradient norm is ${norm}`); }

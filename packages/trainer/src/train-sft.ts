@@ -11,7 +11,7 @@ import { parseSFTConfig, type SFTConfig, type SFTConfigInput } from './config.js
 import type { SFTStepMetrics, TrainerHooks } from './metrics.js';
 import { buildTokenBatch, sliceTokenBatch, type SequencePair } from './batch.js';
 import { DataCursor, type DataCursorState } from './data-cursor.js';
-import { clipWithNorm, globalNormTensor, GradAccumulator } from './gradients.js';
+import { accumulateGradients, clipWithNorm } from './gradients.js';
 import { logProbsFromLogits } from './losses.js';
 import { learningRateAt } from './schedule.js';
 import { loadSFTProblems, sftTarget } from './problems.js';
@@ -38,18 +38,17 @@ export const TINY_MODEL_DEFAULTS = {
   rmsNormEps: 1e-6, ropeTheta: 10000, tieWordEmbeddings: true, attentionBias: true, maxPositionEmbeddings: 512,
 } as const;
 
-/** token-mean NLL of one micro-batch, scaled to its share of the batch's loss tokens */
-function sftLoss(model: CausalLM, mb: ReturnType<typeof sliceTokenBatch>, batchTokens: number) {
+/** token-mean NLL of one micro-batch from its logits, scaled to its share of the batch's loss tokens; stats: NLL sum, correct tokens */
+function sftLoss(logits: tf.Tensor3D, mb: ReturnType<typeof sliceTokenBatch>, batchTokens: number) {
   const rows = mb.inputIds.length;
   const T = mb.length - 1;
-  const { logits } = model.forward({ inputIds: mb.inputIds, attentionMask: mb.attentionMask });
   const V = logits.shape[2];
   const shifted = tf.slice(logits, [0, 0, 0], [rows, T, V]) as tf.Tensor3D;
   const lp = logProbsFromLogits(shifted, mb.labels);
   const mask = tf.tensor2d(mb.lossMask.flat(), [rows, T]);
-  const nllSum = tf.neg(tf.sum(tf.mul(lp, mask)));
-  const correct = tf.sum(tf.mul(tf.cast(tf.equal(tf.argMax(shifted, -1), tf.tensor2d(mb.labels.flat(), [rows, T], 'int32')), 'float32'), mask));
-  return { loss: tf.div(nllSum, batchTokens) as tf.Scalar, nllSum, correct };
+  const nllSum = tf.neg(tf.sum(tf.mul(lp, mask))) as tf.Scalar;
+  const correct = tf.sum(tf.mul(tf.cast(tf.equal(tf.argMax(shifted, -1), tf.tensor2d(mb.labels.flat(), [rows, T], 'int32')), 'float32'), mask)) as tf.Scalar;
+  return { loss: tf.div(nllSum, batchTokens) as tf.Scalar, stats: [nllSum, correct] };
 }
 
 export async function trainSFT(configInput: SFTConfigInput, opts: TrainSFTOptions = {}): Promise<TrainSFTResult> {
@@ -115,38 +114,19 @@ async function sftStep(
   batch: ReturnType<typeof buildTokenBatch>, step: number, epochBefore: number,
 ) {
   const t0 = performance.now();
-  const vars = model.trainableVariables();
   const batchTokens = Math.max(1, batch.lossTokens.reduce((a, b) => a + b, 0));
-  const acc = new GradAccumulator();
-  // the loss parts of each micro-batch stay on the device and are read once per step,
-  // with the gradient norm (await data(): webgpu in Node has no synchronous readback)
-  const partsPerMicro: tf.Tensor1D[] = [];
-  let g: tf.Tensor[];
-  let values: Float32Array;
-  try {
-    for (let s = 0; s < batch.inputIds.length; s += config.microBatchSize) {
-      const mb = sliceTokenBatch(batch, s, Math.min(batch.inputIds.length, s + config.microBatchSize));
-      const { value, grads } = tf.variableGrads(() => {
-        const r = sftLoss(model, mb, batchTokens);
-        partsPerMicro.push(tf.keep(tf.stack([tf.cast(r.nllSum, 'float32'), tf.cast(r.correct, 'float32')]) as tf.Tensor1D));
-        return r.loss;
-      }, vars);
-      const list = vars.map((v) => grads[v.name] ?? tf.zerosLike(v));
-      acc.add(list);
-      tf.dispose([value, ...list]);
-      hooks.onPhase?.('update', s + mb.inputIds.length, batch.inputIds.length);
-    }
-    g = acc.take()!;
-    const gg = g;
-    const readback = tf.tidy(() => tf.concat([...partsPerMicro, tf.reshape(globalNormTensor(gg), [1])]));
-    try { values = (await readback.data()) as Float32Array; } catch (e) { tf.dispose(gg); throw e; } finally { readback.dispose(); }
-  } finally {
-    acc.dispose();
-    tf.dispose(partsPerMicro);
-  }
-  let nll = 0; let correct = 0;
-  for (let i = 0; i < partsPerMicro.length; i++) { nll += values[2 * i]; correct += values[2 * i + 1]; }
-  const norm = values[2 * partsPerMicro.length];
+  const rows = batch.inputIds.length;
+  const passes = Array.from({ length: Math.ceil(rows / config.microBatchSize) }, (_, k) => {
+    const mb = sliceTokenBatch(batch, k * config.microBatchSize, Math.min(rows, (k + 1) * config.microBatchSize));
+    return { batch: { inputIds: mb.inputIds, attentionMask: mb.attentionMask }, loss: (logits: tf.Tensor3D) => sftLoss(logits, mb, batchTokens) };
+  });
+  let done = 0;
+  const { grads: g, stats, norm } = await accumulateGradients(model, passes, () => {
+    done = Math.min(rows, done + config.microBatchSize);
+    hooks.onPhase?.('update', done, rows);
+  });
+  const nll = stats.reduce((a, x) => a + x[0], 0);
+  const correct = stats.reduce((a, x) => a + x[1], 0);
   const clipped = clipWithNorm(g, norm, config.gradClip);
   tf.dispose(g);
   const lr = learningRateAt(step, { lr: config.lr, warmupSteps: config.warmupSteps, kind: config.schedule, totalSteps: config.steps, minLrRatio: config.minLrRatio });
