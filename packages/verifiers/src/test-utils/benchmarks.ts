@@ -3,6 +3,7 @@
 // fixtures/train (slices of the training sets) and packages/datasets/data (Gaokao 2024).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { lastBoxed } from '@verl-ts/datasets';
 import { fixturePath, repoRoot } from '../../../../tools/test-support/fixtures.js';
 
 export interface GraderCase {
@@ -44,17 +45,6 @@ export function graderCases(): GraderCase[] {
 
 type Row = Record<string, unknown>;
 
-function lastBoxed(s: string): string {
-  const k = Math.max(s.lastIndexOf('\\boxed'), s.lastIndexOf('\\fbox'));
-  const open = s.indexOf('{', k);
-  let depth = 0;
-  for (let i = open; i < s.length; i++) {
-    if (s[i] === '{') depth++;
-    else if (s[i] === '}' && --depth === 0) return s.slice(open + 1, i);
-  }
-  throw new Error('unbalanced \\boxed in a gold solution');
-}
-
 export interface GoldItem {
   benchmark: string;
   id: string;
@@ -76,7 +66,9 @@ export function benchmarkGolds(name: string): GoldItem[] {
         gold = String(r.answer);
         break;
       case 'minerva_math':
-        gold = lastBoxed(String(r.solution));
+        const boxed = lastBoxed(String(r.solution));
+        if (boxed === null) throw new Error('no complete \\boxed in a gold solution');
+        gold = boxed;
         break;
       case 'gsm8k':
         gold = String(r.answer).split('####').pop()!.trim();
