@@ -2,16 +2,12 @@
 // appended (and flushed to disk) before that step's checkpoint is written; on resume the JSONL
 // files are cut back to the checkpoint's step, since the steps after it will be run again. So a
 // kill at any moment loses no finished step's records and doubles none.
-import { mkdir, open, readFile, rename, rm, stat, writeFile, copyFile } from 'node:fs/promises';
+import { open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StepMetrics } from './metrics.js';
 
 export async function pathExists(path: string): Promise<boolean> {
   try { await stat(path); return true; } catch { return false; }
-}
-
-export async function ensureRunDir(runDir: string): Promise<void> {
-  await mkdir(runDir, { recursive: true });
 }
 
 /** Append one JSON line per record and flush it to disk (fdatasync) before returning. */
@@ -57,18 +53,6 @@ export async function truncateJsonlToStep(path: string, maxStep: number): Promis
 
 export async function hasLines(path: string): Promise<boolean> {
   try { return (await readFile(path, 'utf8')).trim().length > 0; } catch { return false; }
-}
-
-/** Tokenizer and generation files that travel with a model checkpoint. */
-export const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'vocab.json', 'merges.txt', 'generation_config.json', 'chat_template.jinja'];
-
-export async function copyTokenizerFiles(fromDir: string, toDir: string): Promise<void> {
-  for (const f of TOKENIZER_FILES) {
-    const src = join(fromDir, f);
-    try { await stat(src); } catch { continue; }
-    try { await stat(join(toDir, f)); continue; } catch { /* not there yet */ }
-    await copyFile(src, join(toDir, f));
-  }
 }
 
 export async function writeJson(path: string, value: unknown): Promise<void> {

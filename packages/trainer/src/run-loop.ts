@@ -9,13 +9,13 @@
 // is stopped before its first step finishes removes the folder again if it created it.
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { CausalLM } from '@verl-ts/models';
+import { copyTokenizerFiles, type CausalLM } from '@verl-ts/models';
 import { AdamW } from './adamw.js';
 import { latestCheckpoint, readManifest, writeCheckpoint } from './checkpoint.js';
 import type { OptimizerConfig } from './config.js';
 import type { TrainerHooks } from './metrics.js';
 import { reconcileRunConfig } from './run-config.js';
-import { appendJsonl, copyTokenizerFiles, ensureRunDir, hasLines, pathExists, truncateJsonlToStep, writeJson } from './run-files.js';
+import { appendJsonl, hasLines, pathExists, truncateJsonlToStep, writeJson } from './run-files.js';
 
 /** How a run may be continued (not part of the config, so not recorded in it). */
 export interface TrainOptions {
@@ -112,7 +112,7 @@ export interface RunStart {
 async function openRun(spec: RunSpec, options: TrainOptions, config: unknown): Promise<RunStart> {
   const runDir = resolve(spec.config.outputDir, spec.config.name);
   const start: RunStart = { runDir, created: !(await pathExists(runDir)), resumeDir: null, resumeStep: null };
-  await ensureRunDir(runDir);
+  await mkdir(runDir, { recursive: true });
   try {
     if (spec.resume === 'auto') start.resumeDir = (await latestCheckpoint(runDir))?.dir ?? null;
     else if (spec.resume !== 'never') { await readManifest(spec.resume); start.resumeDir = spec.resume; }
