@@ -35,13 +35,16 @@ export async function globalNormAsync(grads: tf.Tensor[]): Promise<number> {
 }
 
 /**
- * Scale gradients whose global norm (already read back) is `norm` so that it becomes at most
- * maxNorm: coefficient maxNorm / (norm + 1e-6), capped at 1, as torch does. New tensors; a
- * non-finite norm leaves the gradients unchanged (the caller skips the update).
+ * torch's clip coefficient for gradients of global norm `norm`: maxNorm / (norm + 1e-6), capped
+ * at 1; 1 for a non-finite norm (the caller skips the update). AdamW.apply takes it as `gradScale`.
  */
+export function clipCoefficient(norm: number, maxNorm: number): number {
+  return !Number.isFinite(norm) || !(maxNorm > 0) ? 1 : Math.min(1, maxNorm / (norm + 1e-6));
+}
+
+/** Gradients scaled by clipCoefficient (new tensors). */
 export function clipWithNorm(grads: tf.Tensor[], norm: number, maxNorm: number): tf.Tensor[] {
-  if (!Number.isFinite(norm) || !(maxNorm > 0)) return grads.map((g) => g.clone());
-  const coef = Math.min(1, maxNorm / (norm + 1e-6));
+  const coef = clipCoefficient(norm, maxNorm);
   return grads.map((g) => (coef < 1 ? tf.mul(g, coef) : g.clone()));
 }
 

@@ -10,7 +10,7 @@ import { sliceTokenBatch, type TokenBatch } from './batch.js';
 import { aggregateLoss, entropyFromLogits, klPenalty, logProbsFromLogits, type KlEstimator, type LossAggMode } from './losses.js';
 import { getPolicyLoss } from './policy-losses.js';
 import type { AdamW } from './adamw.js';
-import { accumulateGradients, clipWithNorm } from './gradients.js';
+import { accumulateGradients, clipCoefficient } from './gradients.js';
 
 export interface PPOSettings {
   /** a name registered in policy-losses.ts ('vanilla': PPO-clip) */
@@ -132,17 +132,16 @@ export async function ppoUpdateAsync(
         if (!Number.isFinite(p.loss)) { finite = false; events.push(`epoch ${epoch} rows ${u0}-${u1}: loss is ${p.loss}`); }
         sums.pg += p.pg; sums.ent += p.ent; sums.kl += p.kl; sums.clip += p.clip; sums.clipLower += p.clipLower; sums.approxKl += p.approxKl; sums.n++;
       });
-      const clipped = clipWithNorm(g!, norm, s.gradClip);
-      tf.dispose(g!);
       if (!Number.isFinite(norm)) { finite = false; events.push(`epoch ${epoch} rows ${m0}-${m1}: gradient norm is ${norm}`); }
       if (finite) {
-        optimizer.apply(clipped, lr);
+        // the clip inside the update, each gradient freed once applied (no clipped copies)
+        optimizer.apply(g, lr, { gradScale: clipCoefficient(norm, s.gradClip), disposeGrads: true });
         gradNorms.push(norm);
         updates++;
       } else {
+        tf.dispose(g);
         skipped++;
       }
-      tf.dispose(clipped);
       onProgress?.(updates + skipped, totalUpdates);
     }
   }

@@ -11,7 +11,7 @@ import { parseSFTConfig, type SFTConfig, type SFTConfigInput } from './config.js
 import type { SFTStepMetrics, TrainerHooks } from './metrics.js';
 import { buildTokenBatch, sliceTokenBatch, type SequencePair } from './batch.js';
 import { DataCursor, type DataCursorState } from './data-cursor.js';
-import { accumulateGradients, clipWithNorm } from './gradients.js';
+import { accumulateGradients, clipCoefficient } from './gradients.js';
 import { logProbsFromLogits } from './losses.js';
 import { learningRateAt } from './schedule.js';
 import { loadSFTProblems, sftTarget } from './problems.js';
@@ -127,13 +127,11 @@ async function sftStep(
   });
   const nll = stats.reduce((a, x) => a + x[0], 0);
   const correct = stats.reduce((a, x) => a + x[1], 0);
-  const clipped = clipWithNorm(g, norm, config.gradClip);
-  tf.dispose(g);
   const lr = learningRateAt(step, { lr: config.lr, warmupSteps: config.warmupSteps, kind: config.schedule, totalSteps: config.steps, minLrRatio: config.minLrRatio });
   const loss = nll / batchTokens;
   const finite = Number.isFinite(loss) && Number.isFinite(norm);
-  if (finite) optimizer.apply(clipped, lr);
-  tf.dispose(clipped);
+  if (finite) optimizer.apply(g, lr, { gradScale: clipCoefficient(norm, config.gradClip), disposeGrads: true });
+  else tf.dispose(g);
   const secs = (performance.now() - t0) / 1000;
   const processed = batch.attentionMask.reduce((a, r) => a + r.reduce((x, y) => x + y, 0), 0);
   const metrics: SFTStepMetrics = {
