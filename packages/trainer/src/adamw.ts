@@ -27,7 +27,7 @@ interface Slot { name: string; shape: number[]; m: tf.Variable; v: tf.Variable }
 export interface AdamWApplyOptions {
   /**
    * multiply each gradient by this first (the clip coefficient min(1, maxNorm / (norm + 1e-6)));
-   * 1 (the default) leaves them as they are, as clipWithNorm does
+   * 1 (the default) leaves them as they are
    */
   gradScale?: number;
   /** free each gradient as soon as its variable is updated (the caller hands them over) */

@@ -42,16 +42,11 @@ export function clipCoefficient(norm: number, maxNorm: number): number {
   return !Number.isFinite(norm) || !(maxNorm > 0) ? 1 : Math.min(1, maxNorm / (norm + 1e-6));
 }
 
-/** Gradients scaled by clipCoefficient (new tensors). */
-export function clipWithNorm(grads: tf.Tensor[], norm: number, maxNorm: number): tf.Tensor[] {
-  const coef = clipCoefficient(norm, maxNorm);
-  return grads.map((g) => (coef < 1 ? tf.mul(g, coef) : g.clone()));
-}
-
-/** Clip to global norm maxNorm (clipWithNorm); returns the norm before clipping and new tensors. */
+/** Gradients clipped to global norm maxNorm (new tensors), and the norm before clipping. */
 export async function clipByGlobalNormAsync(grads: tf.Tensor[], maxNorm: number): Promise<{ grads: tf.Tensor[]; norm: number }> {
   const norm = await globalNormAsync(grads);
-  return { grads: clipWithNorm(grads, norm, maxNorm), norm };
+  const coef = clipCoefficient(norm, maxNorm);
+  return { grads: grads.map((g) => (coef < 1 ? tf.mul(g, coef) : g.clone())), norm };
 }
 
 /** Running weighted sum of gradient lists (one per micro-batch). */

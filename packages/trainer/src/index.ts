@@ -52,6 +52,7 @@ export { AdamW } from './adamw.js';
 export type { AdamWOptions, AdamWStateHeader } from './adamw.js';
 export { learningRateAt } from './schedule.js';
 export type { LrSchedule, LrScheduleKind } from './schedule.js';
-export { addNChunked, clipByGlobalNormAsync, clipWithNorm, globalNormAsync, globalNormTensor, GradAccumulator } from './gradients.js';
+export { accumulateGradients, addNChunked, clipByGlobalNormAsync, clipCoefficient, globalNormAsync, globalNormTensor, GradAccumulator } from './gradients.js';
+export type { MicroBatchPass } from './gradients.js';
 export { DataCursor } from './data-cursor.js';
 export type { DataCursorState } from './data-cursor.js';
