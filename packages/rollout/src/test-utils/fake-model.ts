@@ -93,6 +93,9 @@ export function createFakeModel(opts: { vocabSize: number; eosTokenId?: number; 
     valueAndGrads(): never {
       throw new Error('fake model: no gradients (rollout never trains)');
     },
+    scoreTokens(): never {
+      throw new Error('fake model: no token scores (rollout never scores)');
+    },
     createKVCache(batchSize: number) {
       const c = new FakeCache(batchSize);
       stats.caches.push(c);
