@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AdamW } from './adamw.js';
 import { learningRateAt } from './schedule.js';
-import { clipByGlobalNormAsync, globalNormAsync, GradAccumulator } from './gradients.js';
+import { clipByGlobalNormAsync, globalNormAsync } from './gradients.js';
 import { initBackend } from '@verl-ts/models';
 
 /** The update as tensor ops over a whole variable, as AdamW.apply computed it before issue 19. */
@@ -146,7 +146,7 @@ describe('learning-rate schedule', () => {
   });
 });
 
-describe('gradient clipping and accumulation', () => {
+describe('gradient clipping', () => {
   it('global norm over tensors and torch-style clip coefficient', async () => {
     const g = [tf.tensor1d([3]), tf.tensor1d([4])];
     expect(await globalNormAsync(g)).toBeCloseTo(5);
@@ -157,12 +157,5 @@ describe('gradient clipping and accumulation', () => {
     const small = await clipByGlobalNormAsync([tf.tensor1d([0.3])], 1);
     expect(small.grads[0].dataSync()[0]).toBeCloseTo(0.3, 6);
     expect((await clipByGlobalNormAsync([tf.tensor1d([NaN])], 1)).norm).toBeNaN();
-  });
-  it('accumulates weighted sums', () => {
-    const acc = new GradAccumulator();
-    acc.add([tf.tensor1d([1, 2])], 0.5);
-    acc.add([tf.tensor1d([3, 4])], 0.5);
-    expect(Array.from(acc.take()![0].dataSync())).toEqual([2, 3]);
-    expect(acc.take()).toBeNull();
   });
 });

@@ -49,32 +49,6 @@ export async function clipByGlobalNormAsync(grads: tf.Tensor[], maxNorm: number)
   return { grads: grads.map((g) => (coef < 1 ? tf.mul(g, coef) : g.clone())), norm };
 }
 
-/** Running weighted sum of gradient lists (one per micro-batch). */
-export class GradAccumulator {
-  private sums: tf.Tensor[] | null = null;
-
-  add(grads: tf.Tensor[], weight = 1): void {
-    const scaled = weight === 1 ? grads.map((g) => g.clone()) : grads.map((g) => tf.mul(g, weight));
-    if (this.sums === null) { this.sums = scaled; return; }
-    const next = this.sums.map((s, i) => tf.add(s, scaled[i]));
-    tf.dispose(this.sums);
-    tf.dispose(scaled);
-    this.sums = next;
-  }
-
-  /** The accumulated sums (ownership passes to the caller); null if nothing was added. */
-  take(): tf.Tensor[] | null {
-    const s = this.sums;
-    this.sums = null;
-    return s;
-  }
-
-  dispose(): void {
-    if (this.sums) tf.dispose(this.sums);
-    this.sums = null;
-  }
-}
-
 /** One micro-batch of an update: its rows, and its loss from their logits with the statistics to read back. */
 export interface MicroBatchPass {
   batch: ForwardBatch;
@@ -91,7 +65,6 @@ export async function accumulateGradients(
   model: CausalLM, passes: Iterable<MicroBatchPass>, onPass?: () => void,
 ): Promise<{ grads: tf.Tensor[]; stats: Float32Array[]; norm: number }> {
   const vars = model.trainableVariables();
-  const acc = new GradAccumulator();
   const kept: tf.Tensor1D[] = [];
   let grads: tf.Tensor[] | null = null;
   let readback: tf.Tensor | null = null;
@@ -107,11 +80,13 @@ export async function accumulateGradients(
         ? model.valueAndGrads(pass.batch, (out) => lossOf(out.logits))
         : tf.variableGrads(() => lossOf(model.forward(pass.batch).logits), vars);
       const list = vars.map((v) => g[v.name] ?? tf.zerosLike(v));
-      acc.add(list);
-      tf.dispose([value, ...list]);
+      value.dispose();
+      // the running sum: micro-batch k is added to the sum of 0..k-1, as one tape would
+      if (grads === null) grads = list;
+      else { const prev: tf.Tensor[] = grads; grads = prev.map((s, i) => tf.add(s, list[i])); tf.dispose([...prev, ...list]); }
       onPass?.();
     }
-    grads = acc.take()!;
+    if (grads === null) throw new RangeError('accumulateGradients: no micro-batches');
     const all = grads;
     readback = tf.tidy(() => tf.concat([...kept, tf.reshape(globalNormTensor(all), [1])]));
     const values = (await readback.data()) as Float32Array;
@@ -119,7 +94,6 @@ export async function accumulateGradients(
     const stats = kept.map((t) => values.slice(off, (off += t.size)));
     return { grads, stats, norm: values[off] };
   } catch (e) {
-    acc.dispose();
     if (grads) tf.dispose(grads);
     throw e;
   } finally {

@@ -1,7 +1,7 @@
 // Public API of @verl-ts/trainer.
 // training
 export { trainRL } from './train-rl.js';
-export type { TrainRLOptions, TrainRLResult, RLTrainerState } from './train-rl.js';
+export type { TrainRLOptions, RLTrainerState } from './train-rl.js';
 export { trainSFT, TINY_MODEL_DEFAULTS } from './train-sft.js';
 export type { TrainSFTOptions, TrainSFTResult, SFTTrainerState } from './train-sft.js';
 export { NonFiniteTrainingError, AbortedError } from './run-loop.js';
@@ -25,7 +25,7 @@ export type { ConfigField } from './config-fields.js';
 export { ConfigChangeError, diffConfigs, reconcileRunConfig, CONFIG_FILE, CONFIG_HISTORY_FILE, RL_FREE_FIELDS, SFT_FREE_FIELDS } from './run-config.js';
 export type { ConfigChange, ConfigHistoryEntry } from './run-config.js';
 // run folders and checkpoints
-export { writeCheckpoint, listCheckpoints, latestCheckpoint, readManifest, pruneCheckpoints, checkpointsRoot, MANIFEST } from './checkpoint.js';
+export { writeCheckpoint, listCheckpoints, latestCheckpoint, readManifest, pruneCheckpoints, MANIFEST } from './checkpoint.js';
 export type { CheckpointManifest, CheckpointInfo } from './checkpoint.js';
 export { readStepMetrics } from './run-files.js';
 // loss terms and the update
@@ -33,11 +33,11 @@ export {
   aggregateLoss, entropyFromLogits, klPenalty, logProbsFromLogits, maskedMean, policyLoss,
   LOSS_AGG_MODES, KL_ESTIMATORS,
 } from './losses.js';
-export type { AggregateLossOptions, LossAggMode, KlEstimator, PolicyLossInput, PolicyLossOptions, PolicyLossResult } from './losses.js';
+export type { LossAggMode, KlEstimator, PolicyLossInput, PolicyLossOptions, PolicyLossResult } from './losses.js';
 export { registerPolicyLoss, getPolicyLoss, listPolicyLosses } from './policy-losses.js';
 export type { PolicyLossFn } from './policy-losses.js';
 export {
-  applyOverlongPenalty, isTruncated, maskTruncatedResponses, overlongOptionsError, overlongPenalty, OVERLONG_DEFAULTS,
+  applyOverlongPenalty, maskTruncatedResponses, overlongOptionsError, overlongPenalty, OVERLONG_DEFAULTS,
 } from './overlong.js';
 export type { OverlongOptions, OverlongShaping } from './overlong.js';
 export { computeStepAdvantages } from './advantages.js';
@@ -52,7 +52,7 @@ export { AdamW } from './adamw.js';
 export type { AdamWOptions, AdamWStateHeader } from './adamw.js';
 export { learningRateAt } from './schedule.js';
 export type { LrSchedule, LrScheduleKind } from './schedule.js';
-export { accumulateGradients, addNChunked, clipByGlobalNormAsync, clipCoefficient, globalNormAsync, globalNormTensor, GradAccumulator } from './gradients.js';
+export { accumulateGradients, addNChunked, clipByGlobalNormAsync, clipCoefficient, globalNormAsync, globalNormTensor } from './gradients.js';
 export type { MicroBatchPass } from './gradients.js';
 export { DataCursor } from './data-cursor.js';
 export type { DataCursorState } from './data-cursor.js';

@@ -17,24 +17,18 @@ export function maskedMean(x: tf.Tensor, mask: tf.Tensor): tf.Scalar {
   return tf.tidy(() => tf.div(tf.sum(tf.mul(x, mask)), tf.maximum(tf.sum(mask), 1e-8)) as tf.Scalar);
 }
 
-/** Options of `aggregateLoss`. */
-export interface AggregateLossOptions {
-  /** seq-mean-token-sum-norm only: the constant divisor (Dr.GRPO's horizon; verl loss_scale_factor).
-   *  Default: the loss matrix's width T, as verl's default `loss_mask.shape[-1]`. */
-  scaleFactor?: number;
-}
-
 /**
  * verl `agg_loss` (verl/trainer/ppo/core_algos.py as of PR #3915 and later): reduce a [B, T]
  * per-token loss matrix to a scalar.
  * - token-mean: sum over all valid tokens / number of valid tokens (every token weighs the same)
  * - seq-mean-token-sum: per-sequence sum, then mean over the sequences that have a valid token
  * - seq-mean-token-mean: per-sequence mean, then mean over the sequences that have a valid token
- * - seq-mean-token-sum-norm: seq-mean-token-sum divided by a constant (`scaleFactor`, default T)
+ * - seq-mean-token-sum-norm: seq-mean-token-sum divided by a constant: `opts.scaleFactor` (Dr.GRPO's
+ *   horizon; verl loss_scale_factor), default the width T (verl's `loss_mask.shape[-1]`)
  * Rows without any loss token are left out of the seq-* means (verl's `seq_mask`), so padding rows
  * or empty responses do not dilute the loss; an all-empty batch gives 0 (verl returns loss·0).
  */
-export function aggregateLoss(lossMat: tf.Tensor, mask: tf.Tensor, mode: LossAggMode, opts: AggregateLossOptions = {}): tf.Scalar {
+export function aggregateLoss(lossMat: tf.Tensor, mask: tf.Tensor, mode: LossAggMode, opts: { scaleFactor?: number } = {}): tf.Scalar {
   if (lossMat.rank !== 2 || mask.rank !== 2) throw new RangeError(`aggregateLoss: loss and mask must be [B, T], got [${lossMat.shape}] and [${mask.shape}]`);
   if (lossMat.shape[0] !== mask.shape[0] || lossMat.shape[1] !== mask.shape[1]) {
     throw new RangeError(`aggregateLoss: loss [${lossMat.shape}] and mask [${mask.shape}] differ in shape`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyOverlongPenalty, isTruncated, maskTruncatedResponses, overlongOptionsError, overlongPenalty, OVERLONG_DEFAULTS } from './overlong.js';
+import { applyOverlongPenalty, maskTruncatedResponses, overlongOptionsError, overlongPenalty, OVERLONG_DEFAULTS } from './overlong.js';
 
 // Hand numbers from verl's dapo.py formula: expected = max − buffer; exceed = len − expected;
 // penalty = min(−exceed / buffer · factor, 0).
@@ -77,19 +77,12 @@ describe('maskTruncatedResponses (DAPO overlong filtering)', () => {
   const reasons = ['stop', 'length', 'stop'];
 
   it('zeroes the rows of responses that hit the token limit', () => {
-    expect(maskTruncatedResponses(mask, reasons, true)).toEqual([[1, 1, 0], [0, 0, 0], [1, 0, 0]]);
+    expect(maskTruncatedResponses(mask, reasons)).toEqual([[1, 1, 0], [0, 0, 0], [1, 0, 0]]);
     expect(mask[1]).toEqual([1, 1, 1]); // input untouched
   });
 
-  it('keeps every row when masking is off', () => {
-    const out = maskTruncatedResponses(mask, reasons, false);
-    expect(out).toEqual(mask);
-    expect(out[0]).not.toBe(mask[0]);
-  });
-
   it('knows truncation from the finish reason only', () => {
-    expect(isTruncated('length')).toBe(true);
-    expect(isTruncated('stop')).toBe(false);
-    expect(() => maskTruncatedResponses(mask, ['stop'], true)).toThrow(/3 mask rows but 1/);
+    expect(maskTruncatedResponses(mask, ['length', 'stop', 'eos'])).toEqual([[0, 0, 0], [1, 1, 1], [1, 0, 0]]);
+    expect(() => maskTruncatedResponses(mask, ['stop'])).toThrow(/3 mask rows but 1/);
   });
 });

@@ -124,7 +124,7 @@ export async function runRLStep(ctx: RLStepContext, step: number): Promise<{ met
   const rank = old.metrics!;
   // DAPO overlong filtering: truncated responses leave the loss (actor.maskTruncated, off by default)
   const trainBatch = c.actor.maskTruncated
-    ? { ...batch, lossMask: maskTruncatedResponses(batch.lossMask, rollouts.map((r) => r.finishReason), true) }
+    ? { ...batch, lossMask: maskTruncatedResponses(batch.lossMask, rollouts.map((r) => r.finishReason)) }
     : batch;
 
   // 5. advantages

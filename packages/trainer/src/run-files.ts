@@ -2,7 +2,7 @@
 // appended (and flushed to disk) before that step's checkpoint is written; on resume the JSONL
 // files are cut back to the checkpoint's step, since the steps after it will be run again. So a
 // kill at any moment loses no finished step's records and doubles none.
-import { open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StepMetrics } from './metrics.js';
 
@@ -53,10 +53,6 @@ export async function truncateJsonlToStep(path: string, maxStep: number): Promis
 
 export async function hasLines(path: string): Promise<boolean> {
   try { return (await readFile(path, 'utf8')).trim().length > 0; } catch { return false; }
-}
-
-export async function writeJson(path: string, value: unknown): Promise<void> {
-  await writeFile(path, JSON.stringify(value, null, 2) + '\n');
 }
 
 export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {

@@ -15,7 +15,7 @@ import { latestCheckpoint, readManifest, writeCheckpoint } from './checkpoint.js
 import type { OptimizerConfig } from './config.js';
 import type { TrainerHooks } from './metrics.js';
 import { reconcileRunConfig } from './run-config.js';
-import { appendJsonl, hasLines, pathExists, truncateJsonlToStep, writeJson } from './run-files.js';
+import { appendJsonl, hasLines, pathExists, truncateJsonlToStep, writeJsonAtomic } from './run-files.js';
 
 /** How a run may be continued (not part of the config, so not recorded in it). */
 export interface TrainOptions {
@@ -100,14 +100,8 @@ export function createOptimizer(policy: CausalLM, o: OptimizerConfig): AdamW {
   return new AdamW(policy.trainableVariables(), { beta1: o.beta1, beta2: o.beta2, eps: o.eps, weightDecay: o.weightDecay });
 }
 
-export interface RunStart {
-  runDir: string;
-  /** this call made the folder (nothing of an earlier run is in it) */
-  created: boolean;
-  /** the checkpoint to continue from, or null for a fresh start */
-  resumeDir: string | null;
-  resumeStep: number | null;
-}
+/** Where a run starts: its folder (`created`: by this call), and the checkpoint to continue from (null: a fresh start). */
+export type RunStart = { runDir: string; created: boolean; resumeDir: string | null; resumeStep: number | null };
 
 async function openRun(spec: RunSpec, options: TrainOptions, config: unknown): Promise<RunStart> {
   const runDir = resolve(spec.config.outputDir, spec.config.name);
@@ -130,6 +124,7 @@ async function openRun(spec: RunSpec, options: TrainOptions, config: unknown): P
   return start;
 }
 
+/** Remove the run folder if this call created it (no folder is left by a run that never finished a step). */
 async function discardRun(start: RunStart): Promise<void> {
   if (start.created) await rm(start.runDir, { recursive: true, force: true });
 }
@@ -139,29 +134,28 @@ export async function runTraining<S extends object, M extends { step: number }>(
   openSession: (start: RunStart) => Promise<TrainingSession<S, M>>,
 ): Promise<TrainResult> {
   const start = await openRun(spec, options, fullConfig);
-  // no run folder is left behind by a run that fails or stops before step 1 (issue 13 point 9)
-  let finishedSteps = 0;
+  const { runDir, resumeDir } = start;
+  let finished = 0; // steps whose records this call wrote
   try {
     const session = await openSession(start);
     let r: TrainResult;
     try {
-      r = await loop(spec, hooks, start, session, () => { finishedSteps++; });
+      r = await loop(spec, hooks, resumeDir, runDir, session, () => { finished++; });
     } finally {
       await session.close();
     }
-    if (finishedSteps > 0 || !start.created) return r;
+    if (finished > 0 || !start.created) return r;
     await discardRun(start);
     return { ...r, discarded: true };
   } catch (e) {
-    if (finishedSteps === 0) await discardRun(start);
+    if (finished === 0) await discardRun(start);
     throw e;
   }
 }
 
 async function loop<S extends object, M extends { step: number }>(
-  spec: RunSpec, hooks: TrainerHooks<M>, start: RunStart, session: TrainingSession<S, M>, onRecordsWritten: () => void,
+  spec: RunSpec, hooks: TrainerHooks<M>, resumeDir: string | null, runDir: string, session: TrainingSession<S, M>, onRecordsWritten: () => void,
 ): Promise<TrainResult> {
-  const { runDir, resumeDir } = start;
   const format = `verl-ts-${spec.kind}-state-v1`;
   const metricsPath = join(runDir, 'metrics.jsonl');
   const samplesPath = join(runDir, 'samples.jsonl');
@@ -198,7 +192,7 @@ async function loop<S extends object, M extends { step: number }>(
       await copyTokenizerFiles(session.tokenizerDir, dir);
       await session.optimizer.save(dir);
       hooks.onPhase?.('checkpoint', 2, 3);
-      await writeJson(join(dir, 'trainer_state.json'), state);
+      await writeJsonAtomic(join(dir, 'trainer_state.json'), state);
     }, spec.keepLast);
     savedStep = step;
     hooks.onPhase?.('checkpoint', 3, 3);

@@ -34,9 +34,7 @@ export interface RLTrainerState {
   shaper: unknown;
 }
 
-export type TrainRLResult = TrainResult;
-
-export async function trainRL(configInput: RLConfigInput, opts: TrainRLOptions = {}): Promise<TrainRLResult> {
+export async function trainRL(configInput: RLConfigInput, opts: TrainRLOptions = {}): Promise<TrainResult> {
   const config = parseRLConfig(configInput);
   const hooks = opts.hooks ?? {};
   return runTraining<RLTrainerState, StepMetrics>({
