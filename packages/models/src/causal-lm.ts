@@ -8,7 +8,8 @@ import { readHFConfig, toHFConfig, validateConfig, type ModelConfig } from './co
 import { Decoder, type ForwardBatch, type ForwardOptions, type ForwardOutput } from './decoder.js';
 import { LayerKVCache, type KVCache } from './kv-cache.js';
 import { layerwiseValueAndGrads, type ValueAndGrads } from './layerwise-grads.js';
-import { scoreTokens, type TokenScoreOptions, type TokenScores } from './token-scores.js';
+import { checkLabels, scoreTokens, type TokenScoreOptions, type TokenScores } from './token-scores.js';
+import { headScores, type HeadScores, type ScoredLossOptions } from './head-scores.js';
 import type { SafetensorsDtype } from './safetensors.js';
 import { Rng } from '@verl-ts/prng';
 import { writeJsonAtomic, writeTextAtomic } from './atomic-write.js';
@@ -25,6 +26,12 @@ export interface CausalLM {
    * a fraction of the memory (layerwise-grads.ts). The caller disposes value and gradients.
    */
   valueAndGrads(batch: ForwardBatch, loss: (out: ForwardOutput) => tf.Scalar): ValueAndGrads;
+  /**
+   * The same with `loss` of the log-probs (and entropies) of `opts.labels` instead of the logits:
+   * the LM head and its gradient run a chunk at a time, so the [B, T, vocab] logits never exist
+   * at once on the tape (head-scores.ts). Equal to the whole-logits route within float32 rounding.
+   */
+  valueAndGrads(batch: ForwardBatch, loss: (scores: HeadScores) => tf.Scalar, opts: ScoredLossOptions): ValueAndGrads;
   /**
    * Log-probs of `labels` ([B][T'], T' ≤ T; position t scored against labels[b][t]) and optionally
    * entropies and hidden states, the LM head applied in chunks of positions so the [B, T, vocab]
@@ -93,9 +100,14 @@ class Model implements CausalLM {
     return this.decoder.forward(batch, opts);
   }
 
-  valueAndGrads(batch: ForwardBatch, loss: (out: ForwardOutput) => tf.Scalar): ValueAndGrads {
+  valueAndGrads(batch: ForwardBatch, loss: (out: ForwardOutput) => tf.Scalar): ValueAndGrads;
+  valueAndGrads(batch: ForwardBatch, loss: (scores: HeadScores) => tf.Scalar, opts: ScoredLossOptions): ValueAndGrads;
+  valueAndGrads(batch: ForwardBatch, loss: ((out: ForwardOutput) => tf.Scalar) | ((scores: HeadScores) => tf.Scalar), opts?: ScoredLossOptions): ValueAndGrads {
     this.alive();
-    return layerwiseValueAndGrads(this.decoder, batch, loss);
+    const dec = this.decoder;
+    if (!opts) return layerwiseValueAndGrads(dec, batch, (last, ctx) => (loss as (out: ForwardOutput) => tf.Scalar)(dec.head(last, ctx)));
+    checkLabels(opts.labels, batch.inputIds.length, batch.inputIds[0]?.length ?? 0, this.config.vocabSize, 'valueAndGrads');
+    return layerwiseValueAndGrads(dec, batch, (last, ctx) => (loss as (scores: HeadScores) => tf.Scalar)(headScores(dec, last, ctx, opts)));
   }
 
   scoreTokens(batch: ForwardBatch, labels: number[][], opts?: TokenScoreOptions): TokenScores {

@@ -219,8 +219,12 @@ export class Decoder {
 
   /** Logits [N, vocab] of final hidden states [N, d] (the LM head; the embedding when tied). */
   lmHead(hidden: tf.Tensor2D): tf.Tensor2D {
-    const c = this.config;
-    return linear(hidden, { weight: this.p(c.tieWordEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight') as tf.Tensor2D });
+    return linear(hidden, { weight: this.lmHeadVariable() as tf.Tensor2D });
+  }
+
+  /** The LM head's weight [vocab, d] (the embedding when tied). */
+  lmHeadVariable(): tf.Variable {
+    return this.p(this.config.tieWordEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight');
   }
 
   /**
@@ -240,7 +244,7 @@ export class Decoder {
 
   /** The variables the head reads (final norm; the LM head, which is the embedding when tied). */
   headVariables(): tf.Variable[] {
-    return [this.p('model.norm.weight'), this.p(this.config.tieWordEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight')];
+    return [this.p('model.norm.weight'), this.lmHeadVariable()];
   }
 
   embedVariable(): tf.Variable {

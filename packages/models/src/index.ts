@@ -7,6 +7,8 @@ export type { KVCache } from './kv-cache.js';
 export type { ValueAndGrads } from './layerwise-grads.js';
 export { adamWUpdateVariable, type AdamWHyper } from './fused-adamw.js';
 export type { TokenScoreOptions, TokenScores } from './token-scores.js';
+export type { HeadScores, ScoredLossOptions } from './head-scores.js';
+export { CHUNK_LOGIT_BYTES } from './chunked-scores.js';
 export { positionsFromMask } from './masks.js';
 export { readSafetensorsHeader, writeSafetensors, encodeFromF32, f16BitsFromF32Bits, type SafetensorsDtype } from './safetensors.js';
 export { weightSpecs, loadWeights, type WeightSpec } from './weights.js';

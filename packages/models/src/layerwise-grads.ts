@@ -19,7 +19,7 @@
 // one more forward pass.
 import * as tf from '@tensorflow/tfjs';
 import { tapeGradients } from './tape-gradients.js';
-import { Decoder, recordingGradients, type ForwardBatch, type ForwardOutput } from './decoder.js';
+import { Decoder, recordingGradients, type ForwardBatch, type PassContext } from './decoder.js';
 
 export interface ValueAndGrads {
   value: tf.Scalar;
@@ -70,11 +70,14 @@ function segmentGrads<T extends tf.Tensor>(f: () => T, xs: tf.Tensor[], dy?: T):
 }
 
 /**
- * Value and gradients of `loss(decoder.forward(batch))` w.r.t. the decoder's variables, computed
- * segment by segment. `loss` runs once, on a gradient tape; it may tf.keep tensors it wants to
- * read later. Must not be called inside another gradient recording.
+ * Value and gradients of `loss(last)` w.r.t. the decoder's variables, with `last` the last
+ * layer's output [B*T, d] of a full pass over `batch`, computed segment by segment. `loss` applies
+ * the head itself (Decoder.head and a loss of the logits, or head-scores.ts's chunked scores) and
+ * may read only the head's variables (Decoder.headVariables); it runs once, on a gradient tape,
+ * and may tf.keep tensors it wants to read later. Must not be called inside another gradient
+ * recording.
  */
-export function layerwiseValueAndGrads(dec: Decoder, batch: ForwardBatch, loss: (out: ForwardOutput) => tf.Scalar): ValueAndGrads {
+export function layerwiseValueAndGrads(dec: Decoder, batch: ForwardBatch, loss: (last: tf.Tensor2D, ctx: PassContext) => tf.Scalar): ValueAndGrads {
   if (recordingGradients()) throw new Error('layerwiseValueAndGrads: called inside another gradient recording (tf.grads / variableGrads)');
   const ctx = dec.fullContext(batch);
   const L = dec.config.numLayers;
@@ -117,7 +120,7 @@ export function layerwiseValueAndGrads(dec: Decoder, batch: ForwardBatch, loss: 
     // 2. head and loss
     const headVars = dec.headVariables();
     const last = h;
-    const head = segmentGrads(() => loss(dec.head(last, ctx)), [last, ...headVars]);
+    const head = segmentGrads(() => loss(last, ctx), [last, ...headVars]);
     last.dispose();
     value = head.value;
     dh = head.grads[0] as tf.Tensor2D | null;

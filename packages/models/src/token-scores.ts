@@ -12,6 +12,7 @@
 // (tested against the whole-logits route).
 import * as tf from '@tensorflow/tfjs';
 import { Decoder, recordingGradients, type ForwardBatch } from './decoder.js';
+import { CHUNK_LOGIT_BYTES } from './chunked-scores.js';
 
 export interface TokenScoreOptions {
   /** softmax temperature τ (default 1) */
@@ -33,7 +34,18 @@ export interface TokenScores {
   hidden: tf.Tensor3D | null;
 }
 
-const CHUNK_LOGIT_BYTES = 32 * 1024 * 1024;
+/**
+ * Checks `labels` against a batch of B rows of T tokens and a vocabulary of V: B rows of equal
+ * length T' ≤ T of ids in [0, V). Returns T'. `who` names the caller in the message.
+ */
+export function checkLabels(labels: number[][], B: number, T: number, V: number, who: string): number {
+  const Tl = labels[0]?.length ?? 0;
+  if (labels.length !== B || labels.some((r) => r.length !== Tl) || Tl > T) {
+    throw new RangeError(`${who}: labels must be ${B} rows of equal length ≤ ${T}`);
+  }
+  for (const row of labels) for (const y of row) if (!(Number.isInteger(y) && y >= 0 && y < V)) throw new RangeError(`${who}: label ${y} outside the vocabulary [0, ${V})`);
+  return Tl;
+}
 
 /**
  * Scores `labels` ([B][T'], T' ≤ T: position t of row b is scored against labels[b][t]; the
@@ -48,11 +60,7 @@ export function scoreTokens(dec: Decoder, batch: ForwardBatch, labels: number[][
   if (!(tau > 0)) throw new RangeError(`scoreTokens: temperature must be > 0, got ${tau}`);
   const B = batch.inputIds.length;
   const T = batch.inputIds[0]?.length ?? 0;
-  const Tl = labels[0]?.length ?? 0;
-  if (labels.length !== B || labels.some((r) => r.length !== Tl) || Tl > T) {
-    throw new RangeError(`scoreTokens: labels must be ${B} rows of equal length ≤ ${T}`);
-  }
-  for (const row of labels) for (const y of row) if (!(Number.isInteger(y) && y >= 0 && y < V)) throw new RangeError(`scoreTokens: label ${y} outside the vocabulary [0, ${V})`);
+  const Tl = checkLabels(labels, B, T, V, 'scoreTokens');
   const chunk = Math.max(1, Math.floor(opts.chunkRows ?? CHUNK_LOGIT_BYTES / (4 * V)));
   const { h, ctx } = dec.trunk(batch);
   let hidden: tf.Tensor2D | null = null;

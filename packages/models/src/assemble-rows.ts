@@ -1,0 +1,60 @@
+// A [rows, cols] tensor made from consecutive blocks of its rows, each block freed as soon as it
+// is copied in. tf.concat would hold every block and the result at once: for the LM head's
+// gradient at Qwen2.5's vocabulary (544 MB) that is twice the gradient (issue 19). On cpu and
+// wasm the blocks are copied into one zero-filled tensor through the backend's own memory (as
+// layerwise-grads.ts's addRowsInPlace writes into a gradient); other backends get tf.concat.
+import * as tf from '@tensorflow/tfjs';
+
+interface CpuWasmBackend {
+  readSync(dataId: object): ArrayLike<number>;
+  data?: { get(dataId: object): { values?: unknown } };
+  typedArrayFromHeap?(info: tf.TensorInfo): Float32Array;
+}
+
+const dataIdOf = (t: tf.Tensor) => (t as unknown as { dataId: object }).dataId;
+
+/** The float32 storage of `t` itself (not a copy) on cpu/wasm; null elsewhere. */
+function storage(t: tf.Tensor): Float32Array | null {
+  const name = tf.getBackend();
+  const backend = tf.backend() as unknown as CpuWasmBackend;
+  // re-read each time: the wasm heap may have grown (and moved its buffer) since the last block
+  const values = name === 'cpu' ? backend.data?.get(dataIdOf(t)).values
+    : name === 'wasm' ? backend.typedArrayFromHeap?.({ dataId: dataIdOf(t), shape: t.shape, dtype: 'float32' } as tf.TensorInfo)
+    : undefined;
+  return values instanceof Float32Array ? values : null;
+}
+
+/**
+ * Stacks `blocks` (float32 [n_i, cols], Σ n_i = rows, in row order) into one [rows, cols] tensor,
+ * disposing each block once it is in. The same numbers as tf.concat(blocks) (a copy).
+ */
+export function assembleRows(rows: number, cols: number, blocks: Iterable<tf.Tensor2D>): tf.Tensor2D {
+  const name = tf.getBackend();
+  if (name !== 'cpu' && name !== 'wasm') {
+    const all = [...blocks];
+    const out = all.length === 1 ? all[0] : (tf.concat(all, 0) as tf.Tensor2D);
+    if (all.length > 1) tf.dispose(all);
+    return out;
+  }
+  const out = tf.fill([rows, cols], 0, 'float32') as tf.Tensor2D;
+  let r0 = 0;
+  try {
+    for (const b of blocks) {
+      try {
+        if (b.shape[1] !== cols || r0 + b.shape[0] > rows) throw new RangeError(`assembleRows: block [${b.shape}] does not fit at row ${r0} of [${rows}, ${cols}]`);
+        const src = (tf.backend() as unknown as CpuWasmBackend).readSync(dataIdOf(b));
+        const target = storage(out);
+        if (!target) throw new Error(`assembleRows: no direct access to ${name} tensor memory`);
+        target.set(src as Float32Array, r0 * cols);
+        r0 += b.shape[0];
+      } finally {
+        b.dispose();
+      }
+    }
+    if (r0 !== rows) throw new RangeError(`assembleRows: blocks cover ${r0} of ${rows} rows`);
+    return out;
+  } catch (e) {
+    out.dispose();
+    throw e;
+  }
+}
