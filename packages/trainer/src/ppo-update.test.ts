@@ -89,6 +89,31 @@ describe('PPO update direction', () => {
   });
 });
 
+describe('large-vocabulary route (models\' chunked head)', () => {
+  it('gives the same update as the whole-logits route within float32 tolerance, and leaves no tensors behind', async () => {
+    const a = await setup(17); const b = await setup(17);
+    // count the passes that reach models' valueAndGrads with labels (the chunked head)
+    let chunkedPasses = 0;
+    const vag = b.model.valueAndGrads.bind(b.model) as (...args: unknown[]) => ReturnType<CausalLM['valueAndGrads']>;
+    b.model.valueAndGrads = ((...args: unknown[]) => { if (args.length === 3) chunkedPasses++; return vag(...args); }) as CausalLM['valueAndGrads'];
+    const optA = new AdamW(a.model.trainableVariables()); const optB = new AdamW(b.model.trainableVariables());
+    const data = (x: typeof a) => ({ batch: x.batch, oldLogProbs: x.old, refLogProbs: x.ref, advantages: x.adv });
+    const sA = await ppoUpdateAsync(a.model, optA, data(a), settings, 1e-2);
+    // 64 bytes: every micro-batch's logits exceed it; 2 positions per forward chunk, 1-2 LM-head rows per backward block
+    const sB = await ppoUpdateAsync(b.model, optB, data(b), { ...settings, headChunkBytes: 64 }, 1e-2);
+    expect(chunkedPasses).toBe(2);
+    expect(sB.updates).toBe(1);
+    for (const k of ['pgLoss', 'entropy', 'kl', 'approxKl', 'clipFraction', 'gradNorm'] as const) expect(Math.abs(sB[k] - sA[k]), k).toBeLessThan(1e-5);
+    a.model.trainableVariables().forEach((v, i) => {
+      const x = v.dataSync(); const y = b.model.trainableVariables()[i].dataSync();
+      for (let k = 0; k < x.length; k++) expect(Math.abs(x[k] - y[k])).toBeLessThan(1e-5);
+    });
+    const before = tf.memory().numTensors;
+    await ppoUpdateAsync(b.model, optB, data(b), { ...settings, headChunkBytes: 64, entropyCoef: 0 }, 1e-2);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
 describe('tensor hygiene', () => {
   it('scoring and updating leave no tensors behind', async () => {
     const { model, batch, old, ref, adv } = await setup(13);

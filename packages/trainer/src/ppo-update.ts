@@ -5,7 +5,7 @@
 // A non-finite loss or gradient norm skips that update (verl skips the optimizer step when the
 // norm is not finite).
 import * as tf from '@tensorflow/tfjs';
-import type { CausalLM } from '@verl-ts/models';
+import { CHUNK_LOGIT_BYTES, type CausalLM, type ForwardBatch, type ForwardOutput, type HeadScores } from '@verl-ts/models';
 import { sliceTokenBatch, type TokenBatch } from './batch.js';
 import { aggregateLoss, entropyFromLogits, klPenalty, logProbsFromLogits, type KlEstimator, type LossAggMode } from './losses.js';
 import { getPolicyLoss } from './policy-losses.js';
@@ -29,6 +29,12 @@ export interface PPOSettings {
   microBatchRows: number;
   gradClip: number;
   temperature: number;
+  /**
+   * A micro-batch whose logits [rows, L, vocab] would take more float32 bytes than this gets its
+   * log-probs and entropies from models' chunked head instead (default: models' CHUNK_LOGIT_BYTES,
+   * 32 MiB; small values force it in tests). Below it the whole-logits route, as before.
+   */
+  headChunkBytes?: number;
 }
 
 export interface PPOData {
@@ -70,6 +76,20 @@ export function microBatchLossFromLogits(
   const V = logits.shape[2];
   const shifted = tf.slice(logits, [0, 0, 0], [rows, T, V]) as tf.Tensor3D;
   const logProb = logProbsFromLogits(shifted, mb.labels, s.temperature);
+  return microBatchLoss(logProb, () => entropyFromLogits(shifted, s.temperature), mb, old, ref, adv, s);
+}
+
+/** The same terms from the log-probs and entropies [rows, L-1] of models' chunked head (no logits). */
+export function microBatchLossFromScores(
+  scores: HeadScores, mb: TokenBatch, old: number[][], ref: number[][] | null, adv: number[][], s: PPOSettings,
+): LossTerms {
+  return microBatchLoss(scores.logProbs, () => scores.entropy!, mb, old, ref, adv, s);
+}
+
+function microBatchLoss(
+  logProb: tf.Tensor2D, entropy: () => tf.Tensor, mb: TokenBatch, old: number[][], ref: number[][] | null, adv: number[][], s: PPOSettings,
+): LossTerms {
+  const T = mb.length - 1;
   const mask = rowsToTensor(mb.lossMask, T);
   const pl = getPolicyLoss(s.policyLoss)(
     { logProb, oldLogProb: rowsToTensor(old, T), advantages: rowsToTensor(adv, T), mask },
@@ -78,7 +98,7 @@ export function microBatchLossFromLogits(
   let loss: tf.Scalar = pl.loss;
   let ent: tf.Scalar = tf.scalar(0);
   if (s.entropyCoef !== 0) {
-    ent = aggregateLoss(entropyFromLogits(shifted, s.temperature), mask, s.lossAggMode);
+    ent = aggregateLoss(entropy(), mask, s.lossAggMode);
     loss = tf.sub(loss, tf.mul(ent, s.entropyCoef));
   }
   let kl: tf.Scalar = tf.scalar(0);
@@ -87,6 +107,29 @@ export function microBatchLossFromLogits(
     loss = tf.add(loss, tf.mul(kl, s.klCoef));
   }
   return { loss, pg: pl.loss, ent, kl, clip: pl.clipFraction, clipLower: pl.clipFractionLower, approxKl: pl.approxKl };
+}
+
+/** A micro-batch on models' chunked head: its labels, and its scores while its loss runs. */
+type ScoredPass = { labels: number[][]; scores: HeadScores | null };
+
+/**
+ * `model` as accumulateGradients sees it, with the micro-batches in `scored` answered by models'
+ * chunked head (valueAndGrads with labels: no [rows, L, vocab] logits on the tape, issue 19).
+ * accumulateGradients hands each pass's loss the logits; for these passes there are none, so
+ * the scores go to the pass's loss through its ScoredPass and the loss reads no logits.
+ */
+function chunkedHeadView(model: CausalLM, scored: Map<ForwardBatch, ScoredPass>, s: PPOSettings): CausalLM {
+  const view = Object.create(model) as CausalLM;
+  view.valueAndGrads = ((batch: ForwardBatch, loss: (out: ForwardOutput) => tf.Scalar) => {
+    const pass = scored.get(batch);
+    if (!pass) return model.valueAndGrads(batch, loss);
+    const opts = { labels: pass.labels, temperature: s.temperature, entropy: s.entropyCoef !== 0, chunkBytes: s.headChunkBytes };
+    return model.valueAndGrads(batch, (scores) => {
+      pass.scores = scores;
+      try { return loss({} as ForwardOutput); } finally { pass.scores = null; }
+    }, opts);
+  }) as CausalLM['valueAndGrads'];
+  return view;
 }
 
 // the per-micro-batch statistics, in the order they are stacked for the readback
@@ -114,18 +157,25 @@ export async function ppoUpdateAsync(
       const m1 = Math.min(B, m0 + mini);
       const ranges: [number, number][] = [];
       for (let u0 = m0; u0 < m1; u0 += micro) ranges.push([u0, Math.min(m1, u0 + micro)]);
-      const { grads: g, stats, norm } = await accumulateGradients(model, ranges.map(([u0, u1]) => {
+      const scored = new Map<ForwardBatch, ScoredPass>();
+      const passes = ranges.map(([u0, u1]) => {
         const mb = sliceTokenBatch(data.batch, u0, u1);
         const cut = (rows: number[][]) => rows.slice(u0, u1).map((r) => r.slice(0, mb.length - 1));
         const [old, ref, adv] = [cut(data.oldLogProbs), data.refLogProbs ? cut(data.refLogProbs) : null, cut(data.advantages)];
+        const batch = { inputIds: mb.inputIds, attentionMask: mb.attentionMask };
+        // logits over one chunk: the chunked head; otherwise the whole logits, as before
+        const chunked = (u1 - u0) * mb.length * model.config.vocabSize * 4 > (s.headChunkBytes ?? CHUNK_LOGIT_BYTES);
+        const pass: ScoredPass | null = chunked ? { labels: mb.labels, scores: null } : null;
+        if (pass) scored.set(batch, pass);
         return {
-          batch: { inputIds: mb.inputIds, attentionMask: mb.attentionMask },
+          batch,
           loss: (logits: tf.Tensor3D) => {
-            const r = microBatchLossFromLogits(logits, mb, old, ref, adv, s);
+            const r = pass ? microBatchLossFromScores(pass.scores!, mb, old, ref, adv, s) : microBatchLossFromLogits(logits, mb, old, ref, adv, s);
             return { loss: tf.mul(r.loss, (u1 - u0) / (m1 - m0)) as tf.Scalar, stats: STAT_KEYS.map((k) => r[k]) };
           },
         };
-      }));
+      });
+      const { grads: g, stats, norm } = await accumulateGradients(scored.size ? chunkedHeadView(model, scored, s) : model, passes);
       let finite = true;
       ranges.forEach(([u0, u1], i) => {
         const p = Object.fromEntries(STAT_KEYS.map((k, j) => [k, stats[i][j]])) as Record<(typeof STAT_KEYS)[number], number>;
