@@ -67,6 +67,20 @@ describe('chunkedTokenScores: log-probs, entropies and their gradients without w
     });
   }
 
+  it('a weight computed on the tape (not a variable) is saved for the backward', async () => {
+    await initBackend('wasm');
+    const N = 5, d = 8, V = 37;
+    const rnd = lcg(9);
+    const w = tf.variable(tf.tensor2d(Array.from({ length: V * d }, () => rnd() - 0.5), [V, d]), true, 'cs-w-computed');
+    const h = tf.tensor2d(Array.from({ length: N * d }, () => rnd() - 0.5), [N, d]);
+    const labels = [0, 36, 5, 5, 20];
+    const ref = tf.variableGrads(() => tf.sum(wholeScores(h, tf.mul(w, 2) as tf.Tensor2D, labels, 1)[0]) as tf.Scalar, [w]);
+    const got = tf.variableGrads(() => tf.sum(chunkedTokenScores(h, tf.mul(w, 2) as tf.Tensor2D, labels, { chunkBytes: 4 * V * 2 })) as tf.Scalar, [w]);
+    const want = ref.grads[w.name].dataSync();
+    expect(maxDiff(got.grads[w.name].dataSync(), want)).toBeLessThan(1e-5 * Math.max(1, maxAbs(want)));
+    tf.dispose([ref.value, got.value, ...Object.values(ref.grads), ...Object.values(got.grads), h, w]);
+  });
+
   it('assembleRows: the same tensor as tf.concat of the blocks, each block freed', async () => {
     for (const backend of ['cpu', 'wasm'] as const) {
       await initBackend(backend);
@@ -127,6 +141,34 @@ describe('valueAndGrads with a loss of scores (labels option)', () => {
       });
     }
   }
+
+  it('peaks far below the logits route: the LM-head gradient and one block of chunks above the weights', async () => {
+    await initBackend('wasm');
+    const big: ModelConfig = { ...config, vocabSize: 4001, numLayers: 1 };
+    const model = createCausalLM(big, { seed: 1 });
+    const B = 2, T = 32;
+    const rnd = lcg(4);
+    const ids = Array.from({ length: B }, () => Array.from({ length: T }, () => Math.floor(rnd() * big.vocabSize)));
+    const b = { inputIds: ids, attentionMask: ids.map((r) => r.map(() => 1)) };
+    const lab = ids.map((r) => r.slice(1));
+    const logitsBytes = B * T * big.vocabSize * 4; // 1 MB
+    const headBytes = big.vocabSize * big.hiddenSize * 4; // 0.5 MB: the tied embedding and its gradient
+    const peakOf = async (run: () => { value: tf.Scalar; grads: tf.NamedTensorMap }) => {
+      const base = tf.memory().numBytes;
+      const p = await tf.profile(() => { const r = run(); tf.dispose([r.value, ...Object.values(r.grads)]); });
+      return p.peakBytes - base;
+    };
+    const whole = await peakOf(() => model.valueAndGrads(b, ({ logits }) =>
+      tf.sum(tf.mul(tf.logSoftmax(tf.slice(logits, [0, 0, 0], [B, T - 1, big.vocabSize])), tf.oneHot(tf.tensor2d(lab.flat(), [B, T - 1], 'int32'), big.vocabSize))) as tf.Scalar));
+    const chunked = await peakOf(() => model.valueAndGrads(b, ({ logProbs, entropy }) => tf.add(tf.sum(logProbs), tf.sum(entropy!)) as tf.Scalar,
+      { labels: lab, entropy: true, chunkBytes: logitsBytes / 16 }));
+    // measured: the whole route 24.6 × headBytes above the weights (a dozen logits-sized tensors
+    // on the tape), the chunked one 2.8 × (the LM-head gradient and one backward block's dozen
+    // temporaries of logitsBytes / 16)
+    expect(whole).toBeGreaterThan(headBytes + 10 * logitsBytes);
+    expect(chunked).toBeLessThan(headBytes + 1.5 * logitsBytes);
+    model.dispose();
+  });
 
   it('checks the labels, and gives null entropy unless asked', async () => {
     await initBackend('cpu');

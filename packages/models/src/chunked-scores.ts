@@ -66,12 +66,16 @@ export function chunkedTokenScores(hidden: tf.Tensor2D, weight: tf.Tensor2D, lab
     const lp = tf.concat(lps);
     tf.dispose([...lps, ...lses, ...sums]);
     const value = withEntropy ? tf.stack([lp, tf.sub(lse, s)]) : tf.reshape(lp, [1, N]);
-    save([h, w, lse, s]);
-    return { value, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => backward(dy as tf.Tensor2D, saved as tf.Tensor2D[]) };
+    // A variable (the LM head) is read by the backward as it is, not saved: saving clones it, and
+    // TensorFlow.js counts a clone's bytes again in tf.memory() (engine.trackTensor), 544 MB that
+    // do not exist. Any other weight is saved, as it may be freed before the backward runs.
+    const keepW = !(w instanceof tf.Variable);
+    save(keepW ? [h, lse, s, w] : [h, lse, s]);
+    return { value, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => backward(dy as tf.Tensor2D, saved, keepW ? saved[3] as tf.Tensor2D : w) };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
 
-  function backward(dy: tf.Tensor2D, saved: tf.Tensor[]): tf.Tensor[] {
-    const [h, w, lse, s] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Tensor1D];
+  function backward(dy: tf.Tensor2D, saved: tf.Tensor[], w: tf.Tensor2D): tf.Tensor[] {
+    const [h, lse, s] = saved as [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D];
     // LM-head rows per block: the block's logits [N, n] and its rows of W and dW [n, d] near `bytes` each
     const rows = Math.max(1, Math.floor(bytes / (4 * Math.max(N, d))));
     const ids = tf.tensor2d(labels, [N, 1], 'int32');
