@@ -2,10 +2,12 @@
 // 494M values): typed-array views instead of a DataView or a temporary array per value.
 import { f16BitsFromF32Bits } from '@verl-ts/models';
 import type { GgmlType } from './gguf-writer.js';
+import { quantizeQ8_0 } from './q8-0.js';
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 export function encodeTensor(values: Float32Array, type: GgmlType): Uint8Array {
+  if (type === 'Q8_0') return quantizeQ8_0(values);
   if (type === 'F32') {
     if (LITTLE_ENDIAN) return new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength));
     const out = new Uint8Array(values.length * 4);

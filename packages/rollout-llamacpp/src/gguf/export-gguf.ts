@@ -7,13 +7,22 @@ import { writeGguf, type GgmlType, type GgufTensorInfo } from './gguf-writer.js'
 import { ggufTensorName, ggufTensorType, ggufTensorValues, llama3RopeFactors, modelMetadata } from './hf-to-gguf.js';
 import { tokenizerMetadata } from './tokenizer-metadata.js';
 
+/** What `dtype` asks for: the ggml type of the weight matrices. */
+const MATRIX_TYPE = { f32: 'F32', f16: 'F16', q8_0: 'Q8_0' } as const satisfies Record<string, GgmlType>;
+export type GgufDtype = keyof typeof MATRIX_TYPE;
+export const GGUF_DTYPES = Object.keys(MATRIX_TYPE) as GgufDtype[];
+
 export interface ExportGgufOptions {
   /** HF checkpoint folder: config.json, model.safetensors (or sharded), tokenizer.json */
   modelDir: string;
   /** the GGUF file to write */
   out: string;
-  /** storage type of the weight matrices (vectors stay f32). Default 'f32'. */
-  dtype?: 'f32' | 'f16';
+  /**
+   * Storage type of the weight matrices (vectors stay f32). Default 'f32'. 'q8_0': ggml's Q8_0
+   * blocks (an f16 scale per 32 values, int8 quants; ~8.5 bits per weight), matrices whose rows
+   * are not a multiple of 32 in f16, as llama.cpp's converter writes `--outtype q8_0`.
+   */
+  dtype?: GgufDtype;
   /** general.name; default the folder's name */
   name?: string;
 }
@@ -27,8 +36,8 @@ export interface ExportGgufResult {
 
 export async function exportGguf(opts: ExportGgufOptions): Promise<ExportGgufResult> {
   const dtype = opts.dtype ?? 'f32';
-  if (dtype !== 'f32' && dtype !== 'f16') throw new RangeError(`dtype must be 'f32' or 'f16', got ${String(dtype)}`);
-  const type: GgmlType = dtype === 'f16' ? 'F16' : 'F32';
+  if (!Object.hasOwn(MATRIX_TYPE, dtype)) throw new RangeError(`dtype must be one of ${GGUF_DTYPES.map((d) => `'${d}'`).join(', ')}, got ${String(dtype)}`);
+  const type: GgmlType = MATRIX_TYPE[dtype];
   const dir = resolve(opts.modelDir);
   const { config } = await readHFConfig(dir);
   const metadata = modelMetadata(config, opts.name ?? basename(dir), type);

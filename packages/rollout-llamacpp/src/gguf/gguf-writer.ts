@@ -28,9 +28,19 @@ export enum GgufValueType {
 }
 
 /** The ggml tensor types this writer produces. */
-export type GgmlType = 'F32' | 'F16';
-const GGML_TYPE_ID: Record<GgmlType, number> = { F32: 0, F16: 1 };
-const GGML_TYPE_BYTES: Record<GgmlType, number> = { F32: 4, F16: 2 };
+export type GgmlType = 'F32' | 'F16' | 'Q8_0';
+/** ggml's type ids (ggml.h enum ggml_type). */
+export const GGML_TYPE_ID: Record<GgmlType, number> = { F32: 0, F16: 1, Q8_0: 8 };
+/**
+ * Storage per type as ggml's type traits give it: values per block and bytes per block (plain
+ * types are blocks of one). A block never spans two rows, so a row's length must be a multiple
+ * of the block size; Q8_0: 32 values in 34 bytes (see q8-0.ts).
+ */
+const GGML_BLOCK: Record<GgmlType, { size: number; bytes: number }> = {
+  F32: { size: 1, bytes: 4 },
+  F16: { size: 1, bytes: 2 },
+  Q8_0: { size: 32, bytes: 34 },
+};
 
 /** A typed metadata value: numbers need a declared width, strings and booleans do not. */
 export type GgufValue =
@@ -50,8 +60,17 @@ export interface GgufTensorInfo {
 /** Hands tensor data to the writer: row-major bytes in the tensor's type, in any order. */
 export type PutTensor = (name: string, bytes: Uint8Array) => void;
 
+/** Whether rows of this length can be stored in `type` (block types need whole blocks per row). */
+export function fitsBlocks(shape: number[], type: GgmlType): boolean {
+  const row = shape.length ? shape[shape.length - 1] : 1;
+  return row % GGML_BLOCK[type].size === 0;
+}
+
+/** Bytes of a tensor's data: whole blocks of its type along each row (the innermost dimension). */
 export function tensorBytes(t: Pick<GgufTensorInfo, 'shape' | 'type'>): number {
-  return t.shape.reduce((a, b) => a * b, 1) * GGML_TYPE_BYTES[t.type];
+  const { size, bytes } = GGML_BLOCK[t.type];
+  if (!fitsBlocks(t.shape, t.type)) throw new RangeError(`GGUF: a ${t.type} row holds whole blocks of ${size} values; [${t.shape.join(', ')}] does not`);
+  return (t.shape.reduce((a, b) => a * b, 1) / size) * bytes;
 }
 
 const align = (n: number, a = GGUF_ALIGNMENT) => Math.ceil(n / a) * a;

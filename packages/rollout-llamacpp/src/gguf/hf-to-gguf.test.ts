@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseHFConfig } from '@verl-ts/models';
-import { ggufTensorName, ggufTensorValues, llama3RopeFactors, modelMetadata, permuteForLlamaRope } from './hf-to-gguf.js';
+import { ggufTensorName, ggufTensorType, ggufTensorValues, llama3RopeFactors, modelMetadata, permuteForLlamaRope } from './hf-to-gguf.js';
 import { preTokenizerName } from './tokenizer-metadata.js';
-import { encodeGgufHeader } from './gguf-writer.js';
+import { encodeGgufHeader, tensorBytes } from './gguf-writer.js';
 
 const llama31 = parseHFConfig({
   architectures: ['LlamaForCausalLM'],
@@ -90,6 +90,27 @@ describe('GGUF header encoding', () => {
     // 12 bytes -> next at 32; 20 bytes -> next at 64
     expect(offsets).toEqual([0, 32, 64]);
     expect(() => encodeGgufHeader(meta, [{ name: 'a', shape: [1], type: 'F32' }, { name: 'a', shape: [1], type: 'F32' }])).toThrow(/duplicate/);
+  });
+
+  it('sizes Q8_0 tensors in 34-byte blocks of 32 row values, with type id 8', () => {
+    const meta = new Map([['general.architecture', { type: 'string' as const, value: 'llama' }]]);
+    // [3, 64]: 6 blocks = 204 bytes -> next at 224; [1, 32]: 34 bytes, 224 + 34 = 258 -> next at 288
+    const tensors = [
+      { name: 'a', shape: [3, 64], type: 'Q8_0' as const },
+      { name: 'b', shape: [1, 32], type: 'Q8_0' as const },
+      { name: 'c', shape: [4], type: 'F32' as const },
+    ];
+    expect(tensors.map(tensorBytes)).toEqual([204, 34, 16]);
+    const { header, offsets } = encodeGgufHeader(meta, tensors);
+    expect(offsets).toEqual([0, 224, 288]);
+    // tensor a's info: name (u64 length + 'a'), n_dims 2, dims innermost first, type, offset
+    const at = header.indexOf(Buffer.from([1, 0, 0, 0, 0, 0, 0, 0, 0x61]));
+    expect(header.readUInt32LE(at + 9)).toBe(2);
+    expect([Number(header.readBigUInt64LE(at + 13)), Number(header.readBigUInt64LE(at + 21))]).toEqual([64, 3]);
+    expect(header.readUInt32LE(at + 29)).toBe(8);
+    // a row that is not whole blocks has no Q8_0 size; the exporter stores such matrices as f16
+    expect(() => tensorBytes({ shape: [2, 48], type: 'Q8_0' })).toThrow(/whole blocks of 32/);
+    expect([ggufTensorType([2, 48], 'Q8_0'), ggufTensorType([2, 64], 'Q8_0'), ggufTensorType([64], 'Q8_0')]).toEqual(['F16', 'Q8_0', 'F32']);
   });
 });
 

@@ -4,7 +4,7 @@
 // and Mistral are `llama`, whose RoPE rotates adjacent pairs, so q/k rows are permuted from HF's
 // half-split layout; Llama 3 RoPE scaling becomes a `rope_freqs` tensor of per-frequency factors.
 import type { ModelConfig } from '@verl-ts/models';
-import type { GgmlType, GgufValue } from './gguf-writer.js';
+import { fitsBlocks, type GgmlType, type GgufValue } from './gguf-writer.js';
 
 export type GgufArchitecture = 'qwen2' | 'llama';
 
@@ -43,12 +43,20 @@ export function ggufTensorName(hfName: string): string {
 }
 
 /**
- * The storage type of a tensor: vectors (norms, biases) stay f32 as llama.cpp's converter keeps
- * them (its kernels add and scale them in f32); matrices take the requested type.
+ * The storage type of a tensor, as llama.cpp's convert_hf_to_gguf.py chooses it: vectors (norms,
+ * biases) stay f32 (its kernels add and scale them in f32); matrices take the requested type,
+ * the token embedding and output included (the converter keeps those in f16 only for the ternary
+ * TQ types); a matrix whose rows are not whole Q8_0 blocks (32 values) falls back to f16, as the
+ * converter's QuantError fallback does.
  */
 export function ggufTensorType(shape: number[], requested: GgmlType): GgmlType {
-  return shape.length === 1 ? 'F32' : requested;
+  if (shape.length === 1) return 'F32';
+  if (!fitsBlocks(shape, requested)) return 'F16';
+  return requested;
 }
+
+/** llama.cpp's llama_ftype for the requested matrix type: 0 all f32, 1 mostly f16, 7 mostly Q8_0. */
+const LLAMA_FTYPE: Record<GgmlType, number> = { F32: 0, F16: 1, Q8_0: 7 };
 
 /**
  * HF Llama stores each head's rows as [first halves of the rotated pairs; second halves]
@@ -114,8 +122,7 @@ export function modelMetadata(c: ModelConfig, name: string, fileType: GgmlType):
   const m = new Map<string, GgufValue>();
   m.set('general.architecture', { type: 'string', value: a });
   m.set('general.name', { type: 'string', value: name });
-  // llama_ftype: 0 = all f32, 1 = mostly f16
-  m.set('general.file_type', { type: 'u32', value: fileType === 'F16' ? 1 : 0 });
+  m.set('general.file_type', { type: 'u32', value: LLAMA_FTYPE[fileType] });
   m.set(`${a}.vocab_size`, { type: 'u32', value: c.vocabSize });
   m.set(`${a}.context_length`, { type: 'u32', value: c.maxPositionEmbeddings });
   m.set(`${a}.embedding_length`, { type: 'u32', value: c.hiddenSize });
