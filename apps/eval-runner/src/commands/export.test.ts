@@ -43,11 +43,20 @@ describe('verl export', () => {
     }
   });
 
+  it('--dtype q8_0 writes the smaller Q8_0 file', async () => {
+    const dir = tinyArithDir();
+    const c = capture();
+    expect(await main(['export', '--model', dir, '--out', join(tmp, 'tiny-q8.gguf'), '--dtype', 'q8_0'], c.io)).toBe(0);
+    expect(c.out.join('')).toMatch(/, q8_0\) in [\d.]+ s\n$/);
+    // against the f32 export of the first test: an f32 value takes 4 bytes, a Q8_0 one 34/32 (vectors and header stay)
+    expect(statSync(join(tmp, 'tiny-q8.gguf')).size).toBeLessThan(statSync(join(tmp, 'tiny.gguf')).size * 0.45);
+  });
+
   it('refuses a bad format or dtype and a missing --out', async () => {
     const c = capture();
     expect(await main(['export', '--format', 'onnx', '--model', 'x', '--out', 'y'], c.io)).toBe(2);
     expect(await main(['export', '--model', 'x', '--out', 'y', '--dtype', 'q4'], c.io)).toBe(2);
     expect(await main(['export', '--model', 'x'], c.io)).toBe(2);
-    expect(c.err.join('')).toMatch(/--format must be gguf, got 'onnx'[\s\S]*--dtype must be f32 or f16[\s\S]*give --out FILE/);
+    expect(c.err.join('')).toMatch(/--format must be gguf, got 'onnx'[\s\S]*--dtype must be f32, f16, q8_0, got 'q4'[\s\S]*give --out FILE/);
   });
 });
