@@ -23,6 +23,7 @@ describe('verl eval --engine llamacpp', () => {
       const out = mkdtempSync(join(tmpdir(), `verl-eval-${engine}-`));
       const c = capture();
       const args = ['eval', '--model', tinyArithDir(), '--bench', 'arithmetic', '--limit', '24', '--n', '1', '--temperature', '0', '--out', out, '--engine', engine];
+      if (engine === 'llamacpp') args.push('--threads', '1'); // the bundled policy's default anyway; exercises the option
       expect(await main(args, c.io), c.err.join('')).toBe(0);
       const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as EvalSummary;
       runs[engine] = { summary, responses: [...readRecords(join(out, 'arithmetic.jsonl')).values()].map((r) => r.responses) };
@@ -32,10 +33,12 @@ describe('verl eval --engine llamacpp', () => {
     expect(runs.llamacpp.summary.benchmarks[0].extractedRate).toBeGreaterThan(0.8);
   });
 
-  it('refuses an unknown engine and --probe with llama.cpp', async () => {
+  it('refuses an unknown engine, --probe with llama.cpp, and --threads without it', async () => {
     const c = capture();
     expect(await main(['eval', '--model', tinyArithDir(), '--engine', 'vllm'], c.io)).toBe(2);
     expect(await main(['eval', '--model', tinyArithDir(), '--engine', 'llamacpp', '--probe'], c.io)).toBe(2);
-    expect(c.err.join('')).toMatch(/--engine must be tfjs or llamacpp; got 'vllm'[\s\S]*--probe needs --engine tfjs/);
+    expect(await main(['eval', '--model', tinyArithDir(), '--threads', '2'], c.io)).toBe(2);
+    expect(await main(['eval', '--model', tinyArithDir(), '--engine', 'llamacpp', '--threads', '0'], c.io)).toBe(2);
+    expect(c.err.join('')).toMatch(/--engine must be tfjs or llamacpp; got 'vllm'[\s\S]*--probe needs --engine tfjs[\s\S]*--threads .*needs --engine llamacpp[\s\S]*--threads/);
   });
 });

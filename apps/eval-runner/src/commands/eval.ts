@@ -40,6 +40,7 @@ export const command: Command = {
       batch: { type: 'string', value: 'N', default: '8', description: 'problems per generation batch' },
       backend: { type: 'string', value: 'NAME', description: 'TensorFlow.js backend for --model: wasm (default), cpu, webgpu, tensorflow' },
       engine: { type: 'string', value: 'NAME', default: 'tfjs', description: 'generation engine for --model: tfjs, or llamacpp (llama.cpp: all CPU cores, a GPU when present; --model may then be a .gguf file; --batch × --n responses decode together, at most 32)' },
+      threads: { type: 'string', value: 'N', description: 'CPU threads of --engine llamacpp (default: the cores the 1-minute load average leaves free, at least 1; give it to measure on all cores whatever else runs)' },
       concurrency: { type: 'string', value: 'N', default: '8', description: 'parallel requests per --remote server' },
       'no-equivalence-vote': { type: 'boolean', description: 'maj@k groups answers by exact text instead of math equivalence' },
       probe: { type: 'boolean', description: 'with --model: also write probe.jsonl (per response: token entropy, confidence, ER, ERV, ERA) for report' },
@@ -61,6 +62,8 @@ export const command: Command = {
     if (bool(v, 'probe') && modelDir === undefined) throw new UsageError('--probe needs --model (the hidden states come from a local forward pass)');
     const engineName = parseEngine(str(v, 'engine'));
     if (bool(v, 'probe') && engineName === 'llamacpp') throw new UsageError('--probe needs --engine tfjs (the hidden states come from a TensorFlow.js forward pass)');
+    const threads = num(v, 'threads', { integer: true, min: 1 });
+    if (threads !== undefined && engineName !== 'llamacpp') throw new UsageError('--threads sets llama.cpp\'s CPU threads: it needs --engine llamacpp');
     const n = num(v, 'n', { integer: true, min: 1 })!;
     const ks = chooseKs(intList(v, 'k'), n);
     const temperature = num(v, 'temperature', { min: 0 })!;
@@ -96,6 +99,7 @@ export const command: Command = {
       backend: parseBackend(str(v, 'backend')),
       engine: engineName,
       parallel: Math.min(32, batch * n),
+      threads,
       concurrency: num(v, 'concurrency', { integer: true, min: 1 }),
       warn: (m) => io.stderr.write(`verl eval: warning: ${m}\n`),
     });

@@ -45,13 +45,13 @@ export function parseEngine(v: string | undefined): EngineName {
  * exported to a temporary GGUF (f32, removed by dispose) and paired with the folder's own
  * tokenizer, so prompts are tokenized exactly as with the TensorFlow.js engine.
  */
-export async function openLlamaCppModel(path: string, opts: { parallel?: number } = {}) {
+export async function openLlamaCppModel(path: string, opts: { parallel?: number; threads?: number } = {}) {
   const { createLlamaCppEngine, exportGguf } = await import('@verl-ts/rollout-llamacpp');
   const { mkdtemp, rm } = await import('node:fs/promises');
   const { join } = await import('node:path');
   const { tmpdir } = await import('node:os');
   if (path.endsWith('.gguf')) {
-    const engine = await createLlamaCppEngine({ modelPath: path, parallel: opts.parallel });
+    const engine = await createLlamaCppEngine({ modelPath: path, parallel: opts.parallel, threads: opts.threads });
     return { engine, tokenizer: undefined, config: undefined, dispose: async () => undefined };
   }
   const models = await import('@verl-ts/models');
@@ -60,7 +60,7 @@ export async function openLlamaCppModel(path: string, opts: { parallel?: number 
   const tmp = await mkdtemp(join(tmpdir(), 'verl-gguf-'));
   try {
     const { file } = await exportGguf({ modelDir: path, out: join(tmp, 'model.gguf') });
-    const engine = await createLlamaCppEngine({ modelPath: file, parallel: opts.parallel, tokenizer });
+    const engine = await createLlamaCppEngine({ modelPath: file, parallel: opts.parallel, threads: opts.threads, tokenizer });
     return { engine, tokenizer, config, dispose: async () => { tokenizer.close(); await rm(tmp, { recursive: true, force: true }); } };
   } catch (e) {
     tokenizer.close();
@@ -110,6 +110,8 @@ export async function openEngine(opts: {
   engine?: EngineName;
   /** llama.cpp: responses decoded at once (default 8) */
   parallel?: number;
+  /** llama.cpp: CPU threads (default: the cores other processes leave free, see defaultThreads) */
+  threads?: number;
   /** Warnings about --remote servers that do not answer (default console.warn). */
   warn?: (message: string) => void;
 }): Promise<OpenedEngine> {
@@ -127,7 +129,7 @@ export async function openEngine(opts: {
     return { engine: engine as EvalEngine, name, close: async () => engine.close?.() };
   }
   if (opts.model && opts.engine === 'llamacpp') {
-    const ll = await openLlamaCppModel(opts.model, { parallel: opts.parallel });
+    const ll = await openLlamaCppModel(opts.model, { parallel: opts.parallel, threads: opts.threads });
     const { basename, resolve } = await import('node:path');
     return {
       engine: ll.engine as EvalEngine,
