@@ -8,10 +8,13 @@
 // On shared cores the wall rate mostly measures the CPU share a process got, so each row also gives
 // generated tokens per CPU-second of this process (all its threads: process.cpuUsage).
 // Run: node bench/generate.bench.mjs MODEL_DIR   (env BENCH_PROMPT=16 BENCH_NEW=16 BENCH_NEW_LLAMA=64 BENCH_DTYPES=f32,f16)
+//   BENCH_DTYPES: exports to time (f32, f16, q8_0), each written to a temporary file and removed;
+//   BENCH_GGUFS=a.gguf,b.gguf: time these exports of MODEL_DIR instead (kept; bench/acceptance.sh);
+//   BENCH_THREADS=N: llama.cpp's CPU threads (default: defaultThreads, the cores the load leaves).
 import { execSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { initBackend, loadCausalLM } from '@verl-ts/models';
 import { createLocalEngine, Rng } from '@verl-ts/rollout';
 import { createLlamaCppEngine, exportGguf } from '../dist/index.js';
@@ -55,11 +58,21 @@ console.log(`prompts of ${PROMPT} tokens; tokens/s = generated tokens / wall tim
 const rows = [];
 const tmp = mkdtempSync(join(tmpdir(), 'bench-gguf-'));
 try {
-  for (const dtype of (process.env.BENCH_DTYPES ?? 'f32,f16').split(',')) {
-    const t0 = performance.now();
-    const { file, bytes } = await exportGguf({ modelDir: dir, out: join(tmp, `model-${dtype}.gguf`), dtype });
-    console.log(`export ${dtype}: ${(bytes / 2 ** 30).toFixed(2)} GiB in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    const threads = defaultThreads(bytes);
+  const given = process.env.BENCH_GGUFS ? process.env.BENCH_GGUFS.split(',') : undefined;
+  for (const job of given ?? (process.env.BENCH_DTYPES ?? 'f32,f16').split(',')) {
+    let file;
+    let bytes;
+    let dtype;
+    if (given) {
+      [file, bytes, dtype] = [job, statSync(job).size, basename(job, '.gguf').replace(/^model-/, '')];
+      console.log(`${file}: ${(bytes / 2 ** 30).toFixed(2)} GiB`);
+    } else {
+      const t0 = performance.now();
+      dtype = job;
+      ({ file, bytes } = await exportGguf({ modelDir: dir, out: join(tmp, `model-${dtype}.gguf`), dtype }));
+      console.log(`export ${dtype}: ${(bytes / 2 ** 30).toFixed(2)} GiB in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    }
+    const threads = process.env.BENCH_THREADS ? Number(process.env.BENCH_THREADS) : defaultThreads(bytes);
     const engine = await createLlamaCppEngine({ modelPath: file, parallel: 8, threads });
     await rate(engine, 1, 2, sampled); // warm-up: page the weights in
     for (const batch of [1, 8]) {
@@ -70,7 +83,7 @@ try {
       console.log(rows.slice(-4).map((r) => `${r[0]} | batch ${r[1]} | ${r[2]} new | ${r[3].toFixed(2)} tokens/s | ${r[4].toFixed(2)} per CPU-s | load ${sh('cut -d" " -f1 /proc/loadavg')}`).join('\n'));
     }
     await engine.close();
-    rmSync(file);
+    if (!given) rmSync(file);
   }
 } finally {
   rmSync(tmp, { recursive: true, force: true });
