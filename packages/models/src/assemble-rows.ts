@@ -6,7 +6,6 @@
 import * as tf from '@tensorflow/tfjs';
 
 interface CpuWasmBackend {
-  readSync(dataId: object): ArrayLike<number>;
   data?: { get(dataId: object): { values?: unknown } };
   typedArrayFromHeap?(info: tf.TensorInfo): Float32Array;
 }
@@ -42,10 +41,18 @@ export function assembleRows(rows: number, cols: number, blocks: Iterable<tf.Ten
     for (const b of blocks) {
       try {
         if (b.shape[1] !== cols || r0 + b.shape[0] > rows) throw new RangeError(`assembleRows: block [${b.shape}] does not fit at row ${r0} of [${rows}, ${cols}]`);
-        const src = (tf.backend() as unknown as CpuWasmBackend).readSync(dataIdOf(b));
+        const src = storage(b);
         const target = storage(out);
-        if (!target) throw new Error(`assembleRows: no direct access to ${name} tensor memory`);
-        target.set(src as Float32Array, r0 * cols);
+        if (!src || !target) throw new Error(`assembleRows: no direct access to ${name} tensor memory`);
+        if (src.buffer === target.buffer) {
+          // one wasm heap: copyWithin moves the bytes inside it; set() (or readSync) would first
+          // copy the block into a fresh JS buffer (ECMAScript's TypedArray set from the same
+          // buffer), 17 × 34 MB of garbage for Qwen2.5's LM head
+          const at = target.byteOffset + r0 * cols * 4;
+          new Uint8Array(target.buffer).copyWithin(at, src.byteOffset, src.byteOffset + b.size * 4);
+        } else {
+          target.set(src.subarray(0, b.size), r0 * cols);
+        }
         r0 += b.shape[0];
       } finally {
         b.dispose();
