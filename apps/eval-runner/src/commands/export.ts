@@ -20,7 +20,7 @@ export const command: Command = {
       out: { type: 'string', value: 'FILE', description: 'the file to write' },
       dtype: { type: 'string', value: 'f32|f16|q8_0', default: 'f32', description: "storage of the weight matrices (norms and biases stay f32); q8_0: ggml's 8-bit blocks (an f16 scale per 32 weights), about half of f16's size, rows not a multiple of 32 in f16" },
     },
-    examples: ['verl export --format gguf --model apps/eval-runner/assets/tiny-arith --out tiny-arith.gguf', 'verl export --model apps/eval-runner/assets/tiny-arith --out tiny-arith-f16.gguf --dtype f16', 'verl export --model DIR --out model-q8_0.gguf --dtype q8_0'],
+    examples: ['verl export --format gguf --model apps/eval-runner/assets/tiny-arith --out tiny-arith.gguf', 'verl export --model apps/eval-runner/assets/tiny-arith --out tiny-arith-f16.gguf --dtype f16', 'verl export --model apps/eval-runner/assets/tiny-arith --out tiny-arith-q8_0.gguf --dtype q8_0'],
   },
   async run(args, io) {
     const format = str(args.values, 'format') ?? 'gguf';
