@@ -1,7 +1,9 @@
 // Memory of one RL step, phase by phase (issue 19): load, generate (KV cache), old-policy
 // log-probs (models' scoreTokens, the LM head in chunks), the PPO update's gradients (models'
-// valueAndGrads, block by block, with the PPO-clip loss on the log-probs of the whole logits as the
-// trainer computes it), the global gradient norm, and AdamW (fused, the clip inside the update,
+// valueAndGrads, block by block, with the PPO-clip loss and the entropy bonus (coefficient 0.001,
+// the trainer's default) on the log-probs and entropies of the labels, taken as ppo-update.ts
+// takes them: from models' chunked head when the logits exceed one chunk (CHUNK_LOGIT_BYTES),
+// else from the whole logits), the global gradient norm, and AdamW (fused, the clip inside the update,
 // gradients freed as applied). One sequence of PROMPT + NEW = 128 tokens (batch 1 × 128) by
 // default. For each phase: the peak of live tensor bytes (tf.profile's peakBytes) and the live bytes
 // after it as multiples of the parameter bytes, the WASM heap (it never shrinks: the high-water
@@ -14,7 +16,7 @@
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { loadCausalLM, parameterCount, readHFConfig } from '@verl-ts/models';
+import { CHUNK_LOGIT_BYTES, loadCausalLM, parameterCount, readHFConfig } from '@verl-ts/models';
 import { AdamW, globalNormTensor } from '@verl-ts/trainer';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -131,19 +133,29 @@ for (let step = 1; step <= STEPS; step++) {
     return lp;
   });
   if (!optimizer) continue;
-  // 3. PPO-clip loss (ε = 0.2, advantage 1 on every response token) and its gradients
+  // 3. PPO-clip loss (ε = 0.2, advantage 1 on every response token) minus 0.001 × the entropy, and its gradients
+  const chunked = T * V * 4 > CHUNK_LOGIT_BYTES; // ppo-update.ts's rule for one micro-batch of one row
+  if (step === 1) console.log(`gradients: log-probs and entropies from ${chunked ? "models' chunked head (valueAndGrads with labels)" : 'the whole logits'}`);
   const grads = await phase(`${step} gradients`, () => {
     const mask = tf.tensor2d(ids.slice(1).map((_, t) => (t + 1 >= PROMPT ? 1 : 0)), [1, T - 1]);
     const oldLp = tf.tensor2d(old, [1, T - 1]);
     const lab = tf.tensor2d(labels.flat(), [1, T - 1], 'int32');
+    const masked = (x) => tf.div(tf.sum(tf.mul(x, mask)), tf.sum(mask));
+    const ppo = (lp, ent) => {
+      const ratio = tf.exp(tf.sub(lp, oldLp));
+      const surrogate = tf.minimum(ratio, tf.clipByValue(ratio, 0.8, 1.2));
+      return tf.sub(tf.neg(masked(surrogate)), tf.mul(masked(ent), 0.001));
+    };
     try {
-      const { value, grads } = model.valueAndGrads(batch, ({ logits }) => {
-        const shifted = tf.slice(logits, [0, 0, 0], [1, T - 1, V]);
-        const lp = tf.sum(tf.mul(tf.logSoftmax(shifted, -1), tf.oneHot(lab, V)), -1);
-        const ratio = tf.exp(tf.sub(lp, oldLp));
-        const surrogate = tf.minimum(ratio, tf.clipByValue(ratio, 0.8, 1.2));
-        return tf.neg(tf.div(tf.sum(tf.mul(surrogate, mask)), tf.sum(mask)));
-      });
+      const { value, grads } = chunked
+        ? model.valueAndGrads(batch, ({ logProbs, entropy }) => ppo(logProbs, entropy), { labels, entropy: true })
+        : model.valueAndGrads(batch, ({ logits }) => {
+          // verl's logprobs_from_logits / entropy_from_logits, as the trainer's losses.ts
+          const shifted = tf.slice(logits, [0, 0, 0], [1, T - 1, V]);
+          const lp = tf.sum(tf.mul(tf.logSoftmax(shifted, -1), tf.oneHot(lab, V)), -1);
+          const ent = tf.sub(tf.logSumExp(shifted, -1), tf.sum(tf.mul(tf.softmax(shifted, -1), shifted), -1));
+          return ppo(lp, ent);
+        });
       value.dispose();
       return model.trainableVariables().map((v) => grads[v.name] ?? tf.zerosLike(v));
     } finally {
