@@ -1,7 +1,7 @@
 // Gradient bookkeeping: global-norm clipping (torch.nn.utils.clip_grad_norm_, as verl's actor
 // uses with grad_clip 1.0) and accumulation over micro-batches.
 import * as tf from '@tensorflow/tfjs';
-import type { CausalLM, ForwardBatch } from '@verl-ts/models';
+import type { CausalLM, ForwardBatch, HeadScores, ScoredLossOptions } from '@verl-ts/models';
 
 /**
  * Σ of the tensors with tf.addN in chunks: tfjs-backend-webgpu binds every addN input as a
@@ -49,10 +49,19 @@ export async function clipByGlobalNormAsync(grads: tf.Tensor[], maxNorm: number)
   return { grads: grads.map((g) => (coef < 1 ? tf.mul(g, coef) : g.clone())), norm };
 }
 
-/** One micro-batch of an update: its rows, and its loss from their logits with the statistics to read back. */
+/** What a micro-batch's loss is handed: the logits, or models' chunked-head scores of its labels. */
+export type PassHead = { logits: tf.Tensor3D; scores?: undefined } | { logits?: undefined; scores: HeadScores };
+
+/** One micro-batch of an update: its rows, and its loss with the statistics to read back. */
 export interface MicroBatchPass {
   batch: ForwardBatch;
-  loss(logits: tf.Tensor3D): { loss: tf.Scalar; stats: tf.Scalar[] };
+  /**
+   * score these labels through models' chunked LM head (valueAndGrads with labels: the loss gets
+   * log-probs and entropies, and no [rows, L, vocab] logits are on the tape, issue 19) instead of
+   * handing the loss the logits
+   */
+  scored?: ScoredLossOptions;
+  loss(head: PassHead): { loss: tf.Scalar; stats: tf.Scalar[] };
 }
 
 /**
@@ -70,15 +79,15 @@ export async function accumulateGradients(
   let readback: tf.Tensor | null = null;
   try {
     for (const pass of passes) {
-      const lossOf = (logits: tf.Tensor3D) => {
-        const r = pass.loss(logits);
+      const lossOf = (head: PassHead) => {
+        const r = pass.loss(head);
         // kept on the device and read once, with the gradient norm
         kept.push(tf.keep(tf.stack(r.stats.map((t) => tf.cast(t, 'float32'))) as tf.Tensor1D));
         return r.loss;
       };
-      const { value, grads: g } = model.valueAndGrads
-        ? model.valueAndGrads(pass.batch, (out) => lossOf(out.logits))
-        : tf.variableGrads(() => lossOf(model.forward(pass.batch).logits), vars);
+      const { value, grads: g } = pass.scored ? model.valueAndGrads(pass.batch, (scores) => lossOf({ scores }), pass.scored)
+        : model.valueAndGrads ? model.valueAndGrads(pass.batch, (out) => lossOf({ logits: out.logits }))
+          : tf.variableGrads(() => lossOf({ logits: model.forward(pass.batch).logits }), vars);
       const list = vars.map((v) => g[v.name] ?? tf.zerosLike(v));
       value.dispose();
       // the running sum: micro-batch k is added to the sum of 0..k-1, as one tape would

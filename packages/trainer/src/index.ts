@@ -53,6 +53,6 @@ export type { AdamWOptions, AdamWStateHeader } from './adamw.js';
 export { learningRateAt } from './schedule.js';
 export type { LrSchedule, LrScheduleKind } from './schedule.js';
 export { accumulateGradients, addNChunked, clipByGlobalNormAsync, clipCoefficient, globalNormAsync, globalNormTensor } from './gradients.js';
-export type { MicroBatchPass } from './gradients.js';
+export type { MicroBatchPass, PassHead } from './gradients.js';
 export { DataCursor } from './data-cursor.js';
 export type { DataCursorState } from './data-cursor.js';

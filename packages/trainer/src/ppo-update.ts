@@ -5,12 +5,12 @@
 // A non-finite loss or gradient norm skips that update (verl skips the optimizer step when the
 // norm is not finite).
 import * as tf from '@tensorflow/tfjs';
-import { CHUNK_LOGIT_BYTES, type CausalLM, type ForwardBatch, type ForwardOutput, type HeadScores } from '@verl-ts/models';
+import { CHUNK_LOGIT_BYTES, type CausalLM, type HeadScores } from '@verl-ts/models';
 import { sliceTokenBatch, type TokenBatch } from './batch.js';
 import { aggregateLoss, entropyFromLogits, klPenalty, logProbsFromLogits, type KlEstimator, type LossAggMode } from './losses.js';
 import { getPolicyLoss } from './policy-losses.js';
 import type { AdamW } from './adamw.js';
-import { accumulateGradients, clipCoefficient } from './gradients.js';
+import { accumulateGradients, clipCoefficient, type MicroBatchPass } from './gradients.js';
 
 export interface PPOSettings {
   /** a name registered in policy-losses.ts ('vanilla': PPO-clip) */
@@ -109,29 +109,6 @@ function microBatchLoss(
   return { loss, pg: pl.loss, ent, kl, clip: pl.clipFraction, clipLower: pl.clipFractionLower, approxKl: pl.approxKl };
 }
 
-/** A micro-batch on models' chunked head: its labels, and its scores while its loss runs. */
-type ScoredPass = { labels: number[][]; scores: HeadScores | null };
-
-/**
- * `model` as accumulateGradients sees it, with the micro-batches in `scored` answered by models'
- * chunked head (valueAndGrads with labels: no [rows, L, vocab] logits on the tape, issue 19).
- * accumulateGradients hands each pass's loss the logits; for these passes there are none, so
- * the scores go to the pass's loss through its ScoredPass and the loss reads no logits.
- */
-function chunkedHeadView(model: CausalLM, scored: Map<ForwardBatch, ScoredPass>, s: PPOSettings): CausalLM {
-  const view = Object.create(model) as CausalLM;
-  view.valueAndGrads = ((batch: ForwardBatch, loss: (out: ForwardOutput) => tf.Scalar) => {
-    const pass = scored.get(batch);
-    if (!pass) return model.valueAndGrads(batch, loss);
-    const opts = { labels: pass.labels, temperature: s.temperature, entropy: s.entropyCoef !== 0, chunkBytes: s.headChunkBytes };
-    return model.valueAndGrads(batch, (scores) => {
-      pass.scores = scores;
-      try { return loss({} as ForwardOutput); } finally { pass.scores = null; }
-    }, opts);
-  }) as CausalLM['valueAndGrads'];
-  return view;
-}
-
 // the per-micro-batch statistics, in the order they are stacked for the readback
 const STAT_KEYS = ['pg', 'ent', 'kl', 'clip', 'clipLower', 'approxKl', 'loss'] as const;
 
@@ -157,25 +134,22 @@ export async function ppoUpdateAsync(
       const m1 = Math.min(B, m0 + mini);
       const ranges: [number, number][] = [];
       for (let u0 = m0; u0 < m1; u0 += micro) ranges.push([u0, Math.min(m1, u0 + micro)]);
-      const scored = new Map<ForwardBatch, ScoredPass>();
-      const passes = ranges.map(([u0, u1]) => {
+      const passes = ranges.map(([u0, u1]): MicroBatchPass => {
         const mb = sliceTokenBatch(data.batch, u0, u1);
         const cut = (rows: number[][]) => rows.slice(u0, u1).map((r) => r.slice(0, mb.length - 1));
         const [old, ref, adv] = [cut(data.oldLogProbs), data.refLogProbs ? cut(data.refLogProbs) : null, cut(data.advantages)];
-        const batch = { inputIds: mb.inputIds, attentionMask: mb.attentionMask };
-        // logits over one chunk: the chunked head; otherwise the whole logits, as before
+        // logits over one chunk: models' chunked head scores the labels; otherwise the whole logits, as before
         const chunked = (u1 - u0) * mb.length * model.config.vocabSize * 4 > (s.headChunkBytes ?? CHUNK_LOGIT_BYTES);
-        const pass: ScoredPass | null = chunked ? { labels: mb.labels, scores: null } : null;
-        if (pass) scored.set(batch, pass);
         return {
-          batch,
-          loss: (logits: tf.Tensor3D) => {
-            const r = pass ? microBatchLossFromScores(pass.scores!, mb, old, ref, adv, s) : microBatchLossFromLogits(logits, mb, old, ref, adv, s);
+          batch: { inputIds: mb.inputIds, attentionMask: mb.attentionMask },
+          scored: chunked ? { labels: mb.labels, temperature: s.temperature, entropy: s.entropyCoef !== 0, chunkBytes: s.headChunkBytes } : undefined,
+          loss: ({ logits, scores }) => {
+            const r = scores ? microBatchLossFromScores(scores, mb, old, ref, adv, s) : microBatchLossFromLogits(logits, mb, old, ref, adv, s);
             return { loss: tf.mul(r.loss, (u1 - u0) / (m1 - m0)) as tf.Scalar, stats: STAT_KEYS.map((k) => r[k]) };
           },
         };
       });
-      const { grads: g, stats, norm } = await accumulateGradients(scored.size ? chunkedHeadView(model, scored, s) : model, passes);
+      const { grads: g, stats, norm } = await accumulateGradients(model, passes);
       let finite = true;
       ranges.forEach(([u0, u1], i) => {
         const p = Object.fromEntries(STAT_KEYS.map((k, j) => [k, stats[i][j]])) as Record<(typeof STAT_KEYS)[number], number>;

@@ -11,7 +11,7 @@ import { parseSFTConfig, type SFTConfig, type SFTConfigInput } from './config.js
 import type { SFTStepMetrics, TrainerHooks } from './metrics.js';
 import { buildTokenBatch, sliceTokenBatch, type SequencePair } from './batch.js';
 import { DataCursor, type DataCursorState } from './data-cursor.js';
-import { accumulateGradients, clipCoefficient } from './gradients.js';
+import { accumulateGradients, clipCoefficient, type MicroBatchPass } from './gradients.js';
 import { logProbsFromLogits } from './losses.js';
 import { learningRateAt } from './schedule.js';
 import { loadSFTProblems, sftTarget } from './problems.js';
@@ -116,9 +116,9 @@ async function sftStep(
   const t0 = performance.now();
   const batchTokens = Math.max(1, batch.lossTokens.reduce((a, b) => a + b, 0));
   const rows = batch.inputIds.length;
-  const passes = Array.from({ length: Math.ceil(rows / config.microBatchSize) }, (_, k) => {
+  const passes = Array.from({ length: Math.ceil(rows / config.microBatchSize) }, (_, k): MicroBatchPass => {
     const mb = sliceTokenBatch(batch, k * config.microBatchSize, Math.min(rows, (k + 1) * config.microBatchSize));
-    return { batch: { inputIds: mb.inputIds, attentionMask: mb.attentionMask }, loss: (logits: tf.Tensor3D) => sftLoss(logits, mb, batchTokens) };
+    return { batch: { inputIds: mb.inputIds, attentionMask: mb.attentionMask }, loss: ({ logits }) => sftLoss(logits!, mb, batchTokens) };
   });
   let done = 0;
   const { grads: g, stats, norm } = await accumulateGradients(model, passes, () => {
