@@ -2,26 +2,9 @@
 // is copied in. tf.concat would hold every block and the result at once: for the LM head's
 // gradient at Qwen2.5's vocabulary (544 MB) that is twice the gradient (issue 19). On cpu and
 // wasm the blocks are copied into one zero-filled tensor through the backend's own memory (as
-// layerwise-grads.ts's addRowsInPlace writes into a gradient); other backends get tf.concat.
+// layerwise-grads.ts's addRowsInPlace writes into a gradient; host-memory.ts); other backends get tf.concat.
 import * as tf from '@tensorflow/tfjs';
-
-interface CpuWasmBackend {
-  data?: { get(dataId: object): { values?: unknown } };
-  typedArrayFromHeap?(info: tf.TensorInfo): Float32Array;
-}
-
-const dataIdOf = (t: tf.Tensor) => (t as unknown as { dataId: object }).dataId;
-
-/** The float32 storage of `t` itself (not a copy) on cpu/wasm; null elsewhere. */
-function storage(t: tf.Tensor): Float32Array | null {
-  const name = tf.getBackend();
-  const backend = tf.backend() as unknown as CpuWasmBackend;
-  // re-read each time: the wasm heap may have grown (and moved its buffer) since the last block
-  const values = name === 'cpu' ? backend.data?.get(dataIdOf(t)).values
-    : name === 'wasm' ? backend.typedArrayFromHeap?.({ dataId: dataIdOf(t), shape: t.shape, dtype: 'float32' } as tf.TensorInfo)
-    : undefined;
-  return values instanceof Float32Array ? values : null;
-}
+import { float32Storage } from './host-memory.js';
 
 /**
  * Stacks `blocks` (float32 [n_i, cols], Σ n_i = rows, in row order) into one [rows, cols] tensor,
@@ -41,8 +24,9 @@ export function assembleRows(rows: number, cols: number, blocks: Iterable<tf.Ten
     for (const b of blocks) {
       try {
         if (b.shape[1] !== cols || r0 + b.shape[0] > rows) throw new RangeError(`assembleRows: block [${b.shape}] does not fit at row ${r0} of [${rows}, ${cols}]`);
-        const src = storage(b);
-        const target = storage(out);
+        // re-read for each block: the wasm heap may have grown (and moved its buffer) since the last
+        const src = float32Storage(b);
+        const target = float32Storage(out);
         if (!src || !target) throw new Error(`assembleRows: no direct access to ${name} tensor memory`);
         if (src.buffer === target.buffer) {
           // one wasm heap: copyWithin moves the bytes inside it; set() (or readSync) would first

@@ -7,34 +7,19 @@
 // bit-identical to the op-by-op update (tested in the trainer's adamw.test.ts), without its
 // gradient-sized temporaries (issue 19).
 import * as tf from '@tensorflow/tfjs';
+import { dataIdOf, float32Storage } from './host-memory.js';
 
 /** The scalars of one update, each as the float32 the tensor ops would make of it. */
 interface StepConstants { beta1: number; oneMinusBeta1: number; beta2: number; oneMinusBeta2: number; bc1: number; bc2: number; eps: number; lr: number; decay: number | null; scale: number | null }
 
 type BackendLike = {
   refCount(dataId: object): number;
-  data?: { get(dataId: object): { values?: unknown } };
   readSync(dataId: object): ArrayLike<number>;
   makeOutput?(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap?(info: tf.TensorInfo): Float32Array;
 };
 
 const f = Math.fround;
-
-/**
- * The float32 storage of a tensor that only it references, to write in place; null where there
- * is none (another tensor shares the data, or a backend without host memory).
- */
-function ownedFloat32(t: tf.Tensor, backend: BackendLike, name: string): Float32Array | null {
-  const dataId = (t as unknown as { dataId: object }).dataId;
-  if (t.dtype !== 'float32' || backend.refCount(dataId) !== 1) return null;
-  if (name === 'cpu') {
-    const values = backend.data?.get(dataId).values;
-    return values instanceof Float32Array ? values : null;
-  }
-  if (name === 'wasm' && backend.typedArrayFromHeap) return backend.typedArrayFromHeap({ dataId, shape: t.shape, dtype: 'float32' } as tf.TensorInfo);
-  return null;
-}
 
 /**
  * The fused update of one variable on cpu / wasm; false when it cannot run (then the caller runs
@@ -50,20 +35,20 @@ function fusedUpdate(p: tf.Variable, m: tf.Variable, v: tf.Variable, g: tf.Tenso
   // heap and detach earlier views)
   let out: tf.TensorInfo | null = null;
   if (name === 'wasm') {
-    if (!backend.makeOutput || backend.refCount((m as unknown as { dataId: object }).dataId) !== 1 || backend.refCount((v as unknown as { dataId: object }).dataId) !== 1) return false;
+    if (!backend.makeOutput || backend.refCount(dataIdOf(m)) !== 1 || backend.refCount(dataIdOf(v)) !== 1) return false;
     out = backend.makeOutput(p.shape, 'float32');
   }
-  const mv = ownedFloat32(m, backend, name);
-  const vv = ownedFloat32(v, backend, name);
+  const mv = float32Storage(m, { owned: true });
+  const vv = float32Storage(v, { owned: true });
   // wasm: heap views, no copies (θ is only read there)
-  const view = (t: tf.Tensor) => (name === 'wasm' ? backend.typedArrayFromHeap!({ dataId: (t as unknown as { dataId: object }).dataId, shape: t.shape, dtype: 'float32' } as tf.TensorInfo) : null);
-  const pin = name === 'wasm' ? view(p) : ownedFloat32(p, backend, name);
+  const view = (t: tf.Tensor) => (name === 'wasm' ? float32Storage(t) : null);
+  const pin = name === 'wasm' ? view(p) : float32Storage(p, { owned: true });
   const pout = out ? backend.typedArrayFromHeap!(out) : pin;
   if (!mv || !vv || !pin || !pout) {
     if (out) tf.engine().makeTensorFromTensorInfo(out).dispose();
     return false;
   }
-  const gv = view(g) ?? (backend.readSync((g as unknown as { dataId: object }).dataId) as Float32Array);
+  const gv = view(g) ?? (backend.readSync(dataIdOf(g)) as Float32Array);
   for (let i = 0; i < n; i++) {
     const gi = c.scale === null ? gv[i] : f(gv[i] * c.scale);
     const mi = f(f(mv[i] * c.beta1) + f(gi * c.oneMinusBeta1));

@@ -19,6 +19,7 @@
 // one more forward pass.
 import * as tf from '@tensorflow/tfjs';
 import { tapeGradients } from './tape-gradients.js';
+import { dataIdOf, float32Storage } from './host-memory.js';
 import { Decoder, recordingGradients, type ForwardBatch, type PassContext } from './decoder.js';
 
 export interface ValueAndGrads {
@@ -36,21 +37,12 @@ export interface ValueAndGrads {
  * else references acc's data; false (nothing done) otherwise.
  */
 function addRowsInPlace(acc: tf.Tensor | undefined, dy: tf.Tensor2D, ids: tf.Tensor1D): boolean {
-  const name = tf.getBackend();
-  if (!acc || acc.dtype !== 'float32' || (name !== 'cpu' && name !== 'wasm')) return false;
-  const backend = tf.backend() as unknown as {
-    refCount(dataId: object): number;
-    readSync(dataId: object): ArrayLike<number>;
-    data?: { get(dataId: object): { values?: unknown } };
-    typedArrayFromHeap?(info: tf.TensorInfo): Float32Array;
-  };
-  const dataId = (acc as unknown as { dataId: object }).dataId;
-  if (backend.refCount(dataId) !== 1) return false;
-  const target = name === 'cpu' ? backend.data?.get(dataId).values : backend.typedArrayFromHeap?.({ dataId, shape: acc.shape, dtype: 'float32' } as tf.TensorInfo);
-  if (!(target instanceof Float32Array)) return false;
+  const target = acc ? float32Storage(acc, { owned: true }) : null;
+  if (!acc || !target) return false;
+  const backend = tf.backend() as unknown as { readSync(dataId: object): ArrayLike<number> };
   const d = dy.shape[1];
-  const rows = backend.readSync((dy as unknown as { dataId: object }).dataId);
-  const tokenIds = backend.readSync((ids as unknown as { dataId: object }).dataId);
+  const rows = backend.readSync(dataIdOf(dy));
+  const tokenIds = backend.readSync(dataIdOf(ids));
   const vocab = acc.shape[0];
   const sums = new Map<number, Float32Array>();
   for (let i = 0; i < tokenIds.length; i++) {
