@@ -10,7 +10,7 @@ export type { TokenScoreOptions, TokenScores } from './token-scores.js';
 export type { HeadScores, ScoredLossOptions } from './head-scores.js';
 export { CHUNK_LOGIT_BYTES } from './chunked-scores.js';
 export { positionsFromMask } from './masks.js';
-export { readSafetensorsHeader, writeSafetensors, encodeFromF32, f16BitsFromF32Bits, type SafetensorsDtype } from './safetensors.js';
+export { readSafetensorsHeader, writeSafetensors, encodeFromF32, f16BitsFromF32Bits, f16ToF32, type SafetensorsDtype } from './safetensors.js';
 export { weightSpecs, loadWeights, type WeightSpec } from './weights.js';
 export { loadTokenizer, copyTokenizerFiles, TOKENIZER_FILES, type Tokenizer, type LoadedTokenizer } from './tokenizer/tokenizer.js';
 export { writeCharTokenizer, charTokenizerJson, CHAR_SPECIAL_TOKENS } from './tokenizer/char-tokenizer.js';

@@ -6,7 +6,7 @@
 //   amax = max |x|,  d = amax / 127,  id = d ? 1 / d : 0,  q = roundf(x * id)
 // all in float32 (hence Math.fround), with roundf rounding halves away from zero, and the f16
 // scale rounded to nearest even from the float32 d (q is computed with the unrounded d).
-import { f16BitsFromF32Bits } from '@verl-ts/models';
+import { f16BitsFromF32Bits, f16ToF32 } from '@verl-ts/models';
 
 /** Values per Q8_0 block. */
 export const QK8_0 = 32;
@@ -59,18 +59,8 @@ export function dequantizeQ8_0(bytes: Uint8Array): Float32Array {
   const q = new Int8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let b = 0; b < blocks; b++) {
     const src = b * Q8_0_BLOCK_BYTES;
-    const d = f16ToNumber(bytes[src] | (bytes[src + 1] << 8));
+    const d = f16ToF32(bytes[src] | (bytes[src + 1] << 8));
     for (let j = 0; j < QK8_0; j++) out[b * QK8_0 + j] = d * q[src + 2 + j];
   }
   return out;
-}
-
-/** IEEE half bits -> number. */
-function f16ToNumber(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const m = h & 0x3ff;
-  if (e === 0) return sign * m * 2 ** -24;
-  if (e === 31) return m ? NaN : sign * Infinity;
-  return sign * (1 + m / 1024) * 2 ** (e - 15);
 }
