@@ -31,9 +31,11 @@ async function syncPath(path: string, isDir = false): Promise<void> {
   }
 }
 
+const checkpointsDir = (runDir: string) => join(runDir, 'checkpoints');
+
 /** Complete checkpoints of a run, oldest first. */
 export async function listCheckpoints(runDir: string): Promise<CheckpointInfo[]> {
-  const root = join(runDir, 'checkpoints');
+  const root = checkpointsDir(runDir);
   let names: string[];
   try { names = await readdir(root); } catch { return []; }
   const out: CheckpointInfo[] = [];
@@ -69,7 +71,7 @@ export async function readManifest(dir: string): Promise<CheckpointManifest> {
 export async function writeCheckpoint(
   runDir: string, step: number, kind: 'rl' | 'sft', fill: (dir: string) => Promise<void>, keepLast: number,
 ): Promise<string> {
-  const root = join(runDir, 'checkpoints');
+  const root = checkpointsDir(runDir);
   await mkdir(root, { recursive: true });
   const tmp = join(root, `.tmp-step-${step}-${process.pid}-${Date.now()}`);
   const final = join(root, `step-${step}`);
@@ -98,7 +100,7 @@ export async function writeCheckpoint(
 export async function pruneCheckpoints(runDir: string, keepLast: number): Promise<void> {
   const all = await listCheckpoints(runDir);
   for (const c of all.slice(0, Math.max(0, all.length - keepLast))) await rm(c.dir, { recursive: true, force: true });
-  const root = join(runDir, 'checkpoints');
+  const root = checkpointsDir(runDir);
   for (const n of await readdir(root)) {
     if (n.startsWith('.tmp-step-') && !n.includes(`-${process.pid}-`)) await rm(join(root, n), { recursive: true, force: true });
   }
