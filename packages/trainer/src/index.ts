@@ -20,8 +20,6 @@ export {
   parseRLConfig, parseSFTConfig, rlConfigSchema, sftConfigSchema, optimizerFields, ConfigError,
 } from './config.js';
 export type { RLConfig, RLConfigInput, SFTConfig, SFTConfigInput, OptimizerConfig } from './config.js';
-export { describeConfigFields } from './config-fields.js';
-export type { ConfigField } from './config-fields.js';
 export { ConfigChangeError, diffConfigs, reconcileRunConfig, CONFIG_FILE, CONFIG_HISTORY_FILE, RL_FREE_FIELDS, SFT_FREE_FIELDS } from './run-config.js';
 export type { ConfigChange, ConfigHistoryEntry } from './run-config.js';
 // run folders and checkpoints

@@ -33,7 +33,7 @@ export const command: Command = {
     const config = trainer.parseSFTConfig(raw);
     if (bool(v, 'print-config')) {
       const defaults = trainer.parseSFTConfig(MINIMAL_SFT_CONFIG);
-      io.stdout.write(commentedConfigYaml(config, trainer.describeConfigFields(trainer.sftConfigSchema), defaults));
+      io.stdout.write(commentedConfigYaml(config, trainer.sftConfigSchema, defaults));
       return 0;
     }
     const runDir = resolve(join(config.outputDir, config.name));

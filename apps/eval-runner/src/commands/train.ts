@@ -41,7 +41,7 @@ export const command: Command = {
     await checkGenerationFits(config.model.path, config.rollout.maxPromptTokens, config.rollout.maxNewTokens);
     if (bool(v, 'print-config')) {
       const defaults = trainer.parseRLConfig(MINIMAL_RL_CONFIG);
-      io.stdout.write(commentedConfigYaml(config, trainer.describeConfigFields(trainer.rlConfigSchema), defaults));
+      io.stdout.write(commentedConfigYaml(config, trainer.rlConfigSchema, defaults));
       return 0;
     }
     const runDir = resolve(join(config.outputDir, config.name));
