@@ -1,56 +1,32 @@
 // Public API of @verl-ts/trainer.
 // training
-export { trainRL } from './train-rl.js';
-export type { TrainRLOptions, RLTrainerState } from './train-rl.js';
-export { trainSFT, TINY_MODEL_DEFAULTS } from './train-sft.js';
-export type { TrainSFTOptions, TrainSFTResult, SFTTrainerState } from './train-sft.js';
-export { NonFiniteTrainingError, AbortedError } from './run-loop.js';
-export type { TrainOptions, TrainResult } from './run-loop.js';
+export { trainRL, type TrainRLOptions, type RLTrainerState } from './train-rl.js';
+export { trainSFT, TINY_MODEL_DEFAULTS, type TrainSFTOptions, type TrainSFTResult, type SFTTrainerState } from './train-sft.js';
+export { NonFiniteTrainingError, AbortedError, type TrainOptions, type TrainResult } from './run-loop.js';
 export type { TrainingEngine, EngineSource } from './engine.js';
-export type { RewardFn, GradedReward } from './reward.js';
-export { verifierReward } from './reward.js';
+export { verifierReward, type RewardFn, type GradedReward } from './reward.js';
 export { loadProblems, loadSFTProblems, sftTarget } from './problems.js';
 export type { StepMetrics, SFTStepMetrics, TrainerHooks, PhaseTimes, RunStartInfo } from './metrics.js';
-export type { SampleRecord } from './rl-step.js';
-export { encodePrompt } from './rl-step.js';
-export { evaluateAccuracy } from './evaluate.js';
-export type { EvaluateOptions } from './evaluate.js';
+export { encodePrompt, type SampleRecord } from './rl-step.js';
+export { evaluateAccuracy, type EvaluateOptions } from './evaluate.js';
 // configuration
-export {
-  parseRLConfig, parseSFTConfig, rlConfigSchema, sftConfigSchema, optimizerFields, ConfigError,
-} from './config.js';
+export { parseRLConfig, parseSFTConfig, rlConfigSchema, sftConfigSchema, optimizerFields, ConfigError } from './config.js';
 export type { RLConfig, RLConfigInput, SFTConfig, SFTConfigInput, OptimizerConfig } from './config.js';
-export { ConfigChangeError, diffConfigs, reconcileRunConfig, CONFIG_FILE, CONFIG_HISTORY_FILE, RL_FREE_FIELDS, SFT_FREE_FIELDS } from './run-config.js';
-export type { ConfigChange, ConfigHistoryEntry } from './run-config.js';
+export { ConfigChangeError, diffConfigs, reconcileRunConfig, RL_FREE_FIELDS, SFT_FREE_FIELDS, type ConfigChange, type ConfigHistoryEntry } from './run-config.js';
 // run folders and checkpoints
-export { writeCheckpoint, listCheckpoints, latestCheckpoint, readManifest, pruneCheckpoints, MANIFEST } from './checkpoint.js';
-export type { CheckpointManifest, CheckpointInfo } from './checkpoint.js';
+export { writeCheckpoint, listCheckpoints, latestCheckpoint, type CheckpointManifest, type CheckpointInfo } from './checkpoint.js';
 export { readStepMetrics } from './run-files.js';
 // loss terms and the update
-export {
-  aggregateLoss, entropyFromLogits, klPenalty, logProbsFromLogits, maskedMean, policyLoss,
-  LOSS_AGG_MODES, KL_ESTIMATORS,
-} from './losses.js';
+export { aggregateLoss, entropyFromLogits, klPenalty, logProbsFromLogits, maskedMean, policyLoss, LOSS_AGG_MODES, KL_ESTIMATORS } from './losses.js';
 export type { LossAggMode, KlEstimator, PolicyLossInput, PolicyLossOptions, PolicyLossResult } from './losses.js';
-export { registerPolicyLoss, getPolicyLoss, listPolicyLosses } from './policy-losses.js';
-export type { PolicyLossFn } from './policy-losses.js';
-export {
-  applyOverlongPenalty, maskTruncatedResponses, overlongOptionsError, overlongPenalty, OVERLONG_DEFAULTS,
-} from './overlong.js';
-export type { OverlongOptions, OverlongShaping } from './overlong.js';
-export { computeStepAdvantages } from './advantages.js';
-export type { AdvantageResult } from './advantages.js';
-export { ppoUpdateAsync } from './ppo-update.js';
-export type { PPOSettings, PPOData, PPOUpdateStats } from './ppo-update.js';
-export { scoreBatchAsync } from './forward-pass.js';
-export type { ScoreOptions, ScoreResult } from './forward-pass.js';
-export { buildTokenBatch, sliceTokenBatch } from './batch.js';
-export type { TokenBatch, SequencePair } from './batch.js';
-export { AdamW } from './adamw.js';
-export type { AdamWOptions, AdamWStateHeader } from './adamw.js';
-export { learningRateAt } from './schedule.js';
-export type { LrSchedule, LrScheduleKind } from './schedule.js';
+export { registerPolicyLoss, getPolicyLoss, listPolicyLosses, type PolicyLossFn } from './policy-losses.js';
+export { applyOverlongPenalty, maskTruncatedResponses, overlongPenalty, type OverlongOptions, type OverlongShaping } from './overlong.js';
+export { computeStepAdvantages, type AdvantageResult } from './advantages.js';
+export { ppoUpdateAsync, type PPOSettings, type PPOData, type PPOUpdateStats } from './ppo-update.js';
+export { scoreBatchAsync, type ScoreOptions, type ScoreResult } from './forward-pass.js';
+export { buildTokenBatch, sliceTokenBatch, type TokenBatch, type SequencePair } from './batch.js';
+export { AdamW, type AdamWOptions, type AdamWStateHeader } from './adamw.js';
+export { learningRateAt, type LrSchedule, type LrScheduleKind } from './schedule.js';
 export { accumulateGradients, addNChunked, clipByGlobalNormAsync, clipCoefficient, globalNormAsync, globalNormTensor } from './gradients.js';
 export type { MicroBatchPass, PassHead } from './gradients.js';
-export { DataCursor } from './data-cursor.js';
-export type { DataCursorState } from './data-cursor.js';
+export { DataCursor, type DataCursorState } from './data-cursor.js';
