@@ -138,11 +138,11 @@ describe('learning-rate schedule', () => {
     expect(learningRateAt(10, { lr: 1, warmupSteps: 4 })).toBe(1);
   });
   it('cosine decays to the floor at totalSteps', () => {
-    const s = { lr: 2, warmupSteps: 2, kind: 'cosine' as const, totalSteps: 12, minLrRatio: 0.1 };
+    const s = { lr: 2, warmupSteps: 2, schedule: 'cosine' as const, totalSteps: 12, minLrRatio: 0.1 };
     expect(learningRateAt(2, s)).toBeCloseTo(2);
     expect(learningRateAt(7, s)).toBeCloseTo(2 * (0.1 + 0.9 * 0.5));
     expect(learningRateAt(12, s)).toBeCloseTo(0.2);
-    expect(() => learningRateAt(3, { lr: 1, kind: 'cosine' })).toThrow(/totalSteps/);
+    expect(() => learningRateAt(3, { lr: 1, schedule: 'cosine' })).toThrow(/totalSteps/);
   });
 });
 

@@ -26,7 +26,7 @@ export { ppoUpdateAsync, type PPOSettings, type PPOData, type PPOUpdateStats } f
 export { scoreBatchAsync, type ScoreOptions, type ScoreResult } from './forward-pass.js';
 export { buildTokenBatch, sliceTokenBatch, type TokenBatch, type SequencePair } from './batch.js';
 export { AdamW, type AdamWOptions, type AdamWStateHeader } from './adamw.js';
-export { learningRateAt, type LrSchedule, type LrScheduleKind } from './schedule.js';
+export { learningRateAt, type LrSchedule } from './schedule.js';
 export { accumulateGradients, addNChunked, clipByGlobalNormAsync, clipCoefficient, globalNormAsync, globalNormTensor } from './gradients.js';
 export type { MicroBatchPass, PassHead } from './gradients.js';
 export { DataCursor, type DataCursorState } from './data-cursor.js';

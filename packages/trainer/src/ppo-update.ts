@@ -7,35 +7,22 @@
 import * as tf from '@tensorflow/tfjs';
 import { CHUNK_LOGIT_BYTES, type CausalLM, type HeadScores } from '@verl-ts/models';
 import { sliceTokenBatch, type TokenBatch } from './batch.js';
-import { aggregateLoss, entropyFromLogits, klPenalty, logProbsFromLogits, type KlEstimator, type LossAggMode } from './losses.js';
+import { aggregateLoss, entropyFromLogits, klPenalty, logProbsFromLogits } from './losses.js';
+import type { RLConfig } from './config.js';
 import { getPolicyLoss } from './policy-losses.js';
 import type { AdamW } from './adamw.js';
 import { accumulateGradients, clipCoefficient, type MicroBatchPass } from './gradients.js';
 
-export interface PPOSettings {
-  /** a name registered in policy-losses.ts ('vanilla': PPO-clip) */
-  policyLoss: string;
-  clipLow: number;
-  clipHigh: number;
-  clipRatioC: number | null;
-  lossAggMode: LossAggMode;
-  entropyCoef: number;
-  klCoef: number;
-  klEstimator: KlEstimator;
-  ppoEpochs: number;
-  /** rows (responses) per optimizer update */
+/** The RL config's actor settings, with batch sizes in rows (responses) and the rollout temperature. */
+export type PPOSettings = Pick<RLConfig['actor'],
+  'policyLoss' | 'clipLow' | 'clipHigh' | 'clipRatioC' | 'lossAggMode' | 'entropyCoef' | 'klCoef' | 'klEstimator' | 'ppoEpochs' | 'gradClip'> & {
   miniBatchRows: number;
-  /** rows per forward/backward pass */
   microBatchRows: number;
-  gradClip: number;
   temperature: number;
-  /**
-   * A micro-batch whose logits [rows, L, vocab] would take more float32 bytes than this gets its
-   * log-probs and entropies from models' chunked head instead (default: models' CHUNK_LOGIT_BYTES,
-   * 32 MiB; small values force it in tests). Below it the whole-logits route, as before.
-   */
+  /** logits [rows, L, vocab] over this many float32 bytes come from models' chunked head instead
+   *  (default CHUNK_LOGIT_BYTES, 32 MiB; small values force it in tests) */
   headChunkBytes?: number;
-}
+};
 
 export interface PPOData {
   batch: TokenBatch;

@@ -135,14 +135,9 @@ export async function runRLStep(ctx: RLStepContext, step: number): Promise<{ met
   // 6. PPO update
   checkAbort(hooks.signal);
   t0 = performance.now();
-  const lr = learningRateAt(step, {
-    lr: c.actor.lr, warmupSteps: c.actor.warmupSteps, kind: c.actor.schedule, totalSteps: c.trainer.steps, minLrRatio: c.actor.minLrRatio,
-  });
+  const lr = learningRateAt(step, { ...c.actor, totalSteps: c.trainer.steps });
   const upd = await ppoUpdateAsync(ctx.policy, ctx.optimizer, { batch: trainBatch, oldLogProbs: old.logProbs, refLogProbs, advantages: adv.tokens }, {
-    policyLoss: c.actor.policyLoss, clipLow: c.actor.clipLow, clipHigh: c.actor.clipHigh, clipRatioC: c.actor.clipRatioC, lossAggMode: c.actor.lossAggMode,
-    entropyCoef: c.actor.entropyCoef, klCoef: c.actor.klCoef, klEstimator: c.actor.klEstimator, ppoEpochs: c.actor.ppoEpochs,
-    miniBatchRows: c.actor.miniBatchSize * c.rollout.n, microBatchRows: c.actor.microBatchSize, gradClip: c.actor.gradClip,
-    temperature: c.rollout.temperature,
+    ...c.actor, miniBatchRows: c.actor.miniBatchSize * c.rollout.n, microBatchRows: c.actor.microBatchSize, temperature: c.rollout.temperature,
   }, lr, (d, t) => phase('update', d, t));
   // an engine with its own copy of the weights (llama.cpp) reloads them
   await ctx.engine.syncWeights?.(ctx.policy);

@@ -127,7 +127,7 @@ async function sftStep(
   });
   const nll = stats.reduce((a, x) => a + x[0], 0);
   const correct = stats.reduce((a, x) => a + x[1], 0);
-  const lr = learningRateAt(step, { lr: config.lr, warmupSteps: config.warmupSteps, kind: config.schedule, totalSteps: config.steps, minLrRatio: config.minLrRatio });
+  const lr = learningRateAt(step, { ...config, totalSteps: config.steps });
   const loss = nll / batchTokens;
   const finite = Number.isFinite(loss) && Number.isFinite(norm);
   if (finite) optimizer.apply(g, lr, { gradScale: clipCoefficient(norm, config.gradClip), disposeGrads: true });
