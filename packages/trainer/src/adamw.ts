@@ -2,13 +2,9 @@
 // update of torch.optim.AdamW that verl's FSDP actor uses:
 //   m ← β1 m + (1-β1) g,   v ← β2 v + (1-β2) g²
 //   θ ← θ (1 - lr·λ) - lr · (m / (1-β1^t)) / (sqrt(v / (1-β2^t)) + ε)
-// Moments live in tf.Variables; state round-trips through a JSON header plus one float32 blob.
-//
-// Memory (issue 19): `apply` updates one variable at a time with models' adamWUpdateVariable
-// (fused-adamw.ts: on cpu / wasm one loop over the elements in place, bit-identical to the
-// op-by-op update, tested here; elsewhere the ops, each temporary freed as soon as it is used). With `disposeGrads` each gradient is freed as soon as its
-// variable is updated, and `gradScale` applies the global-norm clip inside the update (no clipped
-// copies of the gradients).
+// Moments live in tf.Variables, saved as a JSON header plus one float32 blob. Memory (issue 19):
+// one variable at a time through models' adamWUpdateVariable (fused in place on cpu/wasm,
+// bit-identical to the ops, tested here), the clip inside the update, each gradient freed once used.
 import * as tf from '@tensorflow/tfjs';
 import { adamWUpdateVariable } from '@verl-ts/models';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -25,10 +21,7 @@ export interface AdamWOptions {
 interface Slot { name: string; shape: number[]; m: tf.Variable; v: tf.Variable }
 
 export interface AdamWApplyOptions {
-  /**
-   * multiply each gradient by this first (the clip coefficient min(1, maxNorm / (norm + 1e-6)));
-   * 1 (the default) leaves them as they are
-   */
+  /** multiply each gradient by this first: the clip coefficient (gradients.ts clipCoefficient); default 1 */
   gradScale?: number;
   /** free each gradient as soon as its variable is updated (the caller hands them over) */
   disposeGrads?: boolean;
@@ -71,11 +64,7 @@ export class AdamW {
     }));
   }
 
-  /**
-   * Apply one update with learning rate `lr`; grads[i] belongs to variables[i]. One variable at a
-   * time (fused on cpu / wasm, see the top of the file); `opts.gradScale` clips inside the update,
-   * `opts.disposeGrads` frees each gradient once used.
-   */
+  /** One update with learning rate `lr`; grads[i] belongs to variables[i]. */
   apply(grads: tf.Tensor[], lr: number, opts: AdamWApplyOptions = {}): void {
     if (grads.length !== this.variables.length) throw new RangeError(`AdamW.apply: ${grads.length} gradients for ${this.variables.length} variables`);
     if (!Number.isFinite(lr) || lr < 0) throw new RangeError(`AdamW.apply: learning rate must be finite and >= 0, got ${lr}`);
@@ -96,21 +85,16 @@ export class AdamW {
     });
   }
 
-  header(): AdamWStateHeader {
-    return {
-      format: 'verl-ts-adamw-v1', step: this.step,
-      beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay: this.weightDecay,
-      tensors: this.slots.map((s) => ({ name: s.name, shape: s.shape, size: s.shape.reduce((a, b) => a * b, 1) })),
-    };
-  }
-
   /**
    * Write optimizer.json (header) and optimizer.bin (all m then all v, float32 little-endian).
    * One `await data()` per tensor: webgpu in Node has no synchronous readback, and joining all
    * moments into one tensor first would double their memory.
    */
   async save(dir: string): Promise<void> {
-    const header = this.header();
+    const header: AdamWStateHeader = {
+      format: 'verl-ts-adamw-v1', step: this.step, beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay: this.weightDecay,
+      tensors: this.slots.map((s) => ({ name: s.name, shape: s.shape, size: s.shape.reduce((a, b) => a * b, 1) })),
+    };
     const total = header.tensors.reduce((a, t) => a + t.size, 0);
     const blob = new Float32Array(2 * total);
     let off = 0;

@@ -4,11 +4,9 @@ import * as tf from '@tensorflow/tfjs';
 import type { CausalLM, ForwardBatch, HeadScores, ScoredLossOptions } from '@verl-ts/models';
 
 /**
- * Σ of the tensors with tf.addN in chunks: tfjs-backend-webgpu binds every addN input as a
- * storage buffer, and WebGPU's default limit is 8 per shader (7 inputs + the output); a larger
- * addN makes Dawn reject the pipeline and drop its command buffer. The chunks continue one
- * running sum left to right (addN([acc, x7, …, x12]) …), so on cpu/wasm, whose addN adds the
- * inputs in order, the result is bit-identical to a single addN.
+ * Σ with tf.addN in chunks: WebGPU binds each addN input as a storage buffer, 8 per shader by default
+ * (7 inputs + the output), and Dawn drops a larger addN. The chunks continue one running sum left to
+ * right, so on cpu/wasm (whose addN adds in order) the result is bit-identical to a single addN.
  */
 export function addNChunked<T extends tf.Tensor>(tensors: T[], maxInputs = 7): T {
   if (tensors.length === 0) throw new RangeError('addNChunked: no tensors to add');
@@ -29,15 +27,11 @@ export function globalNormTensor(grads: tf.Tensor[]): tf.Scalar {
 
 /** sqrt(Σ_i ||g_i||²) read back as a number (NaN/Infinity pass through); `await data()` works on webgpu too. */
 export async function globalNormAsync(grads: tf.Tensor[]): Promise<number> {
-  if (grads.length === 0) return 0;
   const t = globalNormTensor(grads);
   try { return (await t.data())[0]; } finally { t.dispose(); }
 }
 
-/**
- * torch's clip coefficient for gradients of global norm `norm`: maxNorm / (norm + 1e-6), capped
- * at 1; 1 for a non-finite norm (the caller skips the update). AdamW.apply takes it as `gradScale`.
- */
+/** torch clip_grad_norm_'s coefficient min(1, maxNorm / (norm + 1e-6)); 1 for a non-finite norm (the update is skipped). */
 export function clipCoefficient(norm: number, maxNorm: number): number {
   return !Number.isFinite(norm) || !(maxNorm > 0) ? 1 : Math.min(1, maxNorm / (norm + 1e-6));
 }
@@ -55,20 +49,16 @@ export type PassHead = { logits: tf.Tensor3D; scores?: undefined } | { logits?: 
 /** One micro-batch of an update: its rows, and its loss with the statistics to read back. */
 export interface MicroBatchPass {
   batch: ForwardBatch;
-  /**
-   * score these labels through models' chunked LM head (valueAndGrads with labels: the loss gets
-   * log-probs and entropies, and no [rows, L, vocab] logits are on the tape, issue 19) instead of
-   * handing the loss the logits
-   */
+  /** score these labels through models' chunked LM head: the loss gets log-probs and entropies, no
+   *  [rows, L, vocab] logits on the tape (issue 19) */
   scored?: ScoredLossOptions;
   loss(head: PassHead): { loss: tf.Scalar; stats: tf.Scalar[] };
 }
 
 /**
- * The gradients of Σ loss over the micro-batches, summed as they come (models' valueAndGrads,
- * block by block, when the model has it: the same numbers as one tf.variableGrads tape with a
- * fraction of its memory), then one `await data()` of every micro-batch's statistics and the
- * global norm of the sum. The caller owns `grads`.
+ * The gradients of Σ loss over the micro-batches, summed as they come (models' block-by-block
+ * valueAndGrads where the model has it: one tape's numbers in a fraction of its memory), then one
+ * `await data()` of every micro-batch's statistics and the global norm. The caller owns `grads`.
  */
 export async function accumulateGradients(
   model: CausalLM, passes: Iterable<MicroBatchPass>, onPass?: () => void,

@@ -1,8 +1,7 @@
-// Differentiable loss terms of the PPO actor, following volcengine/verl
-// (verl/trainer/ppo/core_algos.py: agg_loss, compute_policy_loss_vanilla, kl_penalty;
-// verl/utils/torch_functional.py: entropy_from_logits, logprobs_from_logits).
-// Everything is written with slices, one-hot products and arithmetic masks only: no gather,
-// no `where` with a computed condition, no stridedSlice, so gradients exist on every tfjs backend.
+// Differentiable loss terms of the PPO actor, after volcengine/verl (verl/trainer/ppo/core_algos.py:
+// agg_loss, compute_policy_loss_vanilla, kl_penalty; verl/utils/torch_functional.py:
+// entropy_from_logits, logprobs_from_logits). Slices, one-hot products and arithmetic masks only (no
+// gather, no `where` on a computed condition, no stridedSlice): gradients exist on every tfjs backend.
 import * as tf from '@tensorflow/tfjs';
 
 export type LossAggMode = 'token-mean' | 'seq-mean-token-sum' | 'seq-mean-token-mean' | 'seq-mean-token-sum-norm';
@@ -18,15 +17,10 @@ export function maskedMean(x: tf.Tensor, mask: tf.Tensor): tf.Scalar {
 }
 
 /**
- * verl `agg_loss` (verl/trainer/ppo/core_algos.py as of PR #3915 and later): reduce a [B, T]
- * per-token loss matrix to a scalar.
- * - token-mean: sum over all valid tokens / number of valid tokens (every token weighs the same)
- * - seq-mean-token-sum: per-sequence sum, then mean over the sequences that have a valid token
- * - seq-mean-token-mean: per-sequence mean, then mean over the sequences that have a valid token
- * - seq-mean-token-sum-norm: seq-mean-token-sum divided by a constant: `opts.scaleFactor` (Dr.GRPO's
- *   horizon; verl loss_scale_factor), default the width T (verl's `loss_mask.shape[-1]`)
- * Rows without any loss token are left out of the seq-* means (verl's `seq_mask`), so padding rows
- * or empty responses do not dilute the loss; an all-empty batch gives 0 (verl returns loss·0).
+ * verl `agg_loss` (core_algos.py, PR #3915 and later), [B, T] → scalar: token-mean Σ L·m / Σ m;
+ * seq-mean-token-sum / -mean: each row's sum / mean, averaged over the rows with a loss token (verl's
+ * seq_mask: empty rows do not dilute it); seq-mean-token-sum-norm: seq-mean-token-sum / `scaleFactor`
+ * (Dr.GRPO's horizon, verl loss_scale_factor; default T). An all-empty batch gives 0 (verl: loss·0).
  */
 export function aggregateLoss(lossMat: tf.Tensor, mask: tf.Tensor, mode: LossAggMode, opts: { scaleFactor?: number } = {}): tf.Scalar {
   if (lossMat.rank !== 2 || mask.rank !== 2) throw new RangeError(`aggregateLoss: loss and mask must be [B, T], got [${lossMat.shape}] and [${mask.shape}]`);
@@ -55,11 +49,7 @@ export function aggregateLoss(lossMat: tf.Tensor, mask: tf.Tensor, mode: LossAgg
   });
 }
 
-/**
- * log p(label_t | ·) for each position of [B, T, V] logits: log_softmax then a one-hot
- * product (the gather-free form; its gradient is plain elementwise arithmetic).
- * `labels` is [B, T] of token ids (padding positions may hold any valid id, e.g. 0).
- */
+/** log p(label_t) of [B, T, V] logits: log_softmax times a one-hot of the [B, T] labels (gather-free). */
 export function logProbsFromLogits(logits: tf.Tensor3D, labels: number[][] | tf.Tensor2D, temperature = 1): tf.Tensor2D {
   const [B, T, V] = logits.shape;
   return tf.tidy(() => {
@@ -83,12 +73,8 @@ export function entropyFromLogits(logits: tf.Tensor, temperature = 1): tf.Tensor
 }
 
 /**
- * verl `kl_penalty(logprob, ref_logprob, kind)`, per token:
- * - k1 ('kl'): log π - log π_ref
- * - k2 ('mse'): ½ (log π - log π_ref)²
- * - k3 / low_var_kl: r - log r - 1 with r = π_ref/π, the log-ratio clamped to ±20 and the
- *   result clamped to ±10 for stability (unbiased, non-negative, low variance)
- * - abs: |log π - log π_ref|
+ * verl `kl_penalty` per token: k1 log π − log π_ref; k2 ½(log π − log π_ref)²; k3 / low_var_kl
+ * r − log r − 1 with r = π_ref/π (log-ratio clamped to ±20, result to ±10, as verl); abs |log π − log π_ref|.
  */
 export function klPenalty(logProb: tf.Tensor, refLogProb: tf.Tensor, kind: KlEstimator): tf.Tensor {
   return tf.tidy(() => {
@@ -111,21 +97,12 @@ export function klPenalty(logProb: tf.Tensor, refLogProb: tf.Tensor, kind: KlEst
   });
 }
 
-export interface PolicyLossInput {
-  /** log π_θ(a_t) of the policy being optimised, [B, T] (differentiable) */
-  logProb: tf.Tensor;
-  /** log π_old(a_t) of the policy that produced the batch, [B, T] (constant) */
-  oldLogProb: tf.Tensor;
-  /** per-token advantages, [B, T] (constant) */
-  advantages: tf.Tensor;
-  /** 1 on response tokens, 0 elsewhere, [B, T] */
-  mask: tf.Tensor;
-}
+/** [B, T]: log π_θ (differentiable), log π_old of the policy that sampled, advantages, and the 1/0 loss mask. */
+export interface PolicyLossInput { logProb: tf.Tensor; oldLogProb: tf.Tensor; advantages: tf.Tensor; mask: tf.Tensor }
 
 export interface PolicyLossOptions {
-  /** ε_low: the ratio is clipped from below at 1 - clipLow (verl clip_ratio_low, 0.2) */
+  /** the ratio is clipped to [1 − clipLow, 1 + clipHigh] (verl clip_ratio_low / _high, 0.2; DAPO clip-higher 0.28) */
   clipLow?: number;
-  /** ε_high: the ratio is clipped from above at 1 + clipHigh (verl clip_ratio_high, 0.2; DAPO uses 0.28) */
   clipHigh?: number;
   /** dual-clip constant c > 1 (Ye et al. 2019, arXiv 1912.09729) for negative advantages; null = off */
   clipRatioC?: number | null;
@@ -134,15 +111,9 @@ export interface PolicyLossOptions {
   aggScaleFactor?: number;
 }
 
-export interface PolicyLossResult {
-  loss: tf.Scalar;
-  /** fraction of valid tokens where the clipped branch was taken (verl pg_clipfrac) */
-  clipFraction: tf.Scalar;
-  /** fraction of valid tokens where the dual clip bound was taken (verl pg_clipfrac_lower) */
-  clipFractionLower: tf.Scalar;
-  /** masked mean of log π_old - log π (verl ppo_kl) */
-  approxKl: tf.Scalar;
-}
+/** The loss, and the shares of loss tokens that took the clip / dual-clip bound (verl pg_clipfrac, pg_clipfrac_lower)
+ *  and the masked mean of log π_old − log π (verl ppo_kl). */
+export interface PolicyLossResult { loss: tf.Scalar; clipFraction: tf.Scalar; clipFractionLower: tf.Scalar; approxKl: tf.Scalar }
 
 /**
  * PPO clipped surrogate (verl compute_policy_loss_vanilla):

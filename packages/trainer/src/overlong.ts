@@ -7,22 +7,14 @@
 // - overlong filtering: a response cut at the token limit (finishReason 'length') leaves the loss.
 // Config: reward.overlong.{enabled, bufferLength, penaltyFactor} and actor.maskTruncated (config.ts).
 
-export interface OverlongOptions {
-  /** verl `overlong_buffer.enable`; when false no reward changes */
-  enabled: boolean;
-  /** verl `overlong_buffer.len`: how many tokens before the limit the penalty starts */
-  bufferLength: number;
-  /** verl `overlong_buffer.penalty_factor`: the penalty reached at the length limit */
-  penaltyFactor: number;
-}
+/** verl overlong_buffer {enable, len, penalty_factor}: the penalty starts `bufferLength` tokens before
+ *  the limit and reaches `penaltyFactor` at it. */
+export interface OverlongOptions { enabled: boolean; bufferLength: number; penaltyFactor: number }
 
 export const OVERLONG_DEFAULTS: Readonly<OverlongOptions> = Object.freeze({ enabled: false, bufferLength: 0, penaltyFactor: 1.0 });
 
-/**
- * Why `options` cannot be used with `maxResponseLength` tokens, or null. verl only warns when the
- * buffer is longer than the limit (every response penalised) and divides by zero with a zero
- * buffer; both are refused here.
- */
+/** Why `options` cannot be used with `maxResponseLength` tokens, or null; refuses what verl only warns
+ *  about (a buffer longer than the limit: every response penalised) or divides by zero on (no buffer). */
 export function overlongOptionsError(options: OverlongOptions, maxResponseLength: number): string | null {
   if (!options.enabled) return null;
   const { bufferLength, penaltyFactor } = options;
@@ -45,14 +37,8 @@ export function overlongPenalty(responseLength: number, maxResponseLength: numbe
   return penalty < 0 ? penalty : 0;
 }
 
-export interface OverlongShaping {
-  /** rewards with the penalty added */
-  rewards: number[];
-  /** the penalty of each response (≤ 0) */
-  penalties: number[];
-  /** share of responses with a negative penalty (verl logs `overlong`) */
-  penalisedRate: number;
-}
+/** The rewards with the penalty added, each response's penalty (≤ 0), and the share penalised (verl logs `overlong`). */
+export interface OverlongShaping { rewards: number[]; penalties: number[]; penalisedRate: number }
 
 /** Adds the overlong penalty to each reward; `lengths[i]` is response i's token count. */
 export function applyOverlongPenalty(rewards: readonly number[], lengths: readonly number[], maxResponseLength: number, options: OverlongOptions): OverlongShaping {
@@ -62,10 +48,8 @@ export function applyOverlongPenalty(rewards: readonly number[], lengths: readon
   return { rewards: rewards.map((r, i) => r + penalties[i]), penalties, penalisedRate };
 }
 
-/**
- * The loss mask (copied) with the rows of truncated responses (finishReason 'length', not EOS or
- * a stop string) set to 0. If every response was truncated the update has no loss tokens, as in verl.
- */
+/** The loss mask (copied) with the rows of responses cut at the limit (finishReason 'length') set to 0;
+ *  if every response was, the update has no loss tokens, as in verl. */
 export function maskTruncatedResponses(lossMask: readonly (readonly number[])[], finishReasons: readonly string[]): number[][] {
   if (lossMask.length !== finishReasons.length) throw new RangeError(`${lossMask.length} mask rows but ${finishReasons.length} finish reasons`);
   return lossMask.map((row, i) => (finishReasons[i] === 'length' ? row.map(() => 0) : [...row]));
