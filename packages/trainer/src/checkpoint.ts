@@ -1,9 +1,7 @@
-// Checkpoint directories: runs/<name>/checkpoints/step-<N>/. A checkpoint is written into a
-// temporary sibling directory, completed with manifest.json (written last), then renamed into
-// place, so a crash leaves either a complete checkpoint or a temporary directory that is
-// ignored and cleaned up. Only directories with a manifest count as checkpoints. Every file is
-// flushed to disk before the manifest is written, and the manifest and the rename before the
-// checkpoint counts, so that a power loss cannot leave a "complete" checkpoint with torn files.
+// Checkpoint directories runs/<name>/checkpoints/step-<N>/, written into a temporary sibling,
+// completed with manifest.json (last) and renamed into place: a crash leaves a complete checkpoint
+// or an ignored temporary one. Every file, the manifest and the rename are flushed to disk before
+// the checkpoint counts, so a power loss cannot leave a "complete" checkpoint with torn files.
 import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -50,8 +48,7 @@ export async function listCheckpoints(runDir: string): Promise<CheckpointInfo[]>
 }
 
 export async function latestCheckpoint(runDir: string): Promise<CheckpointInfo | null> {
-  const all = await listCheckpoints(runDir);
-  return all.length ? all[all.length - 1] : null;
+  return (await listCheckpoints(runDir)).at(-1) ?? null;
 }
 
 export async function readManifest(dir: string): Promise<CheckpointManifest> {
@@ -63,11 +60,7 @@ export async function readManifest(dir: string): Promise<CheckpointManifest> {
   return m;
 }
 
-/**
- * Write checkpoint `step` atomically. `fill(dir)` writes every file into the (temporary)
- * directory; then the manifest is written and the directory renamed to step-<N>. Older
- * checkpoints beyond the newest `keepLast` are removed afterwards.
- */
+/** Write checkpoint `step` atomically (`fill(dir)` writes its files), then keep only the newest `keepLast`. */
 export async function writeCheckpoint(
   runDir: string, step: number, kind: 'rl' | 'sft', fill: (dir: string) => Promise<void>, keepLast: number,
 ): Promise<string> {

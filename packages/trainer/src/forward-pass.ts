@@ -12,11 +12,8 @@ export interface ScoreOptions {
   microBatchSize: number;
   temperature?: number;
   withEntropy?: boolean;
-  /**
-   * ER of all response states and ERV/ERA of the last maxTokens per row, from the hidden states
-   * of the loss tokens (rank-metrics' batch function, one worker thread per core, bit-identical
-   * to one thread). Non-finite states give NaN metrics (the step then skips VERL shaping).
-   */
+  /** ER / ERV / ERA of each row's loss-token hidden states (rank-metrics); non-finite states give NaN
+   *  metrics, and the step then skips VERL shaping */
   rankMetrics?: { stride: number; maxTokens: number };
 }
 
@@ -69,17 +66,11 @@ export async function scoreBatchAsync(model: CausalLM, batch: TokenBatch, opts: 
       const row = new Array<number>(T).fill(0);
       for (let j = 0; j < t; j++) row[j] = sub.lossMask[r][j] || batch.attentionMask[s + r][j + 1] ? lpData[r * t + j] : 0;
       logProbs.push(row);
-      if (entropy && entData) {
-        const er = new Array<number>(T).fill(0);
-        for (let j = 0; j < t; j++) er[j] = entData[r * t + j];
-        entropy.push(er);
-      }
+      if (entropy && entData) entropy.push([...entData.subarray(r * t, (r + 1) * t), ...new Array<number>(T - t).fill(0)]);
     }
     if (metrics && hData && opts.rankMetrics) {
       const t1 = performance.now();
-      const mask = new Float32Array(rows * t);
-      for (let r = 0; r < rows; r++) for (let j = 0; j < t; j++) mask[r * t + j] = sub.lossMask[r][j];
-      metrics.push(...batchRankMetrics(hData, { batch: rows, time: t, dim: D }, mask, { ...opts.rankMetrics, nonFinite: 'nan' }));
+      metrics.push(...batchRankMetrics(hData, { batch: rows, time: t, dim: D }, sub.lossMask, { ...opts.rankMetrics, nonFinite: 'nan' }));
       metricsMs += performance.now() - t1;
     }
   }

@@ -6,7 +6,7 @@ export { NonFiniteTrainingError, AbortedError, type TrainOptions, type TrainResu
 export type { TrainingEngine, EngineSource } from './engine.js';
 export { verifierReward, type RewardFn, type GradedReward } from './reward.js';
 export { loadProblems, loadSFTProblems, sftTarget } from './problems.js';
-export type { StepMetrics, SFTStepMetrics, TrainerHooks, PhaseTimes, RunStartInfo } from './metrics.js';
+export type { StepMetrics, SFTStepMetrics, TrainerHooks, PhaseTimes } from './metrics.js';
 export { encodePrompt, type SampleRecord } from './rl-step.js';
 export { evaluateAccuracy, type EvaluateOptions } from './evaluate.js';
 // configuration

@@ -53,17 +53,9 @@ export interface StepMetrics {
   events?: string[];
 }
 
-/** Where a run starts: step 0, or the step of the checkpoint it resumes from. */
-export interface RunStartInfo {
-  startStep: number;
-  totalSteps: number;
-  /** the checkpoint resumed from, or null */
-  resumedFrom: string | null;
-}
-
 export interface TrainerHooks<M = StepMetrics | SFTStepMetrics> {
-  /** once, when the model and data are loaded and the first step is about to run */
-  onStart?(info: RunStartInfo): void;
+  /** once, when the model and data are loaded and the first step (0, or the resumed checkpoint's) is about to run */
+  onStart?(info: { startStep: number; totalSteps: number; resumedFrom: string | null }): void;
   onStep?(m: M): void;
   onPhase?(phase: string, done: number, total: number): void;
   /** after a checkpoint is complete (e.g. tell a remote rollout server to load the new weights) */

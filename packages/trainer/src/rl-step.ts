@@ -111,14 +111,10 @@ export async function runRLStep(ctx: RLStepContext, step: number): Promise<{ met
     microBatchSize: c.actor.logProbMicroBatchSize, temperature: c.rollout.temperature, withEntropy: true,
     rankMetrics: { stride: c.metrics.stride, maxTokens: c.metrics.maxTokens },
   });
-  let refLogProbs: number[][] | null = null;
-  let refMs = 0;
-  if (ctx.reference && c.actor.klCoef > 0) {
-    const ref = await scoreBatchAsync(ctx.reference, batch, { microBatchSize: c.actor.logProbMicroBatchSize, temperature: c.rollout.temperature });
-    refLogProbs = ref.logProbs;
-    refMs = ref.forwardMs;
-  }
-  time.forward = (old.forwardMs + refMs) / 1000;
+  const ref = ctx.reference && c.actor.klCoef > 0
+    ? await scoreBatchAsync(ctx.reference, batch, { microBatchSize: c.actor.logProbMicroBatchSize, temperature: c.rollout.temperature })
+    : null;
+  time.forward = (old.forwardMs + (ref?.forwardMs ?? 0)) / 1000;
   time.metrics = old.metricsMs / 1000;
   phase('forward', 1, 1);
   const rank = old.metrics!;
@@ -136,7 +132,7 @@ export async function runRLStep(ctx: RLStepContext, step: number): Promise<{ met
   checkAbort(hooks.signal);
   t0 = performance.now();
   const lr = learningRateAt(step, { ...c.actor, totalSteps: c.trainer.steps });
-  const upd = await ppoUpdateAsync(ctx.policy, ctx.optimizer, { batch: trainBatch, oldLogProbs: old.logProbs, refLogProbs, advantages: adv.tokens }, {
+  const upd = await ppoUpdateAsync(ctx.policy, ctx.optimizer, { batch: trainBatch, oldLogProbs: old.logProbs, refLogProbs: ref?.logProbs ?? null, advantages: adv.tokens }, {
     ...c.actor, miniBatchRows: c.actor.miniBatchSize * c.rollout.n, microBatchRows: c.actor.microBatchSize, temperature: c.rollout.temperature,
   }, lr, (d, t) => phase('update', d, t));
   // an engine with its own copy of the weights (llama.cpp) reloads them

@@ -1,12 +1,8 @@
-// The run around the steps, one for trainRL and trainSFT: open the run folder (the checkpoint to
-// resume from, refusing to overwrite a finished run with resume 'never', the config check of
-// run-config.ts), load the trainer state of the checkpoint resumed from, cut the
-// JSONL records back to it, then loop: step → records (flushed) → checkpoint every saveEvery
-// steps and at the end → onStep. An abort (signal) stops at the next safe point and checkpoints
-// the last finished step; too many non-finite updates in a row stop with NonFiniteTrainingError.
-// Resume is exact: weights, AdamW moments and the session's own state (RNG, data cursor, VERL
-// shaper EMAs) are restored, so a continued run equals an uninterrupted one. A run that fails or
-// is stopped before its first step finishes removes the folder again if it created it.
+// The run around the steps, one for trainRL and trainSFT: open the run folder (resume point, the
+// config check of run-config.ts), restore the checkpoint's state and cut the JSONL records back to
+// it, then step → records (flushed) → checkpoint every saveEvery steps and at the end. Resume is
+// exact (weights, AdamW moments, RNG, data cursor, VERL shaper EMAs): a continued run equals an
+// uninterrupted one. An abort stops at the next safe point and checkpoints the last finished step.
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { copyTokenizerFiles, type CausalLM } from '@verl-ts/models';
@@ -19,8 +15,7 @@ import { appendJsonl, hasLines, pathExists, truncateJsonlToStep, writeJsonAtomic
 
 /** How a run may be continued (not part of the config, so not recorded in it). */
 export interface TrainOptions {
-  /** resume even when training fields of the config differ from the run's; the change is
-   *  appended to config-history.jsonl (see run-config.ts) */
+  /** resume even when training fields differ from the run's config; recorded in config-history.jsonl */
   allowConfigChange?: boolean;
 }
 
@@ -53,9 +48,6 @@ export class AbortedError extends Error {
 export function checkAbort(signal?: AbortSignal): void {
   if (signal?.aborted) throw new AbortedError();
 }
-
-/** trainer_state.json: the session's own state plus the loop's. */
-export type TrainerState<S> = { format: string; step: number } & S & { nonFiniteInRow: number };
 
 export interface StepOutcome<M> {
   metrics: M;
@@ -164,7 +156,7 @@ async function loop<S extends object, M extends { step: number }>(
   if (resumeDir) {
     await session.optimizer.load(resumeDir);
     const statePath = join(resumeDir, 'trainer_state.json');
-    const saved = JSON.parse(await readFile(statePath, 'utf8')) as TrainerState<S>;
+    const saved = JSON.parse(await readFile(statePath, 'utf8')) as S & { format: string; step: number; nonFiniteInRow: number };
     if (saved.format !== format) throw new Error(`${statePath}: not an ${spec.kind.toUpperCase()} trainer state`);
     session.restore(saved);
     step = saved.step;

@@ -60,13 +60,8 @@ export async function trainSFT(configInput: SFTConfigInput, opts: TrainSFTOption
     steps: config.steps, saveEvery: config.saveEvery, keepLast: config.keepLast, maxNonFiniteInRow: config.maxNonFiniteInRow,
   }, hooks, opts, config, async ({ runDir, resumeDir }) => {
     await initBackend(config.model.backend);
-    let tokenizerDir: string;
-    if ('create' in config.model) {
-      tokenizerDir = join(runDir, 'tokenizer');
-      await writeCharTokenizer(tokenizerDir, config.model.charAlphabet ?? ARITHMETIC_ALPHABET);
-    } else {
-      tokenizerDir = config.model.tokenizer ?? config.model.path;
-    }
+    const tokenizerDir = 'create' in config.model ? join(runDir, 'tokenizer') : config.model.tokenizer ?? config.model.path;
+    if ('create' in config.model) await writeCharTokenizer(tokenizerDir, config.model.charAlphabet ?? ARITHMETIC_ALPHABET);
     const tokenizer = await loadTokenizer(tokenizerDir);
     let model: CausalLM;
     if (resumeDir) model = await loadCausalLM(resumeDir);
