@@ -1,11 +1,8 @@
-// Typed, validated configuration for trainRL / trainSFT, parsed once (parseRLConfig /
-// parseSFTConfig). Defaults are the paper's settings (VERL, arXiv 2509.23808; the authors'
-// train_grpo_math_tune_ray.sh on top of volcengine/verl): lr 5e-7, clip 0.2, KL loss 0.001
-// low_var_kl, entropy 0.001, temperature 1.0, grad clip 1.0, 64 prompts per step, PPO mini-batch
-// 16 prompts, micro-batch 2, max prompt 512 / response 1024, rank-metric stride 40 over the last
-// 512 tokens. Rollout n is 4 (the project's paper setting). Every list of names comes from the
-// package that owns it (backends: models; templates, arithmetic difficulty: datasets; estimators
-// and the VERL shaper config: verl-advantage; loss aggregation, KL, policy losses: this package).
+// Typed, validated configuration for trainRL / trainSFT, parsed once (parseRLConfig / parseSFTConfig).
+// Defaults are the paper's settings (VERL, arXiv 2509.23808: the authors' train_grpo_math_tune_ray.sh
+// on volcengine/verl; rollout n 4 is the project's paper setting). Every list of names comes from the
+// package that owns it (backends: models; templates, arithmetic difficulty: datasets; estimators and
+// the VERL shaper config: verl-advantage; loss aggregation, KL, policy losses: this package).
 import { z } from 'zod';
 import { BACKENDS, type ModelConfig } from '@verl-ts/models';
 import { arithmeticDifficulty, listPromptTemplates, type ArithmeticOptions } from '@verl-ts/datasets';

@@ -1,9 +1,8 @@
 // The actor update of one RL step, as verl's dp_actor.update_policy: for each PPO epoch and
-// each mini-batch of prompts (with all their responses), accumulate gradients over micro-batches of
+// mini-batch of prompts (with all their responses), the gradients of
 //   loss = pg_loss - entropy_coef·entropy + kl_coef·kl(π, π_ref)
-// each scaled by (micro rows / mini rows), clip the global gradient norm, then one AdamW step.
-// A non-finite loss or gradient norm skips that update (verl skips the optimizer step when the
-// norm is not finite).
+// summed over micro-batches (each scaled by micro rows / mini rows), the global-norm clip, one AdamW
+// step; a non-finite loss or gradient norm skips the update (verl skips the optimizer step then).
 import * as tf from '@tensorflow/tfjs';
 import { CHUNK_LOGIT_BYTES, type CausalLM, type HeadScores } from '@verl-ts/models';
 import { sliceTokenBatch, type TokenBatch } from './batch.js';

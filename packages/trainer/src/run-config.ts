@@ -1,10 +1,6 @@
-// The config a run was trained with. config.json is written when a run starts; a resume compares
-// the new config with it field by field. A difference in a field that shapes training (lr, VERL
-// on/off, data, sampling, …) is refused, listing the fields, unless the caller allows it; then
-// the change is appended to config-history.jsonl ({time, step, changes}) and config.json becomes
-// the new config, so the run folder always records how every step was trained.
-// Fields that only say where or how the run is executed may change freely (they are still
-// recorded in the history): see RL_FREE_FIELDS / SFT_FREE_FIELDS.
+// The config a run was trained with, so the run folder always records how every step was trained:
+// config.json is written when a run starts, and a resume that changes a training field is refused
+// unless allowed; then the change goes to config-history.jsonl and config.json becomes the new config.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { appendJsonl, writeJsonAtomic } from './run-files.js';
@@ -24,11 +20,9 @@ export interface ConfigHistoryEntry {
 }
 
 /**
- * Fields that may change on resume without changing what is trained: where the run lives, the
- * compute backend, checkpoint cadence and retention, the resume setting itself, the non-finite
- * guard, and how a remote rollout server is reached. `trainer.steps` / `steps` (extending or
- * shortening a run) is free only with a constant lr schedule: with cosine it reshapes the lr of
- * every remaining step, so there it counts as a training change.
+ * Fields that may change on resume without changing what is trained (still recorded in the history).
+ * The step count is free only with a constant lr (ReconcileOptions.stepsField): with cosine it
+ * reshapes the lr of every remaining step.
  */
 export const RL_FREE_FIELDS = [
   'outputDir', 'model.backend', 'trainer.resume', 'trainer.saveEvery', 'trainer.keepLast', 'trainer.maxNonFiniteInRow',
@@ -74,11 +68,8 @@ export interface ReconcileOptions {
   allowConfigChange?: boolean;
 }
 
-/**
- * Write config.json for a fresh run, or compare it with the saved one on resume (see the file
- * comment). Returns the changes that were recorded. Throws ConfigChangeError when a training
- * field differs and changes are not allowed; nothing is written then.
- */
+/** Write config.json, or on resume compare it with the saved one and record the changes (returned);
+ *  throws ConfigChangeError, writing nothing, when a training field differs and that is not allowed. */
 export async function reconcileRunConfig(runDir: string, config: unknown, opts: ReconcileOptions): Promise<ConfigChange[]> {
   const path = join(runDir, CONFIG_FILE);
   const next = JSON.parse(JSON.stringify(config)) as Json;

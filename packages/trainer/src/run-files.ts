@@ -1,7 +1,6 @@
-// Files of a run directory: config.json, metrics.jsonl, samples.jsonl. A step's records are
-// appended (and flushed to disk) before that step's checkpoint is written; on resume the JSONL
-// files are cut back to the checkpoint's step, since the steps after it will be run again. So a
-// kill at any moment loses no finished step's records and doubles none.
+// Files of a run directory. A step's records are appended and flushed before its checkpoint is
+// written, and a resume cuts the JSONL files back to the checkpoint's step (the steps after it run
+// again): a kill at any moment loses no finished step's records and doubles none.
 import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StepMetrics } from './metrics.js';
@@ -35,11 +34,7 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
   try { await rename(tmp, path); } catch (e) { await rm(tmp, { force: true }); throw e; }
 }
 
-/**
- * Keep only lines whose `step` is <= maxStep (all lines are dropped for maxStep 0). Lines that
- * do not parse (a record cut short by a kill) are dropped too. The file is replaced atomically,
- * so a kill during the cut leaves either the old or the new file.
- */
+/** Keep only the lines whose `step` is <= maxStep and that parse (not cut short by a kill); replaced atomically. */
 export async function truncateJsonlToStep(path: string, maxStep: number): Promise<void> {
   let text: string;
   try { text = await readFile(path, 'utf8'); } catch { return; }
